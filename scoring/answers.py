@@ -1,0 +1,238 @@
+"""Answers: checking one value against its item, and reading answer files (CSV or JSON).
+
+``check_value`` is the one place that decides whether a value is a valid answer and words the
+message when it is not; the whole-column path in ``frame.py`` finds bad cells quickly and asks
+``check_value`` to word them, so both paths report the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import model
+
+ANSWERED, UNSURE, MISSING = "answered", "unsure", "missing"
+# Columns an answer file may carry besides item ids (and any x- column).
+META_COLUMNS = (
+    "response_id", "context", "audience", "language", "provider", "study",
+    "instrument_id", "instrument_version", "instrument_hash", "date",
+)
+
+
+class BadAnswer(ValueError):
+    """One value that is not a valid answer to its item (the message says why)."""
+
+
+@dataclass
+class AnswerProblem:
+    response: str  # "response_id r7", "line 12" or "response #3"
+    item: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.response}, item {self.item}" if self.item else self.response
+        return f"{where}: {self.message}"
+
+
+class AnswerError(ValueError):
+    """Raised when answers are malformed; ``problems`` lists every one found (up to a limit)."""
+
+    def __init__(self, problems: list[AnswerProblem], more: int = 0):
+        self.problems = problems
+        self.more = more
+        text = "\n".join(str(p) for p in problems)
+        if more:
+            text += f"\n... and {more} more problems"
+        super().__init__(text)
+
+
+def is_missing(raw) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, float) and math.isnan(raw):
+        return True
+    if isinstance(raw, str) and not raw.strip():
+        return True
+    try:
+        return bool(pd.isna(raw)) if not isinstance(raw, (list, tuple, set, frozenset, dict)) else False
+    except (TypeError, ValueError):
+        return False
+
+
+def _show(raw) -> str:
+    text = repr(raw) if not isinstance(raw, str) else f"'{raw}'"
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _number(raw, item) -> float:
+    if isinstance(raw, bool):
+        raise BadAnswer(f"expected a number, got {_show(raw)}")
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+    elif isinstance(raw, str):
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            raise BadAnswer(f"expected a number, got {_show(raw)}") from None
+    else:
+        raise BadAnswer(f"expected a number, got {_show(raw)}")
+    if not math.isfinite(value):
+        raise BadAnswer(f"expected a finite number, got {_show(raw)}")
+    return value
+
+
+def _option_key(raw) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return str(raw).strip()
+
+
+def _match_option(item, raw):
+    if isinstance(raw, (bool, list, dict, tuple, set)):
+        raise BadAnswer(f"expected one of the options ({_options(item)}), got {_show(raw)}")
+    key = _option_key(raw)
+    for option in item.options:
+        if str(option.value) == key:
+            return option
+    raise BadAnswer(f"{_show(raw)} is not an option (options: {_options(item)})")
+
+
+def _options(item) -> str:
+    return ", ".join(str(o.value) for o in item.options)
+
+
+def scale_values(item, scales) -> list[float]:
+    points = item.options if item.options is not None else scales[item.scale]
+    return [float(p.value) for p in points]
+
+
+def check_value(item, raw, scales=None) -> tuple[str, object]:
+    """Return (status, value) for a raw answer; raise BadAnswer when it is not valid.
+
+    status is ``answered``, ``unsure`` or ``missing``. Normal forms: yes_no -> "yes"/"no";
+    choice -> the option's value; multi -> frozenset of option values; likert and number ->
+    float; text -> str.
+    """
+    if is_missing(raw):
+        return MISSING, None
+    kind = item.type
+    if kind == "text":
+        if not isinstance(raw, str):
+            raise BadAnswer(f"expected text, got {_show(raw)}")
+        if len(raw) > item.max_length:
+            raise BadAnswer(f"text is {len(raw)} characters long; the limit is {item.max_length}")
+        return ANSWERED, raw
+    if isinstance(raw, str) and raw.strip().lower() == "unsure":
+        if not item.allow_unsure:
+            raise BadAnswer("'unsure' is not allowed for this item")
+        return UNSURE, None
+    if kind == "yes_no":
+        if isinstance(raw, str) and raw.strip().lower() in ("yes", "no"):
+            return ANSWERED, raw.strip().lower()
+        raise BadAnswer(f"expected yes, no or unsure, got {_show(raw)}")
+    if kind == "choice":
+        option = _match_option(item, raw)
+        return (UNSURE, None) if option.unsure else (ANSWERED, option.value)
+    if kind == "multi":
+        if isinstance(raw, str):
+            parts = [p for p in (s.strip() for s in raw.split(";")) if p]
+        elif isinstance(raw, (list, tuple, set, frozenset)):
+            parts = list(raw)
+        else:
+            raise BadAnswer(f"expected a list of options (CSV: joined with ';'), got {_show(raw)}")
+        return ANSWERED, frozenset(_match_option(item, p).value for p in parts)
+    if kind == "likert":
+        value = _number(raw, item)
+        allowed = scale_values(item, scales or {})
+        if not any(abs(value - a) < 1e-9 for a in allowed):
+            shown = ", ".join(f"{a:g}" for a in allowed)
+            raise BadAnswer(f"{_show(raw)} is not a point of the scale ({shown})")
+        return ANSWERED, value
+    if kind == "number":
+        value = _number(raw, item)
+        if item.integer and not value.is_integer():
+            raise BadAnswer(f"{_show(raw)} is not a whole number")
+        if item.min is not None and value < item.min:
+            raise BadAnswer(f"{_show(raw)} is below the minimum {item.min:g}")
+        if item.max is not None and value > item.max:
+            raise BadAnswer(f"{_show(raw)} is above the maximum {item.max:g}")
+        return ANSWERED, value
+    raise BadAnswer(f"unknown item type {kind}")  # pragma: no cover
+
+
+def check_meta(column: str, raw) -> str | None:
+    """Validate a context or audience cell; return the value (None when empty)."""
+    if is_missing(raw):
+        return None
+    value = str(raw).strip()
+    allowed = model.CONTEXTS if column == "context" else model.AUDIENCES
+    if value not in allowed:
+        raise BadAnswer(f"{column} {_show(raw)} is not one of {', '.join(allowed)}")
+    return value
+
+
+# --------------------------------------------------------------------------- answer files
+
+
+class AnswerFileError(ValueError):
+    """The answer file cannot be read at all (not a CSV or JSON of the documented shape)."""
+
+
+def read_answers(path: str | Path) -> tuple[pd.DataFrame, str]:
+    """Read an answer file; return (frame of object columns, kind) with kind 'csv' or 'json'.
+
+    CSV: every cell is kept as text and an empty cell is unanswered. JSON: a list of
+    ``{"response_id": ..., "answers": {...}}`` objects (``context`` and ``audience`` may sit
+    beside ``answers``).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
+                                encoding="utf-8-sig")
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            raise AnswerFileError(f"{path}: cannot read as CSV: {str(exc).splitlines()[0]}") from None
+        return frame.astype(object), "csv"
+    if suffix == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise AnswerFileError(f"{path}: cannot read as JSON: {exc}") from None
+        return answers_frame_from_json(data, str(path)), "json"
+    raise AnswerFileError(f"{path}: answers must be a .csv or .json file")
+
+
+def answers_frame_from_json(data, where: str = "answers") -> pd.DataFrame:
+    if not isinstance(data, list):
+        raise AnswerFileError(f"{where}: expected a JSON list of responses, got {type(data).__name__}")
+    rows = []
+    for n, entry in enumerate(data, start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("answers"), dict):
+            raise AnswerFileError(f"{where}: response #{n} must be an object with an 'answers' object")
+        unknown = set(entry) - {"answers", *META_COLUMNS} - {k for k in entry if str(k).startswith("x-")}
+        if unknown:
+            raise AnswerFileError(f"{where}: response #{n} has unknown keys: {', '.join(sorted(map(str, unknown)))}")
+        clash = set(entry["answers"]) & set(META_COLUMNS)
+        if clash:
+            raise AnswerFileError(f"{where}: response #{n}: {', '.join(sorted(clash))} is not an item id")
+        row = {k: v for k, v in entry.items() if k != "answers"}
+        row.update(entry["answers"])
+        rows.append(row)
+    frame = pd.DataFrame(rows, dtype=object)
+    return frame.astype(object).where(frame.notna(), None) if len(frame) else frame
+
+
+def label_for(frame: pd.DataFrame, position: int, kind: str) -> str:
+    if "response_id" in frame.columns:
+        rid = frame["response_id"].iat[position]
+        if not is_missing(rid):
+            return f"response_id {rid}"
+    if kind == "csv":
+        return f"line {position + 2}"
+    return f"response #{position + 1}"

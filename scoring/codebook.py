@@ -1,0 +1,51 @@
+"""The data dictionary of an instrument: one row per column of an answer file or score output."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .instrument import Instrument, split_source
+
+COLUMNS = ["variable", "kind", "section", "type", "text", "options", "min", "max", "integer", "unit",
+           "scale", "reverse", "method", "items", "criteria", "source", "show_if", "required",
+           "instrument_id", "instrument_version", "instrument_hash"]
+
+
+def codebook(inst: Instrument, lang: str | None = None) -> pd.DataFrame:
+    rows = [{"variable": "response_id", "kind": "meta", "text": "identifier of the response"}]
+    t = lambda v: inst.text(v, lang)  # noqa: E731 - a short local alias
+    for iid, info in inst.items.items():
+        item = info.spec
+        row = {"variable": iid, "kind": "item", "section": info.section, "type": item.type, "text": t(item.text),
+               "criteria": ";".join(item.criteria), "show_if": item.show_if or "",
+               "required": item.required}
+        if item.source is not None:
+            key, locator = split_source(item.source)
+            row["source"] = f"{key}: {locator}" if locator else key
+        if item.type in ("choice", "multi"):
+            row["options"] = " | ".join(f"{o.value}={t(o.label)}" + (f" ({o.points:g} points)" if o.points is not None
+                                        else "") for o in item.options)
+        if item.type == "yes_no":
+            row["options"] = f"yes={item.points.yes:g} | no={item.points.no:g}" + (
+                " | unsure" if item.allow_unsure else "")
+        if item.type == "likert":
+            points = item.options if item.options is not None else inst.spec.scales[item.scale]
+            row["options"] = " | ".join(f"{p.value:g}={t(p.label)}" for p in points)
+            row["scale"], row["reverse"] = item.scale or "", item.reverse
+            row["min"], row["max"] = info.pmin, info.pmax
+        if item.type == "number":
+            row["min"], row["max"], row["integer"], row["unit"] = item.min, item.max, item.integer, t(item.unit)
+        rows.append(row)
+    for score in inst.scores:
+        rows.append({"variable": score.spec.id, "kind": "score", "text": t(score.spec.label),
+                     "method": score.spec.method, "items": ";".join(score.items)})
+    bands = ", ".join(f"{b.id} (>= {b.min:g})" for b in inst.spec.bands)
+    rows.append({"variable": "verdict", "kind": "outcome",
+                 "text": "critical if a critical flag is raised; else the band of the score"
+                         + (f" {inst.band_score}: {bands}; incomplete when it is null" if bands else "")})
+    rows.append({"variable": "flags", "kind": "outcome", "text": "ids of the raised flags, joined with ';'",
+                 "options": " | ".join(f"{f}={inst.severity[f]}" for f in inst.flag_ids)})
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["instrument_id"], frame["instrument_version"], frame["instrument_hash"] = (
+        inst.id, inst.version, inst.content_hash)
+    return frame

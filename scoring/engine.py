@@ -1,0 +1,191 @@
+"""Scoring one response, in plain Python: the reference that ``frame.py`` must agree with.
+
+The app's report uses this (it needs more than the tidy row: which items are unverified,
+which are questions to ask, each flag's message); ``score_frame`` is for many responses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import expressions as ex
+from .answers import ANSWERED, MISSING, UNSURE, AnswerError, AnswerProblem, BadAnswer, check_meta, check_value
+from .instrument import Instrument
+
+HIDDEN = "hidden"
+
+
+@dataclass
+class FlagHit:
+    id: str
+    severity: str
+    message: object  # a user-facing text (str or {lang: str})
+    item: str | None = None  # the item whose flag this is; None for a rule
+
+
+@dataclass
+class Result:
+    instrument_id: str
+    instrument_version: str
+    content_hash: str
+    context: str
+    audience: str
+    scores: dict[str, float | None]
+    verdict: str | None
+    flags: list[str]
+    flag_details: list[FlagHit]
+    status: dict[str, str]  # item id -> answered / unsure / missing / hidden
+    values: dict[str, object]  # item id -> normal-form answer (None unless answered)
+    points: dict[str, float | None]
+    derived: dict[str, object] = field(default_factory=dict)
+    # items answered `unsure` that could raise a critical flag: never shown as passed
+    unverified: list[str] = field(default_factory=list)
+    # shown items left unanswered or answered `unsure`: questions to ask the provider
+    questions: list[str] = field(default_factory=list)
+
+
+def item_points(info, value) -> float | None:
+    """The points an answered item gives (None when it gives none)."""
+    item = info.spec
+    if not info.scored:
+        return None
+    kind = item.type
+    if kind == "yes_no":
+        return float(item.points.yes if value == "yes" else item.points.no)
+    if kind == "choice":
+        for option in item.options:
+            if option.value == value:
+                return float(option.points)
+        return None  # pragma: no cover - checked answers always match an option
+    if kind == "multi":
+        total = _added(float(o.points) for o in item.options if o.value in value and o.points is not None)
+        return min(total, float(item.max_points)) if item.max_points is not None else total
+    if kind == "likert":
+        return info.pmin + info.pmax - value if item.reverse else value
+    if kind == "number":
+        for band in item.points_bands:
+            if (band.min is None or value >= band.min) and (band.max is None or value <= band.max):
+                return float(band.points)
+        return None
+    return None
+
+
+def _added(values) -> float:
+    """Left-to-right addition (not sum(): Python 3.12 made that compensated), so that the
+    whole-column engine, which adds item after item, gives the very same numbers."""
+    total = 0.0
+    for v in values:
+        total = total + v
+    return total
+
+
+def score_values(method: str, points: list[float], lows: list[float], highs: list[float]) -> float | None:
+    if not points:
+        return None
+    if method == "mean":
+        return _added(points) / len(points)
+    if method == "sum":
+        return _added(points)
+    low = _added(lows)
+    span = _added(highs) - low
+    if span == 0:
+        return None
+    return (_added(points) - low) / span * 100.0
+
+
+def band_of(instrument: Instrument, value: float | None) -> str | None:
+    if value is None:
+        return None
+    for band in instrument.spec.bands:
+        if value >= band.min - 1e-9:
+            return band.id
+    return None
+
+
+def score_response(instrument: Instrument, answers: dict, context: str = "unknown",
+                   audience: str = "vetting", response: str = "response") -> Result:
+    """Score one response (``answers``: item id -> raw value). Raises AnswerError when malformed."""
+    problems = []
+    try:
+        context = check_meta("context", context) or "unknown"
+        audience = check_meta("audience", audience) or "vetting"
+    except BadAnswer as exc:
+        problems.append(AnswerProblem(response, None, str(exc)))
+    for key in answers:
+        if key not in instrument.items:
+            problems.append(AnswerProblem(response, str(key), "not an item of this instrument"))
+    checked: dict[str, tuple] = {}
+    scales = instrument.spec.scales
+    for iid, info in instrument.items.items():
+        try:
+            checked[iid] = check_value(info.spec, answers.get(iid), scales)
+        except BadAnswer as exc:
+            problems.append(AnswerProblem(response, iid, str(exc)))
+    if problems:
+        raise AnswerError(problems)
+
+    env: dict = {"context": context, "audience": audience}
+    done_derived: set = set()
+
+    def derive(name: str) -> None:
+        if name in done_derived or name not in instrument.derived:
+            return
+        tree = instrument.derived[name]
+        for n in ex.names(tree):
+            derive(n)
+        env[name] = ex.eval_scalar(tree, env)
+        done_derived.add(name)
+
+    status, values, points = {}, {}, {}
+    for iid, info in instrument.items.items():
+        state, value = checked[iid]
+        visible = True
+        if info.show_if is not None:
+            for n in ex.names(info.show_if):
+                derive(n)
+            visible = ex.truthy(ex.eval_scalar(info.show_if, env))
+        if not visible:
+            status[iid], values[iid], points[iid] = HIDDEN, None, None
+            env[iid] = None
+            continue
+        status[iid] = state
+        values[iid] = value if state == ANSWERED else None
+        env[iid] = values[iid]
+        points[iid] = item_points(info, value) if state == ANSWERED else None
+    for name in instrument.derived:
+        derive(name)
+
+    hits: list[FlagHit] = []
+    for iid, info in instrument.items.items():
+        if info.flag is not None and status[iid] == ANSWERED:
+            if ex.truthy(ex.eval_scalar(info.flag, env | {"value": env[iid]})):
+                hits.append(FlagHit(iid, info.spec.flag.severity, info.spec.flag.message, iid))
+    for rule, tree in instrument.rules:
+        if ex.truthy(ex.eval_scalar(tree, env)):
+            hits.append(FlagHit(rule.id, rule.severity, rule.message))
+
+    scores: dict[str, float | None] = {}
+    for score in instrument.scores:
+        shown = [i for i in score.items if status[i] != HIDDEN]
+        got = [i for i in shown if points[i] is not None]
+        if not shown or len(got) < score.spec.min_answered * len(shown) - 1e-9:
+            scores[score.spec.id] = None
+            continue
+        infos = [instrument.items[i] for i in got]
+        scores[score.spec.id] = score_values(score.spec.method, [points[i] for i in got],
+                                             [f.pmin for f in infos], [f.pmax for f in infos])
+
+    if any(h.severity == "critical" for h in hits):
+        verdict = "critical"
+    elif instrument.band_score is None:
+        verdict = None
+    else:
+        banded = scores.get(instrument.band_score)
+        verdict = "incomplete" if banded is None else band_of(instrument, banded)
+
+    unverified = [i for i, s in status.items() if s == UNSURE and instrument.items[i].critical]
+    questions = [i for i, s in status.items()
+                 if s in (UNSURE, MISSING) and instrument.items[i].spec.type != "text"]
+    return Result(instrument.id, instrument.version, instrument.content_hash, context, audience,
+                  scores, verdict, [h.id for h in hits], hits, status, values, points,
+                  {d: env.get(d) for d in instrument.derived}, unverified, questions)

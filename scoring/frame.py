@@ -1,0 +1,420 @@
+"""Scoring many responses at once, on whole columns.
+
+Loops run over items, rules and scores (tens), never over responses (up to millions). The
+order of additions matches ``engine.py`` so both give the same numbers; a property test
+(``tests/test_frame_property.py``) holds them to it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+from . import expressions as ex
+from .answers import META_COLUMNS, AnswerError, AnswerProblem, BadAnswer, check_meta, check_value, label_for
+from .instrument import Instrument
+
+MAX_REPORTED = 100
+MISSING, ANSWERED, UNSURE = 0, 1, 2
+
+
+class _Column:
+    """One item's answers: state per response, normal-form values, and which cells are bad."""
+
+    __slots__ = ("state", "value", "bad")
+
+    def __init__(self, state, value, bad):
+        self.state, self.value, self.bad = state, value, bad
+
+
+def _objects(series: pd.Series) -> np.ndarray:
+    arr = series.to_numpy(dtype=object)
+    return arr
+
+
+def _text_view(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(stripped strings or None, missing mask) for an object column."""
+    s = pd.Series(arr, dtype=object)
+    is_str = s.map(type).to_numpy() == str if len(s) else np.zeros(0, bool)
+    text = np.full(len(arr), None, dtype=object)
+    if is_str.any():
+        text[is_str] = pd.Series(arr[is_str], dtype=object).str.strip().to_numpy(dtype=object)
+    missing = pd.isna(s).to_numpy() | (is_str & (text == ""))
+    return text, missing
+
+
+def _unsure_mask(text: np.ndarray, item) -> np.ndarray:
+    if not getattr(item, "allow_unsure", False):
+        return np.zeros(len(text), bool)
+    return np.asarray(pd.Series(text, dtype=object).str.lower().to_numpy() == "unsure", dtype=bool)
+
+
+def _numeric_column(series: pd.Series, item, allowed=None) -> _Column:
+    n = len(series)
+    if is_numeric_dtype(series) and not is_bool_dtype(series):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        missing = np.isnan(values)
+        unsure = np.zeros(n, bool)
+        bad = np.isinf(values)
+    else:
+        arr = _objects(series)
+        text, missing = _text_view(arr)
+        unsure = _unsure_mask(text, item) & ~missing
+        kinds = pd.Series(arr, dtype=object).map(type).to_numpy()
+        wrong_kind = (kinds == bool) | ((kinds != str) & (kinds != int) & (kinds != float) & ~missing)
+        values = pd.to_numeric(pd.Series(np.where(wrong_kind | unsure, None, arr), dtype=object),
+                               errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        bad = ~missing & ~unsure & (np.isnan(values) | np.isinf(values) | wrong_kind)
+    ok = ~missing & ~unsure & ~bad
+    if allowed is not None:
+        bad |= ok & ~np.isin(values, np.asarray(allowed, dtype=float))
+    else:
+        if item.integer:
+            bad |= ok & (np.floor(values) != values)
+        if item.min is not None:
+            bad |= ok & (values < item.min)
+        if item.max is not None:
+            bad |= ok & (values > item.max)
+    state = np.where(missing, MISSING, np.where(unsure, UNSURE, ANSWERED)).astype(np.int8)
+    values = np.where(state == ANSWERED, values, np.nan)
+    return _Column(state, values, bad)
+
+
+def _option_keys(arr: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """Match keys: the stripped text for strings; str() of whole numbers for numbers."""
+    keys = text.copy()
+    other = np.equal(text, None) & ~pd.isna(pd.Series(arr, dtype=object)).to_numpy()
+    for i in np.flatnonzero(other):  # JSON numbers: rare, and only where the cell is not text
+        v = arr[i]
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            keys[i] = None
+            continue
+        keys[i] = str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+    return keys
+
+
+def _choice_column(series: pd.Series, item) -> _Column:
+    arr = _objects(series)
+    text, missing = _text_view(arr)
+    n = len(arr)
+    if item.type == "yes_no":
+        lowered = pd.Series(text, dtype=object).str.lower()
+        codes = lowered.map({"yes": 0, "no": 1}).to_numpy(dtype=float, na_value=np.nan)
+        unsure = _unsure_mask(text, item) & ~missing
+        values_by_code = np.array(["yes", "no"], dtype=object)
+        is_unsure_opt = np.zeros(2, bool)
+    else:
+        options = list(item.options)
+        code_of = {str(o.value): k for k, o in enumerate(options)}
+        keys = _option_keys(arr, text)
+        codes = pd.Series(keys, dtype=object).map(code_of).to_numpy(dtype=float, na_value=np.nan)
+        unsure = (_unsure_mask(text, item) & ~missing & np.isnan(codes))
+        values_by_code = np.array([o.value for o in options] + [None], dtype=object)[:-1]
+        is_unsure_opt = np.array([o.unsure for o in options], dtype=bool)
+    bad = ~missing & ~unsure & np.isnan(codes)
+    ok = ~missing & ~unsure & ~bad
+    code = np.where(ok, codes, -1).astype(np.int64)
+    if is_unsure_opt.any():
+        chose_unsure = ok & is_unsure_opt[np.maximum(code, 0)]
+        unsure |= chose_unsure
+        ok &= ~chose_unsure
+        code = np.where(ok, code, -1)
+    state = np.where(missing | bad, MISSING, np.where(unsure, UNSURE, ANSWERED)).astype(np.int8)
+    value = np.full(n, None, dtype=object)
+    value[ok] = values_by_code[code[ok]]
+    return _Column(state, (code, value), bad)
+
+
+def _multi_column(series: pd.Series, item) -> _Column:
+    arr = _objects(series)
+    n = len(arr)
+    s = pd.Series(arr, dtype=object)
+    is_str = s.map(type).to_numpy() == str
+    is_list = s.map(lambda v: isinstance(v, (list, tuple, set, frozenset))).to_numpy()
+    text, missing = _text_view(arr)
+    unsure = _unsure_mask(text, item) & ~missing
+    missing = missing & ~is_list
+    bad = ~missing & ~unsure & ~is_str & ~is_list
+    parts = s.where(~(is_str & ~unsure), s.str.split(";")).where(is_str | is_list, None)
+    exploded = parts[~missing & ~unsure & ~bad].explode()
+    if len(exploded):
+        keys = exploded.map(lambda v: str(v).strip() if isinstance(v, str)
+                            else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+                            if v is not None and not isinstance(v, bool) else None)
+        empty = keys.isin(["", "None"]) | exploded.isna()
+        keys = keys[~empty]
+        code_of = {str(o.value): k for k, o in enumerate(item.options)}
+        codes = keys.map(code_of)
+        unknown = codes.isna()
+        bad[keys.index[unknown.to_numpy()].unique()] = True
+        good = codes[~unknown]
+        rows = good.index.to_numpy()
+        cols = good.to_numpy(dtype=np.int64)
+    else:
+        rows = cols = np.zeros(0, np.int64)
+    chosen = np.zeros((len(item.options), n), dtype=bool)
+    chosen[cols, rows] = True
+    state = np.where(missing | bad, MISSING, np.where(unsure, UNSURE, ANSWERED)).astype(np.int8)
+    return _Column(state, chosen, bad)
+
+
+def _text_column(series: pd.Series, item) -> _Column:
+    arr = _objects(series)
+    text, missing = _text_view(arr)
+    is_str = pd.Series(arr, dtype=object).map(type).to_numpy() == str
+    bad = ~missing & ~is_str
+    lengths = pd.Series(arr, dtype=object).where(is_str, "").str.len().to_numpy()
+    bad |= is_str & (lengths > item.max_length)
+    state = np.where(missing | bad, MISSING, ANSWERED).astype(np.int8)
+    value = np.where(state == ANSWERED, arr, None)
+    return _Column(state, value, bad)
+
+
+def _parse_column(series: pd.Series, info, scales) -> _Column:
+    item = info.spec
+    if item.type == "likert":
+        allowed = [p.value for p in (item.options if item.options is not None else scales[item.scale])]
+        return _numeric_column(series, item, allowed)
+    if item.type == "number":
+        return _numeric_column(series, item)
+    if item.type in ("yes_no", "choice"):
+        return _choice_column(series, item)
+    if item.type == "multi":
+        return _multi_column(series, item)
+    return _text_column(series, item)
+
+
+def _meta_column(frame: pd.DataFrame, name: str, default: str, problems, labels) -> np.ndarray:
+    n = len(frame)
+    out = np.empty(n, dtype=object)
+    out[:] = default
+    if name not in frame.columns:
+        return out
+    values = frame[name].to_numpy(dtype=object)
+    allowed = {None, "", *((default,))}
+    from .model import AUDIENCES, CONTEXTS
+    allowed |= set(CONTEXTS if name == "context" else AUDIENCES)
+    stripped = pd.Series(values, dtype=object).map(lambda v: v.strip() if isinstance(v, str) else v)
+    is_empty = pd.isna(stripped).to_numpy() | (stripped.to_numpy() == "")
+    ok = is_empty | stripped.isin(allowed - {None, ""}).to_numpy()
+    for i in np.flatnonzero(~ok)[:MAX_REPORTED]:
+        try:
+            check_meta(name, values[i])
+        except BadAnswer as exc:
+            problems.append(AnswerProblem(labels(i), None, str(exc)))
+    out[~is_empty] = stripped.to_numpy()[~is_empty]
+    return out
+
+
+def score_frame(instrument: Instrument, answers: pd.DataFrame, context: str = "unknown",
+                audience: str = "vetting", kind: str = "frame") -> pd.DataFrame:
+    """Score every response in ``answers`` (one row per response, one column per item id).
+
+    Returns ``response_id``, one column per score (NaN where null), ``verdict`` and ``flags``
+    (raised flag ids joined with ``;``), row for row. ``context`` / ``audience`` columns, where
+    present and not empty, override the arguments. Raises AnswerError listing malformed answers.
+    """
+    check_meta("context", context)
+    check_meta("audience", audience)
+    n = len(answers)
+    frame = answers.reset_index(drop=True)
+    problems: list[AnswerProblem] = []
+
+    def labels(i: int) -> str:
+        return label_for(frame, int(i), kind)
+
+    unknown = [c for c in frame.columns if c not in instrument.items and c not in META_COLUMNS
+               and not str(c).startswith("x-")]
+    for c in unknown:
+        problems.append(AnswerProblem("line 1 (header)" if kind == "csv" else "columns", str(c),
+                                      "not an item of this instrument "
+                                      "(columns of your own must start with 'x-')"))
+    ctx = _meta_column(frame, "context", context, problems, labels)
+    aud = _meta_column(frame, "audience", audience, problems, labels)
+
+    scales = instrument.spec.scales
+    columns: dict[str, _Column] = {}
+    meta_problems, bad_total = len(problems), 0
+    for iid, info in instrument.items.items():
+        series = frame[iid] if iid in frame.columns else pd.Series([None] * n, dtype=object)
+        col = _parse_column(series, info, scales)
+        columns[iid] = col
+        bad_rows = np.flatnonzero(col.bad)
+        bad_total += len(bad_rows)
+        for i in bad_rows[: max(0, MAX_REPORTED - len(problems))]:
+            raw = series.iat[i]
+            try:
+                check_value(info.spec, raw, scales)
+                message = f"{raw!r} is not a valid answer"  # pragma: no cover - the two checks agree
+            except BadAnswer as exc:
+                message = str(exc)
+            problems.append(AnswerProblem(labels(i), iid, message))
+    if problems:
+        total = meta_problems + bad_total
+        raise AnswerError(problems[:MAX_REPORTED], more=max(0, total - MAX_REPORTED))
+
+    return _evaluate(instrument, columns, ctx, aud, frame, n)
+
+
+def _evaluate(instrument, columns, ctx, aud, frame, n) -> pd.DataFrame:
+    env = _LazyEnv(instrument, n)
+    env["context"], env["audience"] = ctx, aud
+    visible: dict[str, np.ndarray] = {}
+    points: dict[str, np.ndarray] = {}
+    answered: dict[str, np.ndarray] = {}
+    for iid, info in instrument.items.items():
+        col = columns[iid]
+        shown = np.ones(n, bool) if info.show_if is None else ex.truthy_vector(ex.eval_vector(info.show_if, env, n))
+        visible[iid] = shown
+        ans = (col.state == ANSWERED) & shown
+        answered[iid] = ans
+        env[iid] = _expr_value(info, col, ans, n)
+        points[iid] = _points(info, col, ans, n)
+
+    raised: dict[str, np.ndarray] = {}
+    for iid, info in instrument.items.items():
+        if info.flag is not None:
+            env["value"] = env[iid]
+            raised[iid] = answered[iid] & ex.truthy_vector(ex.eval_vector(info.flag, env, n))
+    env.pop("value", None)
+    for rule, tree in instrument.rules:
+        raised[rule.id] = ex.truthy_vector(ex.eval_vector(tree, env, n))
+
+    out = {"response_id": _response_ids(frame, n)}
+    for score in instrument.scores:
+        out[score.spec.id] = _score(instrument, score, visible, points, n)
+
+    verdict = np.full(n, None, dtype=object)
+    if instrument.band_score is not None:
+        banded = out[instrument.band_score]
+        verdict[np.isnan(banded)] = "incomplete"
+        unset = ~np.isnan(banded)
+        for band in instrument.spec.bands:
+            hit = unset & (banded >= band.min - 1e-9)
+            verdict[hit] = band.id
+            unset &= ~hit
+    critical = np.zeros(n, bool)
+    for fid, mask in raised.items():
+        if instrument.severity[fid] == "critical":
+            critical |= mask
+    verdict[critical] = "critical"
+    out["verdict"] = verdict
+    out["flags"] = _join_flags(instrument.flag_ids, raised, n)
+    return pd.DataFrame(out)
+
+
+class _LazyEnv(dict):
+    """Names for expressions; a derived value is computed the first time it is asked for."""
+
+    def __init__(self, instrument, n):
+        super().__init__()
+        self.instrument, self.n = instrument, n
+
+    def __missing__(self, name):
+        tree = self.instrument.derived[name]
+        value = ex.eval_vector(tree, self, self.n)
+        self[name] = value
+        return value
+
+
+def _expr_value(info, col: _Column, ans: np.ndarray, n: int):
+    kind = info.spec.type
+    if kind in ("likert", "number"):
+        return np.where(ans, col.value, np.nan)
+    if kind == "multi":
+        return {(float(o.value) if isinstance(o.value, int) else o.value):
+                np.where(ans, col.value[k].astype(float), np.nan) for k, o in enumerate(info.spec.options)}
+    if kind == "choice" and info.name_type.type == ex.NUM:
+        code, value = col.value
+        nums = np.array([float(o.value) for o in info.spec.options])
+        return np.where(ans, nums[np.maximum(code, 0)], np.nan)
+    value = col.value[1] if kind in ("yes_no", "choice") else col.value
+    return np.where(ans, value, None)
+
+
+def _points(info, col: _Column, ans: np.ndarray, n: int) -> np.ndarray:
+    item = info.spec
+    if not info.scored:
+        return np.full(n, np.nan)
+    kind = item.type
+    if kind == "likert":
+        values = info.pmin + info.pmax - col.value if item.reverse else col.value
+        return np.where(ans, values, np.nan)
+    if kind == "yes_no":
+        table = np.array([item.points.yes, item.points.no], dtype=float)
+        code = col.value[0]
+        return np.where(ans, table[np.maximum(code, 0)], np.nan)
+    if kind == "choice":
+        table = np.array([np.nan if o.points is None else o.points for o in item.options], dtype=float)
+        code = col.value[0]
+        return np.where(ans, table[np.maximum(code, 0)], np.nan)
+    if kind == "multi":
+        total = np.zeros(n)
+        for k, option in enumerate(item.options):
+            if option.points is not None:
+                total = total + np.where(col.value[k], float(option.points), 0.0)
+        if item.max_points is not None:
+            total = np.minimum(total, float(item.max_points))
+        return np.where(ans, total, np.nan)
+    if kind == "number":
+        result = np.full(n, np.nan)
+        unset = ans.copy()
+        for band in item.points_bands:
+            hit = unset.copy()
+            if band.min is not None:
+                hit &= col.value >= band.min
+            if band.max is not None:
+                hit &= col.value <= band.max
+            result[hit] = float(band.points)
+            unset &= ~hit
+        return result
+    return np.full(n, np.nan)  # pragma: no cover
+
+
+def _score(instrument, score, visible, points, n) -> np.ndarray:
+    shown = np.zeros(n, dtype=np.int64)
+    got = np.zeros(n, dtype=np.int64)
+    total = np.zeros(n)
+    low = np.zeros(n)
+    high = np.zeros(n)
+    method = score.spec.method
+    for iid in score.items:
+        info = instrument.items[iid]
+        p = points[iid]
+        has = ~np.isnan(p)
+        shown += visible[iid]
+        got += has
+        total = np.where(has, total + p, total)
+        if method == "percent":
+            low = np.where(has, low + info.pmin, low)
+            high = np.where(has, high + info.pmax, high)
+    with np.errstate(all="ignore"):
+        if method == "mean":
+            value = total / got
+        elif method == "sum":
+            value = total
+        else:
+            span = high - low
+            value = np.where(span == 0, np.nan, (total - low) / np.where(span == 0, 1, span) * 100.0)
+    null = (shown == 0) | (got == 0) | (got < score.spec.min_answered * shown - 1e-9)
+    return np.where(null, np.nan, value)
+
+
+def _join_flags(flag_ids, raised, n) -> np.ndarray:
+    out = np.full(n, "", dtype=object)
+    for fid in flag_ids:
+        mask = raised.get(fid)
+        if mask is None or not mask.any():
+            continue
+        empty = out == ""
+        out[mask & empty] = fid
+        rest = mask & ~empty
+        out[rest] = out[rest] + (";" + fid)
+    return out
+
+
+def _response_ids(frame: pd.DataFrame, n: int) -> np.ndarray:
+    if "response_id" in frame.columns:
+        return frame["response_id"].to_numpy(dtype=object)
+    return np.arange(1, n + 1).astype(str).astype(object)

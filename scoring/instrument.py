@@ -1,0 +1,467 @@
+"""The loaded instrument: the validated spec plus what scoring needs, and the checks that
+run after parsing (references, languages, expressions, ranges, types).
+
+``build`` returns the instrument and every problem it found, each tied to a path in the
+YAML so that the loader can give it a line number.
+"""
+
+from __future__ import annotations
+
+import graphlib
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from . import expressions as ex
+from . import model
+
+RESERVED = {"value", "context", "audience", "true", "false", "null", "and", "or", "not", "in",
+            "response_id", "verdict", "flags", "unsure"}
+TEXT_FIELDS = ("title", "description", "text", "self_audit_text", "help", "unit", "label", "message")
+OUTCOMES = ("critical", "incomplete")
+
+
+@dataclass
+class ItemInfo:
+    spec: object
+    section: str
+    loc: tuple
+    position: int
+    pmin: float | None = None  # least points it can give; None: the item gives no points
+    pmax: float | None = None
+    show_if: tuple | None = None
+    flag: tuple | None = None
+    critical: bool = False  # an answer to it could raise a critical flag
+    name_type: ex.NameType | None = None
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def scored(self) -> bool:
+        return self.pmin is not None
+
+
+@dataclass
+class ScoreInfo:
+    spec: model.Score
+    items: list[str]
+
+
+@dataclass
+class Instrument:
+    """A validated instrument, ready to score. ``spec`` is the parsed YAML."""
+
+    spec: model.InstrumentSpec
+    path: str = ""
+    content_hash: str = ""
+    items: dict[str, ItemInfo] = field(default_factory=dict)
+    derived: dict[str, tuple] = field(default_factory=dict)  # in evaluation order
+    derived_items: dict[str, set] = field(default_factory=dict)  # items each derived value rests on
+    rules: list[tuple] = field(default_factory=list)  # (rule spec, tree)
+    scores: list[ScoreInfo] = field(default_factory=list)
+    band_score: str | None = None
+    flag_ids: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def version(self) -> str:
+        return self.spec.version
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.spec.languages)
+
+    @property
+    def score_ids(self) -> list[str]:
+        return [s.spec.id for s in self.scores]
+
+    def text(self, value, lang: str | None = None) -> str:
+        """A user-facing text in ``lang`` (the instrument's first language if absent)."""
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value
+        lang = lang if lang in value else self.spec.languages[0]
+        return value.get(lang, next(iter(value.values()), ""))
+
+    def title(self, lang: str | None = None) -> str:
+        return self.text(self.spec.title, lang)
+
+    def source_of(self, item_id: str) -> tuple[str, str, str | None] | None:
+        """(key, full reference, locator) of an item's source."""
+        src = self.items[item_id].spec.source
+        if src is None:
+            return None
+        key, locator = split_source(src)
+        return key, self.spec.sources.get(key, key), locator
+
+    def __repr__(self) -> str:
+        return f"<Instrument {self.id} {self.version}: {len(self.items)} items>"
+
+
+def split_source(src) -> tuple[str, str | None]:
+    """``"key"``, ``"key locator..."`` / ``"key, locator"`` or ``{key, locator}``."""
+    if isinstance(src, model.SourceRef):
+        return src.key, src.locator
+    text = src.strip()
+    for i, ch in enumerate(text):
+        if ch.isspace() or ch == ",":
+            return text[:i], text[i + 1:].strip(" ,") or None
+    return text, None
+
+
+def content_hash(spec: model.InstrumentSpec) -> str:
+    """sha256 of the instrument's content (examples and x- keys left out), 16 hex digits."""
+    data = spec.model_dump(mode="json", exclude={"examples"})
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- checks
+
+
+class _Problems(list):
+    def add(self, loc: tuple, message: str) -> None:
+        self.append((tuple(loc), message))
+
+
+def _check_texts(node, loc: tuple, langs: list[str], out: _Problems) -> None:
+    """Every user-facing text must exist in every declared language, and in no other."""
+    if isinstance(node, list):
+        for i, v in enumerate(node):
+            _check_texts(v, loc + (i,), langs, out)
+        return
+    if not isinstance(node, model.Strict):
+        return
+    for name in type(node).model_fields:
+        value = getattr(node, name)
+        if name in TEXT_FIELDS and (isinstance(value, (str, dict))):
+            if isinstance(value, str):
+                if len(langs) > 1:
+                    out.add(loc + (name,), f"{name} must be given in each language ({', '.join(langs)}), "
+                                           f"as a mapping like {{{langs[0]}: ..., {langs[1]}: ...}}")
+                elif not value.strip():
+                    out.add(loc + (name,), f"{name} is empty")
+            else:
+                for lang in langs:
+                    if lang not in value:
+                        out.add(loc + (name,), f"{name} has no '{lang}' text")
+                    elif not value[lang].strip():
+                        out.add(loc + (name, lang), f"{name} in '{lang}' is empty")
+                for lang in value:
+                    if lang not in langs:
+                        out.add(loc + (name, lang), f"{name} has a '{lang}' text, but '{lang}' is not in "
+                                                    f"languages ({', '.join(langs)})")
+        elif isinstance(value, (list, model.Strict)):
+            _check_texts(value, loc + (name,), langs, out)
+        elif isinstance(value, dict) and name == "scales":
+            for key, points in value.items():
+                _check_texts(points, loc + (name, key), langs, out)
+
+
+def _points_range(item, scales) -> tuple[float | None, float | None]:
+    kind = item.type
+    if kind == "yes_no":
+        return float(min(item.points.yes, item.points.no)), float(max(item.points.yes, item.points.no))
+    if kind == "choice":
+        pts = [o.points for o in item.options if o.points is not None and not o.unsure]
+        return (float(min(pts)), float(max(pts))) if pts else (None, None)
+    if kind == "multi":
+        pts = [o.points for o in item.options if o.points is not None]
+        if not pts:
+            return None, None
+        low = float(sum(p for p in pts if p < 0))
+        high = float(item.max_points) if item.max_points is not None else float(sum(p for p in pts if p > 0))
+        return low, high
+    if kind == "likert":
+        points = item.options if item.options is not None else scales.get(item.scale)
+        if not points:
+            return None, None
+        values = [float(p.value) for p in points]
+        return min(values), max(values)
+    if kind == "number":
+        if not item.points_bands:
+            return None, None
+        pts = [float(b.points) for b in item.points_bands]
+        return min(pts), max(pts)
+    return None, None
+
+
+def _name_type(item, scales) -> ex.NameType:
+    label = f"item {item.id}"
+    if item.type == "yes_no":
+        return ex.NameType(ex.STR, ("yes", "no"), label)
+    if item.type in ("choice", "multi"):
+        values = [o.value for o in item.options if not o.unsure]
+        if item.type == "multi":
+            return ex.NameType(ex.SET, tuple(float(v) if isinstance(v, int) else v for v in values), label)
+        if values and all(isinstance(v, int) for v in values):
+            return ex.NameType(ex.NUM, tuple(float(v) for v in values), label)
+        return ex.NameType(ex.STR, tuple(values), label)
+    if item.type == "likert":
+        points = item.options if item.options is not None else scales.get(item.scale, [])
+        return ex.NameType(ex.NUM, tuple(float(p.value) for p in points) or None, label)
+    if item.type == "number":
+        return ex.NameType(ex.NUM, None, label)
+    return ex.NameType(ex.STR, None, label)
+
+
+def _check_item(item, loc, spec, out: _Problems) -> None:
+    if item.source is not None:
+        key, _ = split_source(item.source)
+        if key not in spec.sources:
+            known = ", ".join(spec.sources) or "none declared"
+            out.add(loc + ("source",), f"source '{key}' is not a key of sources ({known})")
+    kind = item.type
+    if kind == "likert":
+        if (item.scale is None) == (item.options is None):
+            out.add(loc, f"likert item {item.id} needs either 'scale' (a named scale) or inline 'options', not both")
+        elif item.scale is not None and item.scale not in spec.scales:
+            known = ", ".join(spec.scales) or "none declared"
+            out.add(loc + ("scale",), f"scale '{item.scale}' is not defined in scales ({known})")
+        elif item.options is not None:
+            _check_scale(item.options, loc + ("options",), out)
+    if kind == "number":
+        if item.min is not None and item.max is not None and item.min > item.max:
+            out.add(loc + ("min",), f"min ({item.min}) is greater than max ({item.max})")
+        for i, band in enumerate(item.points_bands or []):
+            if band.min is not None and band.max is not None and band.min > band.max:
+                out.add(loc + ("points_bands", i), f"points band min ({band.min}) is greater than its max ({band.max})")
+    if kind in ("choice", "multi"):
+        values = [o.value for o in item.options]
+        seen = set()
+        for i, v in enumerate(values):
+            if str(v) in seen:
+                out.add(loc + ("options", i, "value"), f"option value '{v}' appears twice")
+            seen.add(str(v))
+        if len({type(v) for v in values}) > 1:
+            out.add(loc + ("options",), "option values of one item must be all numbers or all strings")
+        if kind == "multi":
+            for i, o in enumerate(item.options):
+                if o.unsure:
+                    out.add(loc + ("options", i, "unsure"), "a multi item cannot have an unsure option")
+            if item.max_points is not None and item.max_points < 0:
+                out.add(loc + ("max_points",), "max_points must not be negative")
+            if item.max_points is not None and all(o.points is None for o in item.options):
+                out.add(loc + ("max_points",), "max_points is set but no option carries points")
+        else:
+            scored = [o for o in item.options if not o.unsure]
+            with_points = [o for o in scored if o.points is not None]
+            if with_points and len(with_points) != len(scored):
+                missing = ", ".join(str(o.value) for o in scored if o.points is None)
+                out.add(loc + ("options",), f"options {missing} carry no points while others do "
+                                            "(give every option points, or mark a don't-know option 'unsure: true')")
+            for i, o in enumerate(item.options):
+                if o.unsure and o.points is not None:
+                    out.add(loc + ("options", i, "points"), "an unsure option cannot carry points")
+
+
+def _check_scale(points, loc, out: _Problems) -> None:
+    values = [float(p.value) for p in points]
+    if len(set(values)) != len(values):
+        out.add(loc, "scale values must be distinct")
+
+
+def _parse(src, loc, out: _Problems):
+    try:
+        return ex.parse(src)
+    except ex.ExprError as exc:
+        out.add(loc, str(exc))
+        return None
+
+
+def _typed(tree, env, loc, want, out: _Problems, what: str):
+    if tree is None:
+        return None
+    try:
+        t = ex.check_types(tree, env)
+    except ex.ExprError as exc:
+        out.add(loc, f"{what}: {exc}")
+        return None
+    if want and t.type not in (want, ex.NULL):
+        out.add(loc, f"{what} must be true or false, but gives a {t.type}")
+        return None
+    return t
+
+
+def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[tuple]]:
+    """Check ``spec`` beyond the schema and compile it. Returns (instrument, [(loc, message)])."""
+    out = _Problems()
+    inst = Instrument(spec=spec, path=path, content_hash=content_hash(spec))
+    langs = list(spec.languages)
+    if len(set(langs)) != len(langs):
+        out.add(("languages",), "a language is listed twice")
+    _check_texts(spec, (), langs, out)
+    for key, points in spec.scales.items():
+        _check_scale(points, ("scales", key), out)
+    for field_name in ("audiences", "contexts"):
+        values = getattr(spec, field_name)
+        if len(set(values)) != len(values):
+            out.add((field_name,), f"a value is listed twice in {field_name}")
+
+    # sections and items
+    section_ids: dict[str, tuple] = {}
+    for si, section in enumerate(spec.sections):
+        sloc = ("sections", si)
+        if section.id in section_ids:
+            out.add(sloc + ("id",), f"section id '{section.id}' is used twice")
+        section_ids[section.id] = sloc
+        for ii, item in enumerate(section.items):
+            loc = sloc + ("items", ii)
+            if item.id in inst.items:
+                out.add(loc + ("id",), f"item id '{item.id}' is used twice")
+                continue
+            if item.id in RESERVED:
+                out.add(loc + ("id",), f"'{item.id}' is a reserved name and cannot be an item id")
+            _check_item(item, loc, spec, out)
+            pmin, pmax = _points_range(item, spec.scales)
+            inst.items[item.id] = ItemInfo(item, section.id, loc, len(inst.items), pmin, pmax,
+                                           name_type=_name_type(item, spec.scales))
+
+    base = {"context": ex.NameType(ex.STR, model.CONTEXTS, "context"),
+            "audience": ex.NameType(ex.STR, model.AUDIENCES, "audience")}
+    item_env = {iid: info.name_type for iid, info in inst.items.items()}
+
+    # derived values: parse, order (no cycles), type
+    parsed: dict[str, tuple] = {}
+    dloc: dict[str, tuple] = {}
+    for di, d in enumerate(spec.derived):
+        loc = ("derived", di)
+        if d.id in parsed or d.id in dloc:
+            out.add(loc + ("id",), f"derived id '{d.id}' is used twice")
+            continue
+        dloc[d.id] = loc
+        if d.id in inst.items:
+            out.add(loc + ("id",), f"derived id '{d.id}' is also an item id")
+        if d.id in RESERVED:
+            out.add(loc + ("id",), f"'{d.id}' is a reserved name")
+        tree = _parse(d.expr, loc + ("expr",), out)
+        if tree is not None:
+            parsed[d.id] = tree
+    graph = {did: {n for n in ex.names(tree) if n in dloc} for did, tree in parsed.items()}
+    try:
+        order = list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        cycle = exc.args[1]
+        out.add(dloc[cycle[0]] + ("expr",), "derived values form a cycle: " + " -> ".join(cycle))
+        order = []
+    env = dict(base) | item_env
+    for did in order:
+        if did not in parsed:
+            continue
+        t = _typed(parsed[did], env, dloc[did] + ("expr",), None, out, f"derived '{did}'")
+        if t is not None:
+            env[did] = ex.NameType(t.type, None, f"derived {did}")
+            inst.derived[did] = parsed[did]
+            deps = set()
+            for n in ex.names(parsed[did]):
+                deps |= inst.derived_items.get(n, {n} if n in inst.items else set())
+            inst.derived_items[did] = deps
+
+    # show_if (earlier items only), item flags
+    earlier: dict[str, ex.NameType] = {}
+    for iid, info in inst.items.items():
+        item = info.spec
+        if item.show_if is not None:
+            tree = _parse(item.show_if, info.loc + ("show_if",), out)
+            visible_env = dict(base) | earlier | {
+                d: env[d] for d, deps in inst.derived_items.items() if deps <= set(earlier)}
+            if tree is not None:
+                later = [n for n in ex.names(tree) if n not in visible_env and (n in inst.items or n in env)]
+                if later:
+                    out.add(info.loc + ("show_if",), f"show_if may only use items that come before "
+                                                     f"{iid} (and context, audience): {', '.join(sorted(later))}")
+                elif _typed(tree, visible_env, info.loc + ("show_if",), ex.BOOL, out, "show_if"):
+                    info.show_if = tree
+        if item.flag is not None:
+            floc = info.loc + ("flag", "when")
+            tree = _parse(item.flag.when, floc, out)
+            if _typed(tree, env | {"value": info.name_type}, floc, ex.BOOL, out, "flag"):
+                info.flag = tree
+                inst.flag_ids.append(iid)
+                inst.severity[iid] = item.flag.severity
+                info.critical = item.flag.severity == "critical"
+        earlier[iid] = info.name_type
+
+    # rules
+    for ri, rule in enumerate(spec.rules):
+        loc = ("rules", ri)
+        if rule.id in inst.severity:
+            out.add(loc + ("id",), f"rule id '{rule.id}' is already a flag id (an item with a flag, or another rule)")
+            continue
+        tree = _parse(rule.when, loc + ("when",), out)
+        if _typed(tree, env, loc + ("when",), ex.BOOL, out, f"rule '{rule.id}'"):
+            inst.rules.append((rule, tree))
+            inst.flag_ids.append(rule.id)
+            inst.severity[rule.id] = rule.severity
+            if rule.severity == "critical":
+                for n in ex.names(tree):
+                    for dep in inst.derived_items.get(n, {n}):
+                        if dep in inst.items:
+                            inst.items[dep].critical = True
+
+    # scores
+    seen_scores: set[str] = set()
+    for si, score in enumerate(spec.scores):
+        loc = ("scores", si)
+        if score.id in seen_scores:
+            out.add(loc + ("id",), f"score id '{score.id}' is used twice")
+            continue
+        seen_scores.add(score.id)
+        if score.id in RESERVED:
+            out.add(loc + ("id",), f"'{score.id}' is a reserved name and cannot be a score id")
+        if (score.items is None) == (score.section is None):
+            out.add(loc, f"score '{score.id}' needs either 'items' or 'section', not both")
+            continue
+        if score.section is not None:
+            if score.section not in section_ids:
+                out.add(loc + ("section",), f"section '{score.section}' does not exist")
+                continue
+            ids = [i.id for i in spec.sections[section_ids[score.section][1]].items
+                   if inst.items.get(i.id) and inst.items[i.id].scored]
+            if not ids:
+                out.add(loc + ("section",), f"section '{score.section}' has no item that gives points")
+                continue
+        else:
+            ids = []
+            if not score.items:
+                out.add(loc + ("items",), f"score '{score.id}' lists no items")
+            for k, iid in enumerate(score.items):
+                if iid not in inst.items:
+                    out.add(loc + ("items", k), f"item '{iid}' does not exist")
+                elif not inst.items[iid].scored:
+                    out.add(loc + ("items", k), f"item '{iid}' gives no points and cannot be part of a score")
+                elif iid in ids:
+                    out.add(loc + ("items", k), f"item '{iid}' is listed twice")
+                else:
+                    ids.append(iid)
+        inst.scores.append(ScoreInfo(score, ids))
+
+    # bands
+    if spec.bands:
+        names = {b.score or "total" for b in spec.bands}
+        target = next(iter(names))
+        if len(names) > 1:
+            out.add(("bands",), f"bands must all be on one score, not on {', '.join(sorted(names))}")
+        elif target not in seen_scores:
+            out.add(("bands", 0), f"bands are on score '{target}', which does not exist"
+                    + (" (name a score 'total' or give the bands 'score:')" if target == "total" else ""))
+        else:
+            inst.band_score = target
+        band_ids: set[str] = set()
+        for bi, band in enumerate(spec.bands):
+            if band.id in band_ids:
+                out.add(("bands", bi, "id"), f"band id '{band.id}' is used twice")
+            if band.id in OUTCOMES:
+                out.add(("bands", bi, "id"), f"'{band.id}' is a verdict of its own and cannot be a band id")
+            band_ids.add(band.id)
+            if bi and band.min >= spec.bands[bi - 1].min:
+                out.add(("bands", bi, "min"), "bands must be listed highest min first, each min lower than the last")
+
+    return inst, list(out)

@@ -1,0 +1,200 @@
+"""Defensive YAML reading with a line number for every path.
+
+Why not ``yaml.safe_load``: it resolves scalars by YAML 1.1 (``yes`` becomes True, ``010``
+becomes 8), expands aliases (a memory bomb even when "safe"), silently keeps the last of
+duplicate keys, and forgets where each value stood. ruamel.yaml does YAML 1.2, but it also
+builds aliases and its line bookkeeping is tied to its round-trip types. So we let libyaml
+(PyYAML's C parser) produce *events* and build plain dicts and lists from them ourselves, in one
+streaming pass: an alias, anchor or tag is refused the moment it is seen, before anything is
+expanded; depth is checked as it grows; scalars follow the YAML 1.2 core schema.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 12  # the format needs 8 levels (root/sections/item/options/option/label); room for x- data
+MAX_INT_DIGITS = 18
+
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution)
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_TRUE = re.compile(r"^(?:true|True|TRUE)$")
+_FALSE = re.compile(r"^(?:false|False|FALSE)$")
+_INT10 = re.compile(r"^[-+]?[0-9]+$")
+_INT8 = re.compile(r"^0o[0-7]+$")
+_INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF_NAN = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$")
+
+
+@dataclass
+class Problem:
+    """One problem in a file: shown as ``PATH:LINE: message``."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+
+@dataclass
+class Document:
+    data: object
+    lines: dict[tuple, int] = field(default_factory=dict)
+
+    def line_of(self, loc: tuple) -> int | None:
+        """The line of the deepest known prefix of ``loc`` (a path of keys and indices)."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), 1)
+
+
+class YamlRefused(Exception):
+    def __init__(self, line: int | None, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _scalar(value: str, plain: bool, line: int):
+    if not plain:
+        return value
+    if _NULL.match(value):
+        return None
+    if _TRUE.match(value):
+        return True
+    if _FALSE.match(value):
+        return False
+    if _INT10.match(value) or _INT8.match(value) or _INT16.match(value):
+        digits = value.lstrip("+-")
+        if len(digits) > MAX_INT_DIGITS:
+            raise YamlRefused(line, f"number {value[:24]}... is too long")
+        if digits.startswith("0o"):
+            return int(value[2:], 8)
+        if digits.startswith("0x"):
+            return int(value[2:], 16)
+        return int(value, 10)
+    if _FLOAT.match(value):
+        number = float(value)
+        if not math.isfinite(number):
+            raise YamlRefused(line, f"number {value[:24]} is out of range")
+        return number
+    if _INF_NAN.match(value):
+        raise YamlRefused(line, f"'{value}' is not allowed: numbers must be finite")
+    return value
+
+
+def parse_yaml(text: str) -> Document:
+    """Build plain Python data from ``text``; raise YamlRefused on anything the format forbids."""
+    lines: dict[tuple, int] = {}
+    # each open collection: [container, path, pending_key or _NO_KEY, key line]
+    stack: list[list] = []
+    root: list = []
+    documents = 0
+    no_key = object()
+
+    def attach(value, line: int) -> None:
+        if not stack:
+            root.append(value)
+            lines[()] = line
+            return
+        top = stack[-1]
+        container, path = top[0], top[1]
+        if isinstance(container, list):
+            loc = path + (len(container),)
+            container.append(value)
+            lines[loc] = line
+        elif top[2] is no_key:
+            if isinstance(value, (dict, list)):
+                raise YamlRefused(line, "a key must be a plain value, not a list or mapping")
+            if value in container or (value is None and None in container):
+                raise YamlRefused(line, f"duplicate key '{value}'")
+            top[2], top[3] = value, line
+        else:
+            key = top[2]
+            container[key] = value
+            lines[path + (key,)] = top[3]
+            top[2] = no_key
+
+    def child_path() -> tuple:
+        if not stack:
+            return ()
+        container, path, key = stack[-1][0], stack[-1][1], stack[-1][2]
+        if isinstance(container, list):
+            return path + (len(container),)
+        if key is no_key:
+            raise YamlRefused(None, "a key must be a plain value, not a list or mapping")
+        return path + (key,)
+
+    try:
+        for event in yaml.parse(text, Loader=_Parser):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlRefused(line, f"aliases (*{event.anchor}) are not allowed: write the value out")
+            if getattr(event, "anchor", None):
+                raise YamlRefused(line, f"anchors (&{event.anchor}) are not allowed: write the value out")
+            tag = getattr(event, "tag", None)
+            if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+                raise YamlRefused(line, f"tags such as '{tag}' are not allowed")
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlRefused(line, "a file holds one instrument: only one YAML document is allowed")
+            elif isinstance(event, yaml.ScalarEvent):
+                plain = not event.style and bool(event.implicit and event.implicit[0])  # libyaml: style "", PyYAML: None
+                attach(_scalar(event.value, plain, line), line)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlRefused(line, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
+                path = child_path()
+                container = {} if isinstance(event, yaml.MappingStartEvent) else []
+                stack.append([container, path, no_key, None, line])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                container, _path, _key, _kl, start = stack.pop()
+                attach(container, start)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        raise YamlRefused(mark.line + 1 if mark else None, f"YAML syntax: {message}") from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for nearly everything
+        raise YamlRefused(None, f"YAML syntax: {exc}") from None
+    except RecursionError:  # pragma: no cover - the depth limit comes first
+        raise YamlRefused(None, "nesting too deep") from None
+    if not root or root[0] is None:
+        raise YamlRefused(1, "the file is empty")
+    return Document(root[0], lines)
+
+
+def read_yaml_file(path: str | Path) -> Document:
+    """Read ``path`` with every limit applied; raise YamlRefused with a line where it is known."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise YamlRefused(None, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB)")
+    return parse_yaml_bytes(path.read_bytes())
+
+
+def parse_yaml_bytes(raw: bytes) -> Document:
+    if len(raw) > MAX_BYTES:
+        raise YamlRefused(None, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} (1 MiB)")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlRefused(line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+    return parse_yaml(text)
