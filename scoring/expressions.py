@@ -43,7 +43,6 @@ class NameType:
 _CMP = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _LITERAL_NAMES = {"true": True, "false": False, "null": None}
-_PY_NAMES = {"True": "true", "False": "false", "None": "null"}
 
 
 def parse(source: str):
@@ -67,7 +66,7 @@ def _compile(node, src: str, depth: int):
     d = depth + 1
     if isinstance(node, ast.Constant):
         v = node.value
-        if isinstance(v, bool) or v is None:  # pragma: no cover - Python spells these True/None
+        if isinstance(v, bool) or v is None:  # Python's True, False, None
             raise ExprError("write true, false and null in lower case")
         if isinstance(v, (int, float)) and not isinstance(v, complex):
             return ("lit", float(v))
@@ -77,8 +76,6 @@ def _compile(node, src: str, depth: int):
     if isinstance(node, ast.Name):
         if node.id in _LITERAL_NAMES:
             return ("lit", _LITERAL_NAMES[node.id])
-        if node.id in _PY_NAMES:
-            raise ExprError(f"write '{_PY_NAMES[node.id]}', not '{node.id}'")
         if node.id.startswith("_"):
             raise ExprError(f"name '{node.id}' is not allowed")
         return ("name", node.id)

@@ -436,6 +436,8 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
                 if iid not in inst.items:
                     out.add(loc + ("items", k), f"item '{iid}' does not exist")
                 elif not inst.items[iid].scored:
+                    if inst.items[iid].spec.type == "likert":
+                        continue  # its scale is missing or wrong: reported at the item already
                     out.add(loc + ("items", k), f"item '{iid}' gives no points and cannot be part of a score")
                 elif iid in ids:
                     out.add(loc + ("items", k), f"item '{iid}' is listed twice")

@@ -60,7 +60,7 @@ def validate_bytes(raw: bytes, name: str = "<upload>") -> tuple[Instrument | Non
 
 def validate_document(doc: Document, name: str) -> tuple[Instrument | None, list[Problem]]:
     if not isinstance(doc.data, dict):
-        return None, [Problem(name, 1, "an instrument must be a mapping of keys (format, id, ...) at the top")]
+        return None, [Problem(name, doc.line_of(()), "an instrument must be a mapping of keys (format, id, ...) at the top")]
     data = strip_x_keys(doc.data)
     try:
         spec = model.InstrumentSpec.model_validate(data)
@@ -189,11 +189,10 @@ def schema_messages(exc: ValidationError, data) -> list[tuple[tuple, str]]:
             messages.append((loc, f"{_where(loc[:-1])}: {msg}"))
             continue
         if kind == "missing":
-            messages.append((loc[:-1] if loc and loc[-1] == raw_loc[-1] else loc,
-                             f"{_where(loc[:-1]) if loc else 'top level'}: missing required key '{raw_loc[-1]}'"))
+            messages.append((loc, f"{where}: missing required key '{raw_loc[-1]}'"))
             continue
         if kind == "union_tag_invalid":
-            messages.append((loc, f"{where}: unknown item type '{first['input'].get('type')}' "
+            messages.append((loc + ("type",), f"{where}: unknown item type '{first['input'].get('type')}' "
                                   f"(types: {', '.join(model.ITEM_TYPES)})"))
             continue
         if kind == "union_tag_not_found":

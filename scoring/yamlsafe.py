@@ -129,14 +129,14 @@ def parse_yaml(text: str) -> Document:
             lines[path + (key,)] = top[3]
             top[2] = no_key
 
-    def child_path() -> tuple:
+    def child_path(line: int) -> tuple:
         if not stack:
             return ()
         container, path, key = stack[-1][0], stack[-1][1], stack[-1][2]
         if isinstance(container, list):
             return path + (len(container),)
         if key is no_key:
-            raise YamlRefused(None, "a key must be a plain value, not a list or mapping")
+            raise YamlRefused(line, "a key must be a plain value, not a list or mapping")
         return path + (key,)
 
     try:
@@ -159,7 +159,7 @@ def parse_yaml(text: str) -> Document:
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:
                     raise YamlRefused(line, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
-                path = child_path()
+                path = child_path(line)
                 container = {} if isinstance(event, yaml.MappingStartEvent) else []
                 stack.append([container, path, no_key, None, line])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
