@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import model
@@ -70,9 +72,9 @@ def _show(raw) -> str:
 
 
 def _number(raw, item) -> float:
-    if isinstance(raw, bool):
+    if isinstance(raw, (bool, np.bool_)):
         raise BadAnswer(f"expected a number, got {_show(raw)}")
-    if isinstance(raw, (int, float)):
+    if isinstance(raw, numbers.Real):
         value = float(raw)
     elif isinstance(raw, str):
         try:
@@ -87,13 +89,13 @@ def _number(raw, item) -> float:
 
 
 def _option_key(raw) -> str:
-    if isinstance(raw, float) and raw.is_integer():
+    if isinstance(raw, numbers.Real) and float(raw).is_integer():
         raw = int(raw)
     return str(raw).strip()
 
 
 def _match_option(item, raw):
-    if isinstance(raw, (bool, list, dict, tuple, set)):
+    if isinstance(raw, (bool, np.bool_, list, dict, tuple, set)):
         raise BadAnswer(f"expected one of the options ({_options(item)}), got {_show(raw)}")
     key = _option_key(raw)
     for option in item.options:

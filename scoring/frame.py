@@ -7,6 +7,8 @@ order of additions matches ``engine.py`` so both give the same numbers; a proper
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
@@ -33,10 +35,20 @@ def _objects(series: pd.Series) -> np.ndarray:
     return arr
 
 
+def _kinds(arr: np.ndarray) -> np.ndarray:
+    """The Python type of each cell (compared with ``np.equal(kinds, str)``: exact types, so a
+    bool never passes as an int)."""
+    return pd.Series(arr, dtype=object).map(type).to_numpy()
+
+
+def _is_number_or_text(v) -> bool:
+    return isinstance(v, (str, numbers.Real)) and not isinstance(v, (bool, np.bool_))
+
+
 def _text_view(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(stripped strings or None, missing mask) for an object column."""
     s = pd.Series(arr, dtype=object)
-    is_str = s.map(type).to_numpy() == str if len(s) else np.zeros(0, bool)
+    is_str = np.equal(_kinds(arr), str) if len(s) else np.zeros(0, bool)
     text = np.full(len(arr), None, dtype=object)
     if is_str.any():
         text[is_str] = pd.Series(arr[is_str], dtype=object).str.strip().to_numpy(dtype=object)
@@ -61,8 +73,8 @@ def _numeric_column(series: pd.Series, item, allowed=None) -> _Column:
         arr = _objects(series)
         text, missing = _text_view(arr)
         unsure = _unsure_mask(text, item) & ~missing
-        kinds = pd.Series(arr, dtype=object).map(type).to_numpy()
-        wrong_kind = (kinds == bool) | ((kinds != str) & (kinds != int) & (kinds != float) & ~missing)
+        number_or_text = pd.Series(arr, dtype=object).map(_is_number_or_text).to_numpy(dtype=bool)
+        wrong_kind = ~number_or_text & ~missing
         values = pd.to_numeric(pd.Series(np.where(wrong_kind | unsure, None, arr), dtype=object),
                                errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         bad = ~missing & ~unsure & (np.isnan(values) | np.isinf(values) | wrong_kind)
@@ -87,10 +99,10 @@ def _option_keys(arr: np.ndarray, text: np.ndarray) -> np.ndarray:
     other = np.equal(text, None) & ~pd.isna(pd.Series(arr, dtype=object)).to_numpy()
     for i in np.flatnonzero(other):  # JSON numbers: rare, and only where the cell is not text
         v = arr[i]
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
             keys[i] = None
             continue
-        keys[i] = str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+        keys[i] = str(int(v)) if float(v).is_integer() else str(float(v))
     return keys
 
 
@@ -130,7 +142,7 @@ def _multi_column(series: pd.Series, item) -> _Column:
     arr = _objects(series)
     n = len(arr)
     s = pd.Series(arr, dtype=object)
-    is_str = s.map(type).to_numpy() == str
+    is_str = np.equal(_kinds(arr), str)
     is_list = s.map(lambda v: isinstance(v, (list, tuple, set, frozenset))).to_numpy()
     text, missing = _text_view(arr)
     unsure = _unsure_mask(text, item) & ~missing
@@ -162,7 +174,7 @@ def _multi_column(series: pd.Series, item) -> _Column:
 def _text_column(series: pd.Series, item) -> _Column:
     arr = _objects(series)
     text, missing = _text_view(arr)
-    is_str = pd.Series(arr, dtype=object).map(type).to_numpy() == str
+    is_str = np.equal(_kinds(arr), str)
     bad = ~missing & ~is_str
     lengths = pd.Series(arr, dtype=object).where(is_str, "").str.len().to_numpy()
     bad |= is_str & (lengths > item.max_length)

@@ -60,7 +60,8 @@ def validate_bytes(raw: bytes, name: str = "<upload>") -> tuple[Instrument | Non
 
 def validate_document(doc: Document, name: str) -> tuple[Instrument | None, list[Problem]]:
     if not isinstance(doc.data, dict):
-        return None, [Problem(name, doc.line_of(()), "an instrument must be a mapping of keys (format, id, ...) at the top")]
+        return None, [Problem(name, doc.line_of(()),
+                              "an instrument must be a mapping of keys (format, id, ...) at the top")]
     data = strip_x_keys(doc.data)
     try:
         spec = model.InstrumentSpec.model_validate(data)
@@ -179,7 +180,8 @@ def schema_messages(exc: ValidationError, data) -> list[tuple[tuple, str]]:
             parent = data_at(data, loc[:-1])
             msg = f"unknown key '{key}'"
             if isinstance(parent, dict) and parent.get("type") in model.ITEM_TYPES and _field_types(str(key)):
-                msg = f"'{key}' is not a key of a {parent['type']} item (it belongs to: {', '.join(_field_types(str(key)))})"
+                owners = ", ".join(_field_types(str(key)))
+                msg = f"'{key}' is not a key of a {parent['type']} item (it belongs to: {owners})"
             else:
                 allowed = _allowed_keys(raw_loc[:-1], data)
                 close = difflib.get_close_matches(str(key), allowed, n=1)

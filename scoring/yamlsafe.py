@@ -154,7 +154,8 @@ def parse_yaml(text: str) -> Document:
                 if documents > 1:
                     raise YamlRefused(line, "a file holds one instrument: only one YAML document is allowed")
             elif isinstance(event, yaml.ScalarEvent):
-                plain = not event.style and bool(event.implicit and event.implicit[0])  # libyaml: style "", PyYAML: None
+                # a plain scalar: libyaml gives style "", pure-Python PyYAML gives None
+                plain = not event.style and bool(event.implicit and event.implicit[0])
                 attach(_scalar(event.value, plain, line), line)
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:

@@ -50,3 +50,24 @@ def test_item_types_and_enums_are_documented():
     for word in ["critical", "major", "minor", "mean", "sum", "percent", "clinical", "harm_reduction",
                  "vetting", "self_audit", "research"]:
         assert f"`{word}`" in DOC
+
+
+def test_readme_example_instrument_is_valid(tmp_path):
+    from scoring import validate_file
+
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```yaml\n(.*?)```", readme, flags=re.S).group(1)
+    path = tmp_path / "readme-example.yaml"
+    path.write_text(block)
+    inst, found = validate_file(path)
+    assert not found, found
+    assert inst.spec.examples
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    commands = re.findall(r"```\n(.+?)\n```", readme)
+    test_command = next(c for c in commands if "pytest" in c)
+    assert test_command in ci.splitlines()
+    assert any("streamlit run app.py" in c for c in commands)

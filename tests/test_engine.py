@@ -175,3 +175,17 @@ def test_malformed_answers_all_reported(load):
         score_response(inst, {"n": 11})
     with pytest.raises(AnswerError, match="context 'hospital' is not one of"):
         score_response(inst, {}, context="hospital")
+
+
+def test_numpy_values_in_object_columns(load):
+    import numpy as np
+
+    spec = base_spec()
+    spec["sections"][0]["items"].append({"id": "c", "type": "choice", "text": "C?", "options": [
+        {"value": 1, "label": "one", "points": 0}, {"value": 2, "label": "two", "points": 1}]})
+    inst = load(spec)
+    answers = {"q1": "yes", "q2": np.int64(5), "q3": np.float64(1.0), "c": np.int64(2)}
+    r = both(inst, answers)
+    assert r.points == {"q1": 1.0, "q2": 5.0, "q3": 5.0, "c": 1.0}
+    with pytest.raises(AnswerError, match="expected a number"):
+        score_response(inst, {"q2": np.bool_(True)})

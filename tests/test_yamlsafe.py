@@ -45,7 +45,7 @@ def test_alias_refused_before_expansion():
     # billion laughs: refused at the first anchor, long before anything could be expanded
     lol = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
-        for p, c in zip("abcdefgh", "bcdefghi"))
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True))
     with pytest.raises(YamlRefused, match="anchors"):
         parse_yaml(lol)
 
