@@ -158,8 +158,10 @@ def score_response(instrument: Instrument, answers: dict, context: str = "unknow
     hits: list[FlagHit] = []
     for iid, info in instrument.items.items():
         if info.flag is not None and status[iid] == ANSWERED:
-            if ex.truthy(ex.eval_scalar(info.flag, env | {"value": env[iid]})):
+            env["value"] = env[iid]
+            if ex.truthy(ex.eval_scalar(info.flag, env)):
                 hits.append(FlagHit(iid, info.spec.flag.severity, info.spec.flag.message, iid))
+    env.pop("value", None)
     for rule, tree in instrument.rules:
         if ex.truthy(ex.eval_scalar(tree, env)):
             hits.append(FlagHit(rule.id, rule.severity, rule.message))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import graphlib
 import hashlib
 import json
+from collections import ChainMap
 from dataclasses import dataclass, field
 
 from . import expressions as ex
@@ -382,7 +383,7 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
         if item.flag is not None:
             floc = info.loc + ("flag", "when")
             tree = _parse(item.flag.when, floc, out)
-            if _typed(tree, env | {"value": info.name_type}, floc, ex.BOOL, out, "flag"):
+            if _typed(tree, ChainMap({"value": info.name_type}, env), floc, ex.BOOL, out, "flag"):
                 info.flag = tree
                 inst.flag_ids.append(iid)
                 inst.severity[iid] = item.flag.severity

@@ -21,6 +21,10 @@ import yaml
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 12  # the format needs 8 levels (root/sections/item/options/option/label); room for x- data
 MAX_INT_DIGITS = 18
+# libyaml alone needs ~0.65 s to hand over the ~350,000 values a 1 MiB file can hold; a real
+# instrument has a few thousand, so a cap keeps every file well under a second.
+MAX_VALUES = 50_000
+_MAYBE_NOT_TEXT = set("0123456789+-.~nNtTfF")
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -70,7 +74,7 @@ class YamlRefused(Exception):
 
 
 def _scalar(value: str, plain: bool, line: int):
-    if not plain:
+    if not plain or (value and value[0] not in _MAYBE_NOT_TEXT):
         return value
     if _NULL.match(value):
         return None
@@ -105,8 +109,12 @@ def parse_yaml(text: str) -> Document:
     root: list = []
     documents = 0
     no_key = object()
+    count = [0]
 
     def attach(value, line: int) -> None:
+        count[0] += 1
+        if count[0] > MAX_VALUES:
+            raise YamlRefused(line, f"the file holds more than {MAX_VALUES:,} values; an instrument needs far fewer")
         if not stack:
             root.append(value)
             lines[()] = line

@@ -73,3 +73,11 @@ def test_line_numbers_for_paths():
     assert doc.lines[("list", 1, "id")] == 5
     assert doc.lines[("list", 1, "deep", "k")] == 7
     assert doc.line_of(("list", 1, "deep", "k", "missing")) == 7
+
+
+def test_value_count_limit():
+    from scoring.yamlsafe import MAX_VALUES
+
+    with pytest.raises(YamlRefused, match="more than 50,000 values"):
+        parse_yaml("a: [" + ", ".join(["1"] * (MAX_VALUES + 1)) + "]")
+    assert len(data("a: [" + ", ".join(["1"] * 1000) + "]")["a"]) == 1000
