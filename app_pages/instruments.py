@@ -9,10 +9,10 @@ for p in problems:
 if not instruments:
     st.warning("No valid instruments were found in questionnaires/.")
 for inst in instruments.values():
-    with st.expander(f"{inst.title()}  (`{inst.id}` {inst.version})"):
+    with st.expander(f"{inst.title()} · {inst.id} {inst.version}"):
         st.write(inst.text(inst.spec.description))
         st.caption(f"{len(inst.items)} questions in {len(inst.spec.sections)} sections; "
                    f"languages: {', '.join(inst.languages)}; content hash {inst.content_hash}")
         for info in inst.items.values():
-            st.markdown(f"- {inst.text(info.spec.text)}  \n  <small>{', '.join(info.spec.criteria)}</small>",
-                        unsafe_allow_html=False)
+            criteria = " ".join(f"`{c}`" for c in info.spec.criteria)
+            st.markdown(f"- {inst.text(info.spec.text)}  \n  {criteria}")

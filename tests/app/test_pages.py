@@ -23,3 +23,10 @@ def test_instruments_page_lists_builtin_instruments():
     assert not at.error
     labels = [e.label for e in at.expander]
     assert any("red-flags" in label for label in labels)
+
+
+def test_instruments_page_shows_no_raw_html():
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("app_pages/instruments.py").run()
+    assert not any("<small>" in m.value for m in at.markdown)
+    assert any("`RF-02`" in m.value for m in at.markdown)
