@@ -14,8 +14,18 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from . import expressions as ex
-from .answers import META_COLUMNS, AnswerError, AnswerProblem, BadAnswer, check_meta, check_value, label_for
+from .answers import (
+    META_COLUMNS,
+    AnswerError,
+    AnswerProblem,
+    BadAnswer,
+    check_meta,
+    check_value,
+    label_for,
+    scale_values,
+)
 from .instrument import Instrument
+from .model import AUDIENCES, CONTEXTS
 
 MAX_REPORTED = 100
 MISSING, ANSWERED, UNSURE = 0, 1, 2
@@ -28,11 +38,6 @@ class _Column:
 
     def __init__(self, state, value, bad):
         self.state, self.value, self.bad = state, value, bad
-
-
-def _objects(series: pd.Series) -> np.ndarray:
-    arr = series.to_numpy(dtype=object)
-    return arr
 
 
 def _kinds(arr: np.ndarray) -> np.ndarray:
@@ -70,7 +75,7 @@ def _numeric_column(series: pd.Series, item, allowed=None) -> _Column:
         unsure = np.zeros(n, bool)
         bad = np.isinf(values)
     else:
-        arr = _objects(series)
+        arr = series.to_numpy(dtype=object)
         text, missing = _text_view(arr)
         unsure = _unsure_mask(text, item) & ~missing
         number_or_text = pd.Series(arr, dtype=object).map(_is_number_or_text).to_numpy(dtype=bool)
@@ -107,7 +112,7 @@ def _option_keys(arr: np.ndarray, text: np.ndarray) -> np.ndarray:
 
 
 def _choice_column(series: pd.Series, item) -> _Column:
-    arr = _objects(series)
+    arr = series.to_numpy(dtype=object)
     text, missing = _text_view(arr)
     n = len(arr)
     if item.type == "yes_no":
@@ -139,7 +144,7 @@ def _choice_column(series: pd.Series, item) -> _Column:
 
 
 def _multi_column(series: pd.Series, item) -> _Column:
-    arr = _objects(series)
+    arr = series.to_numpy(dtype=object)
     n = len(arr)
     s = pd.Series(arr, dtype=object)
     is_str = np.equal(_kinds(arr), str)
@@ -172,7 +177,7 @@ def _multi_column(series: pd.Series, item) -> _Column:
 
 
 def _text_column(series: pd.Series, item) -> _Column:
-    arr = _objects(series)
+    arr = series.to_numpy(dtype=object)
     text, missing = _text_view(arr)
     is_str = np.equal(_kinds(arr), str)
     bad = ~missing & ~is_str
@@ -186,8 +191,7 @@ def _text_column(series: pd.Series, item) -> _Column:
 def _parse_column(series: pd.Series, info, scales) -> _Column:
     item = info.spec
     if item.type == "likert":
-        allowed = [p.value for p in (item.options if item.options is not None else scales[item.scale])]
-        return _numeric_column(series, item, allowed)
+        return _numeric_column(series, item, scale_values(item, scales))
     if item.type == "number":
         return _numeric_column(series, item)
     if item.type in ("yes_no", "choice"):
@@ -198,24 +202,20 @@ def _parse_column(series: pd.Series, info, scales) -> _Column:
 
 
 def _meta_column(frame: pd.DataFrame, name: str, default: str, problems, labels) -> np.ndarray:
-    n = len(frame)
-    out = np.empty(n, dtype=object)
-    out[:] = default
+    """The context or audience of each response: the column where filled in, else ``default``."""
+    out = np.full(len(frame), default, dtype=object)
     if name not in frame.columns:
         return out
     values = frame[name].to_numpy(dtype=object)
-    allowed = {None, "", *((default,))}
-    from .model import AUDIENCES, CONTEXTS
-    allowed |= set(CONTEXTS if name == "context" else AUDIENCES)
     stripped = pd.Series(values, dtype=object).map(lambda v: v.strip() if isinstance(v, str) else v)
-    is_empty = pd.isna(stripped).to_numpy() | (stripped.to_numpy() == "")
-    ok = is_empty | stripped.isin(allowed - {None, ""}).to_numpy()
+    empty = pd.isna(stripped).to_numpy() | (stripped.to_numpy() == "")
+    ok = empty | stripped.isin(CONTEXTS if name == "context" else AUDIENCES).to_numpy()
     for i in np.flatnonzero(~ok)[:MAX_REPORTED]:
         try:
             check_meta(name, values[i])
         except BadAnswer as exc:
             problems.append(AnswerProblem(labels(i), None, str(exc)))
-    out[~is_empty] = stripped.to_numpy()[~is_empty]
+    out[~empty] = stripped.to_numpy()[~empty]
     return out
 
 

@@ -27,7 +27,6 @@ class ItemInfo:
     spec: object
     section: str
     loc: tuple
-    position: int
     pmin: float | None = None  # least points it can give; None: the item gives no points
     pmax: float | None = None
     show_if: tuple | None = None
@@ -322,7 +321,7 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
                 out.add(loc + ("id",), f"'{item.id}' is a reserved name and cannot be an item id")
             _check_item(item, loc, spec, out)
             pmin, pmax = _points_range(item, spec.scales)
-            inst.items[item.id] = ItemInfo(item, section.id, loc, len(inst.items), pmin, pmax,
+            inst.items[item.id] = ItemInfo(item, section.id, loc, pmin, pmax,
                                            name_type=_name_type(item, spec.scales))
 
     base = {"context": ex.NameType(ex.STR, model.CONTEXTS, "context"),

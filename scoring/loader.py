@@ -7,6 +7,7 @@ traceback at the user. ``load_instrument`` raises one error type, ``InstrumentEr
 from __future__ import annotations
 
 import difflib
+import typing
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -248,7 +249,6 @@ def _allowed_keys(raw_loc: tuple, data) -> list[str]:
 
 
 def _inner_model(annotation):
-    import typing
     stack = [annotation]
     while stack:
         a = stack.pop()
