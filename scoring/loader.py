@@ -201,6 +201,10 @@ def schema_messages(exc: ValidationError, data) -> list[tuple[tuple, str]]:
         if kind == "union_tag_not_found":
             messages.append((loc, f"{where}: an item needs a 'type' ({', '.join(model.ITEM_TYPES)})"))
             continue
+        if kind == "string_pattern_mismatch" and raw_loc[-1] == "[key]" and " " in str(first["input"]):
+            messages.append((loc, f"{where}: '{first['input']}' is not a language code; a comma inside "
+                                  "{...} starts a new key, so put quotes around a text that holds a comma"))
+            continue
         if kind == "string_pattern_mismatch":
             shown = first["input"]
             messages.append((loc, f"{where}: '{shown}' does not have the required form "
@@ -270,13 +274,19 @@ def run_examples(inst: Instrument) -> list[tuple[tuple, str]]:
     """Score every worked example and report where the result differs from ``expect``."""
     out = []
     outcomes = set(OUTCOMES) | {b.id for b in inst.spec.bands}
-    names = set()
+    resolved: dict[str, dict] = {}  # name -> answers, with `like` applied
     for k, example in enumerate(inst.spec.examples):
         loc = ("examples", k)
         label = f"example '{example.name}'"
-        if example.name in names:
+        if example.name in resolved:
             out.append((loc + ("name",), f"{label}: the name is used twice"))
-        names.add(example.name)
+        answers = dict(example.answers)
+        if example.like is not None:
+            if example.like not in resolved:
+                out.append((loc + ("like",), f"{label}: 'like' names no earlier example '{example.like}'"))
+                continue
+            answers = resolved[example.like] | answers
+        resolved[example.name] = answers
         expect = example.expect
         given = expect.model_fields_set
         bad_ref = False
@@ -297,7 +307,7 @@ def run_examples(inst: Instrument) -> list[tuple[tuple, str]]:
                         f"{label}: verdict '{expect.verdict}' is not one of {', '.join(sorted(outcomes))}"))
             bad_ref = True
         try:
-            result = score_response(inst, example.answers, example.context, example.audience, label)
+            result = score_response(inst, answers, example.context, example.audience, label)
         except AnswerError as exc:
             for p in exc.problems:
                 key = ("answers", p.item) if p.item else ()

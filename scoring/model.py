@@ -180,6 +180,7 @@ class Expect(Strict):
 
 class Example(Strict):
     name: Annotated[str, Field(min_length=1, max_length=200)]
+    like: str | None = None  # start from the answers of an earlier example of this name
     answers: dict[str, Any] = {}
     context: ContextOrUnknown = "unknown"
     audience: Audience = "vetting"

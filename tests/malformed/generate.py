@@ -141,6 +141,10 @@ CASES = {
     "example-mismatch": (BASE + "examples:\n  - name: all good\n    answers: {q1: \"yes\", q2: 5}\n"
                          "    expect: {scores: {total: 99}, verdict: ok}\n", "scores: {total: 99}",
                          "score total is 100, expected 99"),
+    "flow-comma-in-text": (sub("languages: [en]", "languages: [en, nl]").replace(
+        "title: Corpus", "title: {en: Corpus, nl: Corpus, een test}"), "title: {en", "is not a language code"),
+    "example-like-unknown": (BASE + "examples:\n  - name: second\n    like: first\n"
+                             "    expect: {verdict: incomplete}\n", "like: first", "names no earlier example"),
     "example-bad-answer": (BASE + "examples:\n  - name: bad\n    answers: {q1: \"perhaps\"}\n"
                            "    expect: {verdict: incomplete}\n", "answers:", "expected yes, no or unsure"),
 }
