@@ -1,15 +1,51 @@
-"""What several pages share: the cached built-in instruments and the crisis-resource box."""
+"""What the pages share: language (kept in the URL), instruments (built-in, cached, plus any the
+person uploaded this session), safe rendering of instrument texts, and the fixed boxes."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import streamlit as st
 
 from scoring import validate_paths
-from scoring.resources import CRISIS_RESOURCES, NOT_A_GUARANTEE, text
+from scoring.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from scoring.resources import CRISIS_RESOURCES, NOT_A_GUARANTEE, WHAT_IT_IS_NOT, text
 
 QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def lang() -> str:
+    """The language: from the URL (?lang=nl), else this session's choice, else English."""
+    wanted = st.query_params.get("lang")
+    if wanted in LANGUAGES:
+        st.session_state["lang"] = wanted
+    current = st.session_state.get("lang", "en")
+    if st.query_params.get("lang") != current:
+        st.query_params["lang"] = current
+    return current
+
+
+def T(key: str, **values) -> str:  # noqa: N802 - short on purpose: used on every line of the pages
+    return t(key, lang(), **values)
+
+
+def language_picker() -> None:
+    current = lang()
+
+    def changed():
+        st.session_state["lang"] = st.session_state["_lang_picker"]
+        st.query_params["lang"] = st.session_state["lang"]
+
+    st.sidebar.radio(f"{t('nav.language', 'en')} / {t('nav.language', 'nl')}", LANGUAGES,
+                     index=LANGUAGES.index(current), format_func=LANGUAGE_NAMES.get, key="_lang_picker",
+                     on_change=changed, horizontal=True)
+
+
+def safe(value: str | None) -> str:
+    """Instrument text as markdown that can only ever be plain text: no links, images or HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", value or "")
 
 
 def _fingerprint() -> tuple:
@@ -22,16 +58,28 @@ def _load(fingerprint: tuple):
 
 
 def builtin_instruments():
-    """(instruments by id, problems): reloaded only when a file in questionnaires/ changes."""
+    """(instruments by id, problems): loaded once, again only when a file in questionnaires/ changes."""
     return _load(_fingerprint())
 
 
-def crisis_box(lang: str = "en") -> None:
+def instruments() -> dict:
+    """Built-in instruments plus those uploaded in this session (uploads never replace built-ins)."""
+    loaded, _ = builtin_instruments()
+    custom = st.session_state.get("custom_instruments", {})
+    return {**loaded, **{k: v for k, v in custom.items() if k not in loaded}}
+
+
+def crisis_box() -> None:
+    language = lang()
     with st.container(border=True):
-        st.markdown("**Need support now?**" if lang == "en" else "**Nu steun nodig?**")
-        for r in CRISIS_RESOURCES:
-            st.markdown(f"- **{text(r['name'], lang)}**: {r['contact']}. {text(r['about'], lang)}")
+        st.markdown(f"**{T('crisis.title')}**")
+        st.markdown("\n".join(f"- **{text(r['name'], language)}**: {r['contact']}. {text(r['about'], language)}"
+                              for r in CRISIS_RESOURCES))
 
 
-def not_a_guarantee(lang: str = "en") -> None:
-    st.caption(NOT_A_GUARANTEE[lang])
+def not_a_guarantee() -> None:
+    st.caption(NOT_A_GUARANTEE[lang()])
+
+
+def what_it_is_not() -> None:
+    st.info(WHAT_IT_IS_NOT[lang()])

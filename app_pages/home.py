@@ -1,16 +1,23 @@
 import streamlit as st
 
-from app_pages.common import crisis_box, not_a_guarantee
-from scoring.resources import WHAT_IT_IS_NOT
+from app_pages.common import T, crisis_box, not_a_guarantee, what_it_is_not
 
 st.title("GuideCheck")
-st.markdown(
-    "Checklists for judging the people who guide MDMA sessions: therapist teams in research and "
-    "clinical programmes, and sitters in harm-reduction settings. Each question rests on criteria "
-    "that careful sources agree on, and every answer is scored openly."
-)
-st.info(WHAT_IT_IS_NOT["en"])
+st.markdown(T("home.tagline"))
+st.markdown(T("home.why"))
+what_it_is_not()
 not_a_guarantee()
-st.markdown("The full app (vetting a guide, self-audit, compare, research mode) is being built; "
-            "the **Instruments** page lists the checklists available now.")
+st.subheader(T("home.paths"))
+st.markdown("\n".join(f"- {T(k)}" for k in ("home.path_vet", "home.path_audit", "home.path_research")))
+left, right = st.columns(2)
+if left.button(T("home.start_vet"), type="primary", width="stretch"):
+    st.switch_page("app_pages/vet.py")
+if right.button(T("home.start_audit"), width="stretch"):
+    st.switch_page("app_pages/self_audit.py")
+st.subheader(T("home.how"))
+st.markdown(T("home.how_text"))
+st.subheader(T("home.legal"))
+st.markdown(T("home.legal_text"))
+st.subheader(T("home.sources"))
+st.markdown(T("home.sources_text"))
 crisis_box()

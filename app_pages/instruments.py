@@ -1,18 +1,69 @@
 import streamlit as st
 
-from app_pages.common import builtin_instruments
+from app_pages.common import T, builtin_instruments, lang, safe
+from scoring import validate_bytes
 
-st.title("Instruments")
-instruments, problems = builtin_instruments()
+st.title(T("instruments.title"))
+st.markdown(T("instruments.intro"))
+language = lang()
+
+
+def describe(inst) -> None:
+    st.caption(T("instruments.summary", items=len(inst.items), sections=len(inst.spec.sections),
+                 version=inst.version) + f" · {inst.content_hash}")
+    if inst.spec.description:
+        st.markdown(safe(inst.text(inst.spec.description, language)))
+    for section in inst.spec.sections:
+        st.markdown(f"**{safe(inst.text(section.title, language))}**")
+        lines = []
+        for item in section.items:
+            info = inst.items[item.id]
+            extra = [", ".join(f"`{c}`" for c in item.criteria if c.replace("-", "").isalnum())]
+            if info.scored:
+                extra.append(f"{info.pmin:g}–{info.pmax:g} {T('instruments.points')}")
+            if item.show_if:
+                extra.append(safe(T("instruments.shown_if", expr=item.show_if)))
+            if item.flag:
+                extra.append(safe(T("instruments.flag", severity=T("severity." + item.flag.severity),
+                                    when=item.flag.when)))
+            src = inst.source_of(item.id)
+            if src:
+                extra.append(safe(src[0] + (f" ({src[2]})" if src[2] else "")))
+            lines.append(f"- {safe(inst.text(item.text, language))}  \n  " + " · ".join(e for e in extra if e))
+        st.markdown("\n".join(lines))
+    st.markdown(f"**{T('instruments.scoring')}**")
+    lines = [f"- {safe(T('instruments.score_line', label=inst.text(s.spec.label, language), n=len(s.items), method=T('method.' + s.spec.method)))}"  # noqa: E501
+             for s in inst.scores]
+    lines += [f"- {safe(T('severity.' + r.severity))}: {safe(inst.text(r.message, language))}"
+              for r in inst.spec.rules]
+    lines += [f"- {safe(inst.text(b.label, language))}: ≥ {b.min:g}" for b in inst.spec.bands]
+    st.markdown("\n".join(lines))
+    if inst.spec.sources:
+        st.caption(safe(" · ".join(f"{k}: {v}" for k, v in inst.spec.sources.items())))
+
+
+loaded, problems = builtin_instruments()
 for p in problems:
-    st.error(str(p))
-if not instruments:
-    st.warning("No valid instruments were found in questionnaires/.")
-for inst in instruments.values():
-    with st.expander(f"{inst.title()} · {inst.id} {inst.version}"):
-        st.write(inst.text(inst.spec.description))
-        st.caption(f"{len(inst.items)} questions in {len(inst.spec.sections)} sections; "
-                   f"languages: {', '.join(inst.languages)}; content hash {inst.content_hash}")
-        for info in inst.items.values():
-            criteria = " ".join(f"`{c}`" for c in info.spec.criteria)
-            st.markdown(f"- {inst.text(info.spec.text)}  \n  {criteria}")
+    st.error(safe(str(p)))
+for inst in loaded.values():
+    with st.expander(f"{safe(inst.title(language))} · {inst.id} {inst.version}"):
+        describe(inst)
+
+st.header(T("instruments.upload"))
+upload = st.file_uploader(T("instruments.upload"), type=["yaml", "yml"], label_visibility="collapsed")
+if upload is not None:
+    inst, found = validate_bytes(upload.getvalue(), upload.name)
+    if found:
+        st.error(T("instruments.problems", n=len(found)))
+        st.code("\n".join(str(p) for p in found), language=None)
+    else:
+        st.success(T("instruments.valid"))
+        if inst.id in loaded:
+            st.error(T("instruments.clash", id=inst.id))
+        else:
+            with st.container(border=True):
+                st.subheader(safe(inst.title(language)))
+                describe(inst)
+            if st.button(T("instruments.use"), type="primary"):
+                st.session_state.setdefault("custom_instruments", {})[inst.id] = inst
+                st.success(T("instruments.used"))

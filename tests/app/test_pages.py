@@ -1,32 +1,328 @@
-"""AppTest of the pages as they stand."""
+"""AppTest of every page: its main path and wrong inputs."""
 
+from __future__ import annotations
+
+import json
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from scoring import load_folder
+from tests.conftest import QUESTIONNAIRES, ROOT
 
 APP = str(ROOT / "app.py")
+BUILTIN = load_folder(QUESTIONNAIRES)
 
 
-def test_home_shows_disclaimer_and_crisis_resources():
-    at = AppTest.from_file(APP, default_timeout=30).run()
+def app(lang: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if lang:
+        at.query_params["lang"] = lang
+    return at.run()
+
+
+def careful(inst_id: str, item_id: str):
+    """The best-scoring answer to a question."""
+    item = BUILTIN[inst_id].items[item_id].spec
+    if item.type == "yes_no":
+        return "yes" if item.points.yes >= item.points.no else "no"
+    if item.type == "choice":
+        return max((o for o in item.options if o.points is not None), key=lambda o: o.points).value
+    if item.type == "likert":
+        points = item.options if item.options is not None else BUILTIN[inst_id].spec.scales[item.scale]
+        return max(p.value for p in points)
+    return None
+
+
+def answer_step(at: AppTest, choose) -> None:
+    """Answer every question radio on the current step with choose(inst, item) (None: leave it)."""
+    for radio in list(at.radio):
+        if not radio.key or not radio.key.startswith("q:"):
+            continue
+        _, _, inst_id, item_id = radio.key.split(":")
+        value = choose(inst_id, item_id)
+        if value is not None:
+            radio.set_value(value)
+    at.run()
+
+
+def start(at: AppTest, audience: str, instruments: list[str], context: str = "unknown") -> AppTest:
+    at.switch_page("app_pages/vet.py" if audience == "vetting" else "app_pages/self_audit.py").run()
+    at.radio(key=f"context_{audience}").set_value(context).run()
+    at.multiselect(key=f"selected_{audience}_{context}").set_value(instruments).run()
+    at.button(key=f"start_{audience}").click().run()
     assert not at.exception
-    text = " ".join(m.value for m in at.markdown)
-    assert "62-FIRESIDE" in text and "tripsit.me/webchat" in text and "112" in text
-    assert any("not a guarantee" in c.value for c in at.caption)
-    assert any("assesses providers, not you" in i.value for i in at.info)
+    return at
 
 
-def test_instruments_page_lists_builtin_instruments():
-    at = AppTest.from_file(APP, default_timeout=30).run()
+def walk(at: AppTest, audience: str, choose) -> AppTest:
+    """Answer every step and submit."""
+    for _ in range(60):
+        answer_step(at, choose)
+        nexts = [b for b in at.button if b.key == f"next_{audience}"]
+        if not nexts:
+            break
+        nexts[0].click().run()
+        assert not at.exception
+    at.button(key=f"submit_{audience}").click().run()
+    assert not at.exception
+    # the app switched to the report; AppTest needs telling so that later runs stay there
+    return at.switch_page("app_pages/report.py").run()
+
+
+def _unknown(at: AppTest, kind: str) -> list:
+    """Elements AppTest has no class for (Plotly charts), found by their type name."""
+    found, stack = [], [at._tree]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "type", None) == kind:
+            found.append(node)
+        stack.extend(getattr(node, "children", {}).values())
+    return found
+
+
+def all_text(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "error", "warning", "info", "success", "caption", "title", "header",
+                                  "subheader") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+# --------------------------------------------------------------------------- home
+
+
+def test_home_explains_itself_with_disclaimer_legal_note_and_crisis_resources():
+    at = app()
+    assert not at.exception
+    text = all_text(at)
+    for words in ["62-FIRESIDE", "tripsit.me/webchat", "112", "assesses providers, not you", "not a guarantee",
+                  "prohibited in the Netherlands", "Schedule I", "Check your local law", "How scoring works"]:
+        assert words in text, words
+
+
+def test_home_in_dutch_from_the_url():
+    at = app("nl")
+    text = all_text(at)
+    assert "GuideCheck beoordeelt aanbieders" in text and "Nu steun nodig?" in text
+    assert at.query_params["lang"] == ["nl"] or at.query_params["lang"] == "nl"
+
+
+# --------------------------------------------------------------------------- vetting
+
+
+def test_vetting_main_path_to_a_report():
+    at = walk(start(app(), "vetting", ["red-flags"], "harm_reduction"), "vetting", careful)
+    text = all_text(at)
+    assert "Meets the criteria that were answered" in text
+    assert "No critical red flags were raised" in text
+    assert "not a guarantee" in text and "62-FIRESIDE" in text
+    labels = [b.label for b in at.get("download_button")]
+    assert any("JSON" in lbl for lbl in labels) and any("CSV" in lbl for lbl in labels)
+    assert any("HTML" in lbl for lbl in labels)
+
+
+def test_vetting_critical_flag_comes_first_with_why_and_source():
+    def no_intake(inst, item):
+        return "no" if item == "rf_intake" else careful(inst, item)
+
+    at = walk(start(app(), "vetting", ["red-flags"], "harm_reduction"), "vetting", no_intake)
+    errors = [e.value for e in at.error]
+    assert any("No intake or screening took place" in e and "Why it matters" in e and "Source" in e
+               for e in errors), errors
+    assert "Critical: at least one critical red flag" in all_text(at)
+
+
+def test_unsure_on_a_critical_question_is_unverified_not_passed():
+    def unsure_sober(inst, item):
+        return "unsure" if item == "rf_sober" else careful(inst, item)
+
+    at = walk(start(app(), "vetting", ["red-flags"], "harm_reduction"), "vetting", unsure_sober)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Unverified" in all_text(at) and "sober person" in warnings
+    assert "No critical red flags" in all_text(at)
+
+
+def test_empty_submission_is_refused_with_what_is_missing():
+    at = start(app(), "vetting", ["red-flags"], "harm_reduction")
+    for _ in range(10):
+        nexts = [b for b in at.button if b.key == "next_vetting"]
+        if not nexts:
+            break
+        nexts[0].click().run()
+    at.button(key="submit_vetting").click().run()
+    assert any("still need an answer" in e.value for e in at.error)
+    assert "reports" not in at.session_state or "vetting" not in at.session_state["reports"]
+
+
+def test_answers_survive_a_language_switch():
+    at = start(app(), "vetting", ["red-flags"], "harm_reduction")
+    at.radio(key="q:vetting:red-flags:rf_guarantee").set_value("no").run()
+    at.radio(key="_lang_picker").set_value("nl").run()
+    assert not at.exception
+    assert at.radio(key="q:vetting:red-flags:rf_guarantee").value == "no"
+    assert "Beloftes en informatie" in all_text(at)
+    assert at.session_state["flows"]["vetting"]["answers"]["red-flags"]["rf_guarantee"] == "no"
+
+
+def test_red_flag_answers_prefill_the_detailed_questions():
+    at = start(app(), "vetting", ["red-flags", "screening"], "harm_reduction")
+    answer_step(at, lambda i, q: "no" if q == "rf_guarantee" else careful(i, q))
+    at.button(key="next_vetting").click().run()
+    answer_step(at, careful)  # the intake section: rf_intake = yes
+    at.button(key="next_vetting").click().run()
+    answers = at.session_state["flows"]["vetting"]["answers"]
+    assert answers["red-flags"]["rf_intake"] == "yes"
+    assert answers["screening"]["scr_intake"] == "yes"  # filled from the screen
+
+
+def test_save_progress_and_resume():
+    from scoring import results
+
+    at = start(app(), "vetting", ["red-flags"], "harm_reduction")
+    at.radio(key="q:vetting:red-flags:rf_guarantee").set_value("no").run()
+    assert any(b.key == "save_vetting" for b in at.get("download_button"))
+    flow = at.session_state["flows"]["vetting"]
+    # the same function the download button calls
+    data = results.build({"red-flags": BUILTIN["red-flags"]}, flow["answers"], kind="vetting",
+                         context=flow["context"], submitted=False)
+    assert data["instruments"][0]["answers"] == {"rf_guarantee": "no"}
+
+    fresh = app()
+    fresh.switch_page("app_pages/vet.py").run()
+    fresh.get("file_uploader")[0].set_value(("progress.json", results.dumps(data), "application/json")).run()
+    assert not fresh.exception
+    assert fresh.session_state["flows"]["vetting"]["answers"]["red-flags"] == {"rf_guarantee": "no"}
+    assert fresh.radio(key="q:vetting:red-flags:rf_guarantee").value == "no"
+    assert any("saved answers are back" in s.value for s in fresh.success)
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"not json at all", "not a GuideCheck result file"),
+    (json.dumps({"guidecheck_result": 1, "kind": "self_audit", "instruments": []}).encode(), "self-audit result"),
+    (json.dumps({"hello": "world"}).encode(), "not a GuideCheck result file"),
+])
+def test_resume_rejects_bad_files(content, words):
+    at = app()
+    at.switch_page("app_pages/vet.py").run()
+    at.get("file_uploader")[0].set_value(("bad.json", content, "application/json")).run()
+    assert not at.exception
+    assert any(words in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_resume_file_of_another_instrument_version_warns_and_rescores():
+    inst = BUILTIN["red-flags"]
+    data = {"guidecheck_result": 1, "kind": "vetting", "context": "harm_reduction", "instruments": [
+        {"id": "red-flags", "version": "0.1.0", "content_hash": "0000", "answers": {"rf_intake": "yes",
+                                                                                 "rf_retired": "no"}}]}
+    at = app()
+    at.switch_page("app_pages/vet.py").run()
+    at.get("file_uploader")[0].set_value(("old.json", json.dumps(data).encode(), "application/json")).run()
+    warnings = " ".join(w.value for w in at.warning).replace("\\", "")  # shown escaped: it quotes the file
+    assert f"this is version {inst.version}" in warnings and "rf_retired" in warnings
+    assert at.session_state["flows"]["vetting"]["answers"]["red-flags"] == {"rf_intake": "yes"}
+
+
+def test_report_page_without_a_report():
+    at = app()
+    at.switch_page("app_pages/report.py").run()
+    assert not at.exception
+    assert any("no report yet" in i.value for i in at.info)
+
+
+# --------------------------------------------------------------------------- self-audit
+
+
+def test_self_audit_has_an_action_plan_and_a_trend():
+    def some_gaps(inst, item):
+        return "no" if item in ("aft_follow_up", "aft_referral") else careful(inst, item)
+
+    at = walk(start(app(), "self_audit", ["aftercare"], "harm_reduction"), "self_audit", some_gaps)
+    text = all_text(at)
+    assert "Action plan: what is not met yet" in text
+    assert "Do we check in with each person" in text  # self-audit phrasing
+    earlier = {"guidecheck_result": 1, "kind": "self_audit", "context": "harm_reduction", "date": "2026-01-15",
+               "instruments": [{"id": "aftercare", "version": "1.0.0", "answers": {"aft_safety_plan": "yes",
+                                                                                   "aft_follow_up": "no"}}]}
+    uploader = next(u for u in at.get("file_uploader"))
+    uploader.set_value([("jan.json", json.dumps(earlier).encode(), "application/json")]).run()
+    assert not at.exception
+    charts = [e for e in at.get("plotly_chart")] or _unknown(at, "plotly_chart")
+    assert len(charts) >= 2  # scores and the trend
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def _result(label: str, answers: dict) -> bytes:
+    return json.dumps({"guidecheck_result": 1, "kind": "vetting", "context": "harm_reduction", "label": label,
+                       "instruments": [{"id": "red-flags", "version": BUILTIN["red-flags"].version,
+                                        "answers": answers}]}).encode()
+
+
+def test_compare_two_results():
+    good = {i: careful("red-flags", i) for i in BUILTIN["red-flags"].items if careful("red-flags", i)}
+    bad = dict(good, rf_intake="no")
+    at = app()
+    at.switch_page("app_pages/compare.py").run()
+    at.get("file_uploader")[0].set_value([("a.json", _result("Guide A", good), "application/json"),
+                                          ("b.json", _result("Guide B", bad), "application/json")]).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "Guide A" in table.columns and "Guide B" in table.columns
+    assert "rf_intake" in set(table.iloc[:, 1])
+
+
+def test_compare_needs_two_valid_files():
+    at = app()
+    at.switch_page("app_pages/compare.py").run()
+    at.get("file_uploader")[0].set_value([("a.json", _result("A", {}), "application/json"),
+                                          ("b.json", b"{broken", "application/json")]).run()
+    assert any("b.json" in e.value for e in at.error)
+    assert any("at least two" in i.value for i in at.info)
+
+
+# --------------------------------------------------------------------------- instruments
+
+
+def test_instruments_page_lists_builtins_without_raw_html():
+    at = app()
     at.switch_page("app_pages/instruments.py").run()
-    assert not at.exception
-    assert not at.error
+    assert not at.exception and not at.error
     labels = [e.label for e in at.expander]
-    assert any("red-flags" in label for label in labels)
-
-
-def test_instruments_page_shows_no_raw_html():
-    at = AppTest.from_file(APP, default_timeout=30).run()
-    at.switch_page("app_pages/instruments.py").run()
+    assert len(labels) == len(BUILTIN)
     assert not any("<small>" in m.value for m in at.markdown)
-    assert any("`RF-02`" in m.value for m in at.markdown)
+
+
+def test_instruments_page_reports_problems_of_an_upload_with_lines():
+    at = app()
+    at.switch_page("app_pages/instruments.py").run()
+    at.get("file_uploader")[0].set_value(("mine.yaml", b"format: 1\nid: Bad Id\n", "application/yaml")).run()
+    assert any("problem" in e.value for e in at.error)
+    assert any("mine.yaml:2:" in c.value for c in at.code)
+
+
+HOSTILE = b"""format: 1
+id: hostile
+version: 1.0.0
+languages: [en]
+title: "<script>window.__pwned = 1</script> Hostile"
+sections:
+  - id: s
+    title: "[click me](javascript:alert(1)) ![x](https://example.invalid/x.png)"
+    items:
+      - {id: q1, type: yes_no, text: "<img src=x onerror=alert(1)> Is it safe?"}
+"""
+
+
+def test_uploaded_instrument_texts_are_shown_as_plain_text_and_can_be_used():
+    at = app()
+    at.switch_page("app_pages/instruments.py").run()
+    at.get("file_uploader")[0].set_value(("hostile.yaml", HOSTILE, "application/yaml")).run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown) + " ".join(s.value for s in at.subheader)
+    assert "\\<script\\>" in shown and "<script>" not in shown
+    assert "](javascript:" not in shown and "![x](" not in shown
+    at.button[-1].click().run()
+    assert "hostile" in at.session_state["custom_instruments"]
+    at.switch_page("app_pages/vet.py").run()
+    assert "hostile" in at.multiselect(key="selected_vetting_unknown").options or \
+        "hostile" in [o for o in at.session_state["custom_instruments"]]

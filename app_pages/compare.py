@@ -1,0 +1,59 @@
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import T, instruments, lang, not_a_guarantee, safe
+from scoring import charts
+from scoring import results as resultfile
+
+st.title(T("compare.title"))
+st.markdown(T("compare.intro"))
+uploads = st.file_uploader(T("compare.upload"), type=["json"], accept_multiple_files=True)
+if len(uploads or []) > 6:
+    st.warning(T("compare.too_many"))
+available = instruments()
+language = lang()
+loaded = []
+for upload in (uploads or [])[:6]:
+    try:
+        file, answers, warnings = resultfile.parse(upload.getvalue(), available)
+    except resultfile.ResultFileError as exc:
+        st.error(T("file.bad", name=upload.name, error=str(exc)))
+        continue
+    for w in warnings:
+        st.caption(safe(f"{upload.name}: {w}"))
+    name = file.label or upload.name
+    if any(name == other[0] for other in loaded):
+        name = f"{name} ({upload.name})"
+    loaded.append((name, file, resultfile.rescore(file, answers, available)))
+
+if len(loaded) < 2:
+    st.info(T("compare.need_two"))
+    st.stop()
+
+titles = {iid: available[iid].title(language) for _, _, res in loaded for iid in res}
+series = {name: {iid: r.scores.get("total") for iid, r in res.items() if available[iid].spec.bands}
+          for name, _, res in loaded}
+st.plotly_chart(charts.compare_chart(series, titles, language), width="stretch")
+
+st.header(T("compare.differences"))
+rows = []
+for iid, title in titles.items():
+    per_file = {name: res.get(iid) for name, _, res in loaded}
+    verdicts = {name: (r.verdict if r else None) for name, r in per_file.items()}
+    scores = {name: (r.scores.get("total") if r else None) for name, r in per_file.items()}
+    if len({str(v) for v in verdicts.values()}) > 1 or len({None if v is None else round(v, 1)
+                                                            for v in scores.values()}) > 1:
+        rows.append({T("table.instrument"): title, T("table.flag"): "",
+                     **{name: (f"{scores[name]:.0f}%" if scores[name] is not None else "–")
+                        + (f" · {verdicts[name]}" if verdicts[name] else "") for name in per_file}})
+    flag_ids = sorted({f for r in per_file.values() if r for f in r.flags})
+    for fid in flag_ids:
+        raised = {name: bool(r and fid in r.flags) for name, r in per_file.items()}
+        if len(set(raised.values())) > 1:
+            rows.append({T("table.instrument"): title, T("table.flag"): fid,
+                         **{name: (T("compare.raised") if v else "") for name, v in raised.items()}})
+if rows:
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+else:
+    st.success(T("compare.same"))
+not_a_guarantee()

@@ -1,0 +1,266 @@
+"""The questionnaire flow shared by 'Vet a guide' and 'Self-audit'.
+
+All answers live in one plain structure, ``st.session_state["flows"][audience]``; widgets are
+drawn from it and write back to it in their callbacks. Streamlit forgets a widget's own state
+when its page or section is not drawn, so this structure, not the widgets, is what survives
+leaving the page and switching language.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.common import T, instruments, lang, not_a_guarantee, safe
+from scoring import results as resultfile
+from scoring import score_response
+from scoring.prefill import prefill
+
+CONTEXTS = ("clinical", "harm_reduction", "unknown")
+FIRST = "red-flags"
+
+
+def state(audience: str) -> dict:
+    flows = st.session_state.setdefault("flows", {})
+    return flows.setdefault(audience, {"stage": "setup", "context": "unknown", "selected": None, "label": "",
+                                       "answers": {}, "step": 0})
+
+
+def applicable(audience: str, context: str) -> list[str]:
+    available = instruments()
+    ids = [i for i, inst in available.items() if audience in inst.spec.audiences
+           and (context == "unknown" or context in inst.spec.contexts)]
+    return sorted(ids, key=lambda i: (i != FIRST, i == "working-alliance", available[i].title(lang())))
+
+
+def run(audience: str) -> None:
+    flow = state(audience)
+    st.title(T("flow.vet_title" if audience == "vetting" else "flow.audit_title"))
+    if flow["stage"] == "setup":
+        setup(audience, flow)
+    else:
+        questions(audience, flow)
+
+
+# --------------------------------------------------------------------------- setup
+
+
+def setup(audience: str, flow: dict) -> None:
+    st.markdown(T("flow.vet_intro" if audience == "vetting" else "flow.audit_intro"))
+    with st.expander(T("flow.resume")):
+        upload = st.file_uploader(T("flow.resume"), type=["json"], key=f"resume_{audience}",
+                                  label_visibility="collapsed")
+        if upload is not None:
+            resume(audience, flow, upload)
+    context = st.radio(T("flow.context"), CONTEXTS, index=CONTEXTS.index(flow["context"]),
+                       format_func=lambda c: T("context." + c), help=T("flow.context_help"),
+                       key=f"context_{audience}")
+    options = applicable(audience, context)
+    available = instruments()
+    default = [i for i in (flow["selected"] or options) if i in options]
+    selected = st.multiselect(T("flow.instruments"), options, default=default,
+                              format_func=lambda i: available[i].title(lang()), help=T("flow.instruments_help"),
+                              key=f"selected_{audience}_{context}")
+    label = st.text_input(T("flow.label"), value=flow["label"], max_chars=200, help=T("flow.label_help"),
+                          key=f"label_{audience}")
+    if st.button(T("flow.start"), type="primary", key=f"start_{audience}"):
+        if not selected:
+            st.error(T("flow.pick_one"))
+            return
+        flow.update(stage="questions", context=context, label=label, step=0,
+                    selected=sorted(selected, key=options.index))
+        for iid in flow["selected"]:
+            flow["answers"].setdefault(iid, {})
+        st.rerun()
+
+
+def resume(audience: str, flow: dict, upload) -> None:
+    marker = (upload.name, upload.size)
+    if st.session_state.get(f"_resumed_{audience}") == marker:
+        return
+    try:
+        file, answers, warnings = resultfile.parse(upload.getvalue(), instruments(), kind=audience)
+    except resultfile.ResultFileError as exc:
+        st.error(T("file.bad", name=upload.name, error=str(exc)))
+        return
+    st.session_state[f"_resumed_{audience}"] = marker
+    flow.update(stage="questions", context=file.context, label=file.label, step=0,
+                selected=list(answers), answers=answers, notices=[T("flow.resumed"), *warnings])
+    st.rerun()
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def _results(audience: str, flow: dict) -> dict:
+    available = instruments()
+    return {iid: score_response(available[iid], flow["answers"].get(iid, {}), context=flow["context"],
+                                audience=audience) for iid in flow["selected"] if iid in available}
+
+
+def steps(flow: dict, results: dict) -> list[tuple[str, int]]:
+    """(instrument, section index) for every section with at least one question shown."""
+    available = instruments()
+    out = []
+    for iid in flow["selected"]:
+        if iid not in results:
+            continue
+        for k, section in enumerate(available[iid].spec.sections):
+            if any(results[iid].status[item.id] != "hidden" for item in section.items):
+                out.append((iid, k))
+    return out
+
+
+def questions(audience: str, flow: dict) -> None:
+    notices = flow.pop("notices", [])
+    if notices:
+        st.success(notices[0])
+        for notice in notices[1:]:
+            st.warning(safe(notice))
+    results = _results(audience, flow)
+    plan = steps(flow, results)
+    if not plan:
+        flow["stage"] = "setup"
+        st.rerun()
+    flow["step"] = min(flow["step"], len(plan) - 1)
+    shown = [(iid, i) for iid, r in results.items() for i, s in r.status.items() if s != "hidden"]
+    answered = sum(1 for iid, i in shown if results[iid].status[i] in ("answered", "unsure"))
+    st.progress(answered / max(len(shown), 1), text=T("flow.progress", step=flow["step"] + 1, steps=len(plan),
+                                                       answered=answered, total=len(shown)))
+    iid, k = plan[flow["step"]]
+    inst = instruments()[iid]
+    section = inst.spec.sections[k]
+    st.subheader(f"{safe(inst.title(lang()))} · {safe(inst.text(section.title, lang()))}")
+    if section.description:
+        st.caption(safe(inst.text(section.description, lang())))
+    for item in section.items:
+        if results[iid].status[item.id] != "hidden":
+            question(audience, flow, inst, item)
+
+    last = flow["step"] == len(plan) - 1
+    left, middle, right = st.columns(3)
+    if left.button(T("flow.back"), disabled=flow["step"] == 0, key=f"back_{audience}", width="stretch"):
+        flow["step"] -= 1
+        st.rerun()
+    if not last and right.button(T("flow.next"), type="primary", key=f"next_{audience}", width="stretch"):
+        if iid == FIRST:
+            prefill(flow["answers"])
+        flow["step"] += 1
+        st.rerun()
+    if last and right.button(T("flow.submit"), type="primary", key=f"submit_{audience}", width="stretch"):
+        submit(audience, flow, results, plan)
+    middle.download_button(T("flow.save"), data=progress_file(audience, flow),
+                           file_name=f"guidecheck-{audience}-progress.json", mime="application/json",
+                           key=f"save_{audience}", width="stretch")
+    with st.sidebar:
+        if st.button(T("flow.restart"), key=f"restart_{audience}"):
+            st.session_state["flows"].pop(audience, None)
+            st.rerun()
+    not_a_guarantee()
+
+
+def progress_file(audience: str, flow: dict) -> bytes:
+    selected = {i: instruments()[i] for i in flow["selected"] if i in instruments()}
+    return resultfile.dumps(resultfile.build(selected, flow["answers"], kind=audience, context=flow["context"],
+                                             label=flow["label"], language=lang(), submitted=False))
+
+
+def submit(audience: str, flow: dict, results: dict, plan: list) -> None:
+    available = instruments()
+    missing = []
+    for iid, result in results.items():
+        for item_id, status in result.status.items():
+            spec = available[iid].items[item_id].spec
+            if status == "missing" and spec.required and spec.type != "text":
+                missing.append((iid, item_id))
+    if missing:
+        st.error(T("flow.missing", n=len(missing)))
+        for iid, item_id in missing[:8]:
+            st.markdown(f"- {safe(available[iid].title(lang()))}: "
+                        f"{safe(question_text(audience, available[iid], available[iid].items[item_id].spec))}")
+        return
+    st.session_state.setdefault("reports", {})[audience] = {
+        "context": flow["context"], "label": flow["label"], "selected": list(flow["selected"]),
+        "answers": {k: dict(v) for k, v in flow["answers"].items()}}
+    st.session_state["last_report"] = audience
+    st.switch_page("app_pages/report.py")
+
+
+# --------------------------------------------------------------------------- one question
+
+
+def question_text(audience: str, inst, item) -> str:
+    if audience == "self_audit" and item.self_audit_text is not None:
+        return inst.text(item.self_audit_text, lang())
+    return inst.text(item.text, lang())
+
+
+def question(audience: str, flow: dict, inst, item) -> None:
+    answers = flow["answers"].setdefault(inst.id, {})
+    key = f"q:{audience}:{inst.id}:{item.id}"
+    label = safe(question_text(audience, inst, item))
+    if not item.required:
+        label += f" *({T('flow.optional')})*"
+    help_text = safe(inst.text(item.help, lang())) if item.help else None
+    current = answers.get(item.id)
+    language = lang()
+
+    def store(value):
+        if value is None or value == "" or value == []:
+            answers.pop(item.id, None)
+        else:
+            answers[item.id] = value
+
+    def on_change():
+        store(st.session_state[key])
+
+    unsure = getattr(item, "allow_unsure", False)
+    if item.type in ("yes_no", "choice", "likert"):
+        if item.type == "yes_no":
+            options = ["yes", "no"]
+            labels = {"yes": T("answer.yes"), "no": T("answer.no")}
+        elif item.type == "choice":
+            options = [o.value for o in item.options]
+            labels = {o.value: safe(inst.text(o.label, language)) for o in item.options}
+            unsure = unsure and not any(o.unsure for o in item.options)
+        else:
+            points = item.options if item.options is not None else inst.spec.scales[item.scale]
+            options = [p.value for p in points]
+            labels = {p.value: f"{p.value:g} · {safe(inst.text(p.label, language))}" for p in points}
+        if unsure:
+            options = options + ["unsure"]
+            labels["unsure"] = T("answer.unsure")
+        index = options.index(current) if current in options else None
+        st.radio(label, options, index=index, format_func=lambda v: labels.get(v, str(v)), key=key,
+                 on_change=on_change, horizontal=item.type != "choice", help=help_text)
+    elif item.type == "multi":
+        chosen = [v for v in (current if isinstance(current, list) else []) if v in [o.value for o in item.options]]
+        labels = {o.value: inst.text(o.label, language) for o in item.options}
+        st.multiselect(label, [o.value for o in item.options], default=chosen, format_func=labels.get, key=key,
+                       on_change=on_change, help=help_text, placeholder=T("flow.nothing_selected"),
+                       disabled=current == "unsure")
+        if unsure:
+            unsure_box(key, current, store)
+    elif item.type == "number":
+        value = current if isinstance(current, (int, float)) and not isinstance(current, bool) else None
+        kind = int if item.integer else float  # Streamlit wants min, max, value and step of one type
+
+        def as_kind(v):
+            return None if v is None else kind(v)
+
+        st.number_input(label, min_value=as_kind(item.min), max_value=as_kind(item.max), value=as_kind(value),
+                        step=kind(1), key=key, on_change=on_change, help=help_text, disabled=current == "unsure",
+                        format="%d" if item.integer else "%g")
+        if unsure:
+            unsure_box(key, current, store)
+    else:
+        st.text_area(label, value=current or "", max_chars=item.max_length, key=key, on_change=on_change,
+                     help=help_text)
+
+
+def unsure_box(key: str, current, store) -> None:
+    box = key + ":unsure"
+
+    def toggled():
+        store("unsure" if st.session_state[box] else None)
+
+    st.checkbox(T("flow.unsure_box"), value=current == "unsure", key=box, on_change=toggled)

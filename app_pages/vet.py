@@ -1,0 +1,3 @@
+from app_pages.flow import run
+
+run("vetting")

@@ -1,0 +1,254 @@
+"""Every fixed text of the app and the reports, in English and Dutch (informal 'je').
+
+Instrument texts live in the instruments; these are the words around them. A test fails when a
+key lacks a language or when code asks for a key that is not here.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "nl")
+LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
+
+UI: dict[str, dict[str, str]] = {
+    # navigation
+    "nav.home": {"en": "Home", "nl": "Start"},
+    "nav.vet": {"en": "Vet a guide", "nl": "Een begeleider checken"},
+    "nav.report": {"en": "Report", "nl": "Rapport"},
+    "nav.self_audit": {"en": "Self-audit", "nl": "Zelfevaluatie"},
+    "nav.compare": {"en": "Compare", "nl": "Vergelijken"},
+    "nav.instruments": {"en": "Instruments", "nl": "Vragenlijsten"},
+    "nav.language": {"en": "Language", "nl": "Taal"},
+    # home
+    "home.tagline": {
+        "en": "Checklists for judging the people who guide MDMA sessions: therapist teams in research and "
+              "clinical programmes, and sitters in harm-reduction settings.",
+        "nl": "Checklists om mensen te beoordelen die MDMA-sessies begeleiden: therapeutenteams in onderzoek en "
+              "klinische programma's, en sitters in harm-reductionsettings."},
+    "home.why": {
+        "en": "Outside research there is no quality control, and people often choose a guide on trust. GuideCheck "
+              "turns the criteria that careful sources agree on into questions anyone can answer, and scores the "
+              "answers openly.",
+        "nl": "Buiten onderzoek is er geen kwaliteitscontrole, en mensen kiezen een begeleider vaak op "
+              "vertrouwen. GuideCheck zet de criteria waarover zorgvuldige bronnen het eens zijn om in vragen die "
+              "iedereen kan beantwoorden, en scoort de antwoorden open en eerlijk."},
+    "home.paths": {"en": "Three ways to use it", "nl": "Drie manieren om het te gebruiken"},
+    "home.path_vet": {
+        "en": "**Vet a guide** before an intake or a session: answer what you know about the guide, and get a "
+              "report with red flags first, what you could not verify, and questions to ask.",
+        "nl": "**Een begeleider checken** vóór een intake of sessie: beantwoord wat je over de begeleider weet, "
+              "en krijg een rapport met eerst de waarschuwingssignalen, wat je niet kon nagaan, en vragen om te "
+              "stellen."},
+    "home.path_audit": {
+        "en": "**Self-audit** as an organisation: the same criteria phrased for you, an action plan of what is "
+              "not met yet, and your progress across audits.",
+        "nl": "**Zelfevaluatie** als organisatie: dezelfde criteria, op jullie toegespitst, een actieplan van "
+              "wat nog niet op orde is, en je voortgang over meerdere evaluaties."},
+    "home.path_research": {
+        "en": "**Research**: studies collect anonymous responses through a study link (coming soon).",
+        "nl": "**Onderzoek**: studies verzamelen anonieme antwoorden via een studielink (binnenkort)."},
+    "home.how": {"en": "How scoring works", "nl": "Hoe de score werkt"},
+    "home.how_text": {
+        "en": "Each careful answer earns points; the score is the share of points reached, over the questions "
+              "you could answer. Questions you answer with 'I don't know' are left out of the score and become "
+              "questions to ask. Some criteria are critical: one critical answer makes the verdict 'critical', "
+              "whatever the score. The working-alliance profile is only described, never passed or failed.",
+        "nl": "Elk zorgvuldig antwoord levert punten op; de score is het deel van de punten dat je haalt, over de "
+              "vragen die je kon beantwoorden. Vragen waarop je 'weet ik niet' antwoordt, tellen niet mee en "
+              "worden vragen om te stellen. Sommige criteria zijn kritiek: één kritiek antwoord maakt het oordeel "
+              "'kritiek', wat de score ook is. Het profiel van de werkrelatie wordt alleen beschreven, nooit "
+              "goed- of afgekeurd."},
+    "home.legal": {"en": "The law", "nl": "De wet"},
+    "home.legal_text": {
+        "en": "MDMA is prohibited in the Netherlands; guided sessions there take place only in research or as "
+              "harm reduction without medical treatment. In the United States MDMA is a Schedule I substance "
+              "(since 1985) and not legal for routine clinical use outside approved research or special "
+              "programmes; the FDA gave it Breakthrough status in 2017 and declined the first application for "
+              "approval in 2024. As of 2025 most regulators had not approved it, and possession is a serious "
+              "offence in most places. Check your local law. Low enforcement does not make anything safe.",
+        "nl": "MDMA is in Nederland verboden; begeleide sessies vinden daar alleen plaats in onderzoek of als harm "
+              "reduction zonder medische behandeling. In de Verenigde Staten staat MDMA op Schedule I (sinds 1985) "
+              "en is het niet legaal voor gewone klinische zorg buiten goedgekeurd onderzoek of speciale "
+              "programma's; de FDA gaf het in 2017 de status Breakthrough en wees in 2024 de eerste aanvraag tot "
+              "toelating af. In 2025 hadden de meeste toezichthouders het niet toegelaten, en bezit is op de "
+              "meeste plekken een zwaar vergrijp. Kijk wat de wet bij jou zegt. Weinig handhaving maakt niets "
+              "veilig."},
+    "home.sources": {"en": "Sources", "nl": "Bronnen"},
+    "home.sources_text": {
+        "en": "The criteria rest on three documents: a Dutch harm-reduction article, a promotional explainer of "
+              "MDMA therapy, and a community guide from r/mdmatherapy. Two of them are promotional or community "
+              "material; GuideCheck uses their criteria, in its own words, not their claims.",
+        "nl": "De criteria rusten op drie documenten: een Nederlands harm-reductionartikel, een promotionele "
+              "uitleg over MDMA-therapie, en een gids uit de r/mdmatherapy-gemeenschap. Twee ervan zijn "
+              "promotioneel of uit de gemeenschap; GuideCheck gebruikt hun criteria, in eigen woorden, niet hun "
+              "beweringen."},
+    "home.start_vet": {"en": "Vet a guide", "nl": "Een begeleider checken"},
+    "home.start_audit": {"en": "Start a self-audit", "nl": "Start een zelfevaluatie"},
+    # crisis box
+    "crisis.title": {"en": "Need support now?", "nl": "Nu steun nodig?"},
+    # contexts
+    "context.clinical": {"en": "Research or clinical programme", "nl": "Onderzoek of klinisch programma"},
+    "context.harm_reduction": {"en": "Harm reduction (non-medical guidance or sitting)",
+                               "nl": "Harm reduction (niet-medische begeleiding of sitten)"},
+    "context.unknown": {"en": "I don't know (the stricter rule applies)", "nl": "Weet ik niet (de strengere regel geldt)"},
+    # answers
+    "answer.yes": {"en": "Yes", "nl": "Ja"},
+    "answer.no": {"en": "No", "nl": "Nee"},
+    "answer.unsure": {"en": "I don't know", "nl": "Weet ik niet"},
+    # flow: setup
+    "flow.vet_title": {"en": "Vet a guide", "nl": "Een begeleider checken"},
+    "flow.audit_title": {"en": "Self-audit", "nl": "Zelfevaluatie"},
+    "flow.vet_intro": {
+        "en": "Answer what you know about the guide or provider. 'I don't know' is always a fine answer: it "
+              "becomes a question to ask. Your answers stay in this browser session; nothing is stored on the "
+              "server. Download a progress file to continue later.",
+        "nl": "Beantwoord wat je over de begeleider of aanbieder weet. 'Weet ik niet' is altijd een prima "
+              "antwoord: het wordt een vraag om te stellen. Je antwoorden blijven in deze browsersessie; er wordt "
+              "niets op de server bewaard. Download een voortgangsbestand om later verder te gaan."},
+    "flow.audit_intro": {
+        "en": "Answer for your own organisation. The report adds an action plan of what is not met yet, and you "
+              "can upload earlier audits to see your progress. Nothing is stored on the server.",
+        "nl": "Beantwoord de vragen voor je eigen organisatie. Het rapport bevat een actieplan van wat nog niet op "
+              "orde is, en je kunt eerdere evaluaties uploaden om je voortgang te zien. Er wordt niets op de "
+              "server bewaard."},
+    "flow.context": {"en": "What kind of setting is it?", "nl": "Wat voor setting is het?"},
+    "flow.context_help": {
+        "en": "The setting decides which questions apply and which benchmark is used.",
+        "nl": "De setting bepaalt welke vragen gelden en welke maatstaf wordt gebruikt."},
+    "flow.instruments": {"en": "Checklists to answer", "nl": "Vragenlijsten om in te vullen"},
+    "flow.instruments_help": {
+        "en": "All checklists that apply are selected; the red-flag screen comes first.",
+        "nl": "Alle vragenlijsten die van toepassing zijn, staan aan; de check op waarschuwingssignalen komt eerst."},
+    "flow.label": {"en": "A name for the guide (optional)", "nl": "Een naam voor de begeleider (optioneel)"},
+    "flow.label_help": {"en": "Only used in your report and files.", "nl": "Alleen gebruikt in je rapport en bestanden."},
+    "flow.start": {"en": "Start", "nl": "Beginnen"},
+    "flow.resume": {"en": "Resume from a saved file", "nl": "Verder met een opgeslagen bestand"},
+    "flow.resumed": {"en": "Your saved answers are back.", "nl": "Je opgeslagen antwoorden zijn terug."},
+    "flow.pick_one": {"en": "Choose at least one checklist.", "nl": "Kies minstens één vragenlijst."},
+    # flow: questions
+    "flow.progress": {"en": "Part {step} of {steps} · {answered} of {total} questions answered",
+                      "nl": "Deel {step} van {steps} · {answered} van {total} vragen beantwoord"},
+    "flow.back": {"en": "Back", "nl": "Terug"},
+    "flow.next": {"en": "Next", "nl": "Volgende"},
+    "flow.submit": {"en": "See the report", "nl": "Naar het rapport"},
+    "flow.save": {"en": "Save progress (download)", "nl": "Voortgang opslaan (downloaden)"},
+    "flow.restart": {"en": "Start over", "nl": "Opnieuw beginnen"},
+    "flow.missing": {"en": "{n} question(s) still need an answer ('I don't know' counts):",
+                     "nl": "{n} vraag/vragen hebben nog een antwoord nodig ('weet ik niet' telt mee):"},
+    "flow.unsure_box": {"en": "I don't know", "nl": "Weet ik niet"},
+    "flow.optional": {"en": "optional", "nl": "optioneel"},
+    "flow.nothing_selected": {"en": "Nothing chosen yet", "nl": "Nog niets gekozen"},
+    # report
+    "report.title": {"en": "Report", "nl": "Rapport"},
+    "report.audit_title": {"en": "Self-audit report", "nl": "Rapport zelfevaluatie"},
+    "report.none": {"en": "There is no report yet. Answer a checklist first.",
+                    "nl": "Er is nog geen rapport. Vul eerst een vragenlijst in."},
+    "report.critical": {"en": "Critical red flags", "nl": "Kritieke waarschuwingssignalen"},
+    "report.no_critical": {"en": "No critical red flags were raised by your answers.",
+                           "nl": "Je antwoorden leverden geen kritieke waarschuwingssignalen op."},
+    "report.unverified": {"en": "Unverified critical points", "nl": "Niet geverifieerde kritieke punten"},
+    "report.unverified_help": {
+        "en": "You answered 'I don't know' to these critical questions. They are not passed: ask the provider.",
+        "nl": "Op deze kritieke vragen antwoordde je 'weet ik niet'. Ze zijn niet in orde bevonden: vraag het "
+              "de aanbieder."},
+    "report.other_flags": {"en": "Other warning signs", "nl": "Andere waarschuwingssignalen"},
+    "report.questions": {"en": "Questions to ask the provider", "nl": "Vragen om aan de aanbieder te stellen"},
+    "report.open_items": {"en": "Questions still open", "nl": "Vragen die nog openstaan"},
+    "report.action_plan": {"en": "Action plan: what is not met yet", "nl": "Actieplan: wat nog niet op orde is"},
+    "report.scores": {"en": "Scores", "nl": "Scores"},
+    "report.alliance": {"en": "Working alliance (described, not judged)",
+                        "nl": "Werkrelatie (beschreven, niet beoordeeld)"},
+    "report.descriptive": {"en": "described, no pass mark", "nl": "beschreven, geen voldoende"},
+    "report.items": {"en": "Item by item", "nl": "Vraag voor vraag"},
+    "report.why": {"en": "Why it matters", "nl": "Waarom dit telt"},
+    "report.source": {"en": "Source", "nl": "Bron"},
+    "report.download": {"en": "Keep this report", "nl": "Dit rapport bewaren"},
+    "report.download_json": {"en": "Result file (JSON, for Compare and Resume)",
+                             "nl": "Resultaatbestand (JSON, voor Vergelijken en Verder gaan)"},
+    "report.download_csv": {"en": "Item table (CSV)", "nl": "Vragentabel (CSV)"},
+    "report.download_html": {"en": "Report (HTML, opens offline, prints well)",
+                             "nl": "Rapport (HTML, werkt offline, goed af te drukken)"},
+    "report.trend": {"en": "Progress across audits", "nl": "Voortgang over evaluaties"},
+    "report.trend_upload": {"en": "Upload earlier self-audit result files",
+                            "nl": "Upload eerdere resultaatbestanden van zelfevaluaties"},
+    "report.edit": {"en": "Change answers", "nl": "Antwoorden aanpassen"},
+    # overall and levels
+    "overall.critical": {"en": "Critical: at least one critical red flag", "nl": "Kritiek: minstens één kritiek waarschuwingssignaal"},
+    "overall.concerns": {"en": "Serious concerns", "nl": "Ernstige zorgen"},
+    "overall.partial": {"en": "Partly meets the criteria", "nl": "Voldoet deels aan de criteria"},
+    "overall.incomplete": {"en": "Incomplete: too few answers to judge", "nl": "Onvolledig: te weinig antwoorden om te oordelen"},
+    "overall.meets": {"en": "Meets the criteria that were answered", "nl": "Voldoet aan de beantwoorde criteria"},
+    "overall.none": {"en": "Described only", "nl": "Alleen beschreven"},
+    "level.critical": {"en": "critical", "nl": "kritiek"},
+    "level.concerns": {"en": "concerns", "nl": "zorgen"},
+    "level.partial": {"en": "partly", "nl": "deels"},
+    "level.incomplete": {"en": "incomplete", "nl": "onvolledig"},
+    "level.meets": {"en": "meets", "nl": "voldoet"},
+    "level.none": {"en": "described", "nl": "beschreven"},
+    "severity.critical": {"en": "Critical", "nl": "Kritiek"},
+    "severity.major": {"en": "Major", "nl": "Zwaar"},
+    "severity.minor": {"en": "Minor", "nl": "Licht"},
+    # tables and charts
+    "table.instrument": {"en": "Checklist", "nl": "Vragenlijst"},
+    "table.question": {"en": "Question", "nl": "Vraag"},
+    "table.answer": {"en": "Answer", "nl": "Antwoord"},
+    "table.points": {"en": "Points", "nl": "Punten"},
+    "table.criteria": {"en": "Criteria", "nl": "Criteria"},
+    "table.score": {"en": "Score", "nl": "Score"},
+    "table.verdict": {"en": "Verdict", "nl": "Oordeel"},
+    "table.file": {"en": "File", "nl": "Bestand"},
+    "table.flag": {"en": "Warning sign", "nl": "Waarschuwingssignaal"},
+    "chart.scores": {"en": "Score per checklist", "nl": "Score per vragenlijst"},
+    "chart.percent": {"en": "% of points reached", "nl": "% van de punten gehaald"},
+    "chart.alliance": {"en": "Working alliance, mean per dimension (1–5)",
+                       "nl": "Werkrelatie, gemiddelde per dimensie (1–5)"},
+    "chart.compare": {"en": "Scores side by side", "nl": "Scores naast elkaar"},
+    "chart.trend": {"en": "Self-audit scores over time", "nl": "Scores van zelfevaluaties door de tijd"},
+    # compare
+    "compare.title": {"en": "Compare results", "nl": "Resultaten vergelijken"},
+    "compare.intro": {
+        "en": "Upload two to six result files (from the report's download) to see them side by side.",
+        "nl": "Upload twee tot zes resultaatbestanden (uit de download van het rapport) om ze naast elkaar te zien."},
+    "compare.upload": {"en": "Result files", "nl": "Resultaatbestanden"},
+    "compare.need_two": {"en": "Upload at least two result files.", "nl": "Upload minstens twee resultaatbestanden."},
+    "compare.too_many": {"en": "At most six files can be compared; the first six are used.",
+                         "nl": "Er kunnen maximaal zes bestanden vergeleken worden; de eerste zes worden gebruikt."},
+    "compare.differences": {"en": "Where they differ", "nl": "Waar ze verschillen"},
+    "compare.same": {"en": "These results do not differ in verdicts, scores or flags.",
+                     "nl": "Deze resultaten verschillen niet in oordelen, scores of signalen."},
+    "compare.raised": {"en": "raised", "nl": "gesignaleerd"},
+    # instruments page
+    "instruments.title": {"en": "Instruments", "nl": "Vragenlijsten"},
+    "instruments.intro": {
+        "en": "The checklists GuideCheck knows, with their questions, criteria, sources and how they are scored. "
+              "You can also try your own instrument file.",
+        "nl": "De vragenlijsten die GuideCheck kent, met hun vragen, criteria, bronnen en hoe ze gescoord worden. "
+              "Je kunt ook je eigen vragenlijstbestand uitproberen."},
+    "instruments.summary": {"en": "{items} questions in {sections} parts · version {version}",
+                            "nl": "{items} vragen in {sections} delen · versie {version}"},
+    "instruments.upload": {"en": "Your own instrument (YAML)", "nl": "Je eigen vragenlijst (YAML)"},
+    "instruments.problems": {"en": "This file has {n} problem(s):", "nl": "Dit bestand heeft {n} probleem/problemen:"},
+    "instruments.valid": {"en": "The file is valid.", "nl": "Het bestand is geldig."},
+    "instruments.use": {"en": "Use this instrument in this session", "nl": "Gebruik deze vragenlijst in deze sessie"},
+    "instruments.used": {"en": "Added: you can choose it when you vet a guide or audit yourself.",
+                         "nl": "Toegevoegd: je kunt hem kiezen als je een begeleider checkt of een zelfevaluatie doet."},
+    "instruments.clash": {"en": "A built-in instrument already has the id '{id}'.",
+                          "nl": "Een ingebouwde vragenlijst heeft al het id '{id}'."},
+    "instruments.scoring": {"en": "How it is scored", "nl": "Hoe het gescoord wordt"},
+    "instruments.flag": {"en": "{severity} flag when: {when}", "nl": "{severity} signaal als: {when}"},
+    "instruments.points": {"en": "points", "nl": "punten"},
+    "instruments.shown_if": {"en": "asked only if: {expr}", "nl": "alleen gevraagd als: {expr}"},
+    "instruments.score_line": {"en": "{label}: {method} over {n} questions",
+                               "nl": "{label}: {method} over {n} vragen"},
+    "method.percent": {"en": "percent of the points possible", "nl": "percentage van de mogelijke punten"},
+    "method.mean": {"en": "mean", "nl": "gemiddelde"},
+    "method.sum": {"en": "sum", "nl": "som"},
+    # files
+    "file.bad": {"en": "{name}: {error}", "nl": "{name}: {error}"},
+}
+
+
+def t(key: str, lang: str = "en", **values) -> str:
+    """The text for ``key`` in ``lang`` (English where a language is missing), filled in."""
+    entry = UI[key]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**values) if values else text

@@ -1,0 +1,222 @@
+"""What a report says, worked out once for the app page, the HTML download and the CSV.
+
+The overall verdict is the worst of the instruments': any critical flag makes it critical;
+else the lowest band reached anywhere (relative to each instrument's own bands); else
+incomplete. Critical flags come first, merged across instruments when they rest on the same
+criterion (the red-flag screen and a detailed instrument ask about one issue from two sides).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .engine import Result
+from .instrument import Instrument
+
+SEVERITY_ORDER = ("critical", "major", "minor")
+OVERALL_ORDER = ("critical", "concerns", "partial", "incomplete", "meets")
+CRITERIA_CSV = Path(__file__).resolve().parent.parent / "questionnaires" / "criteria.csv"
+
+
+@lru_cache(maxsize=1)
+def criteria_severity() -> dict[str, str]:
+    """Criterion id -> the strongest severity the catalogue gives it."""
+    if not CRITERIA_CSV.exists():
+        return {}
+    with CRITERIA_CSV.open(encoding="utf-8") as f:
+        return {row["id"]: next((s for s in SEVERITY_ORDER if s in row["severity"]), "minor")
+                for row in csv.DictReader(f)}
+
+
+@dataclass
+class FlagRow:
+    severity: str
+    message: str
+    why: str
+    source: str
+    criteria: list[str]
+    instruments: list[str]
+    ids: list[str]
+
+
+@dataclass
+class ItemRow:
+    instrument: str
+    item_id: str
+    text: str
+    criteria: list[str]
+    severity: str = "minor"
+    why: str = ""
+
+
+@dataclass
+class InstrumentSummary:
+    id: str
+    title: str
+    verdict: str | None
+    verdict_label: str
+    level: str  # meets / partial / concerns / critical / incomplete / none
+    scores: dict[str, float | None]
+    score_labels: dict[str, str]
+    method: dict[str, str]
+    bands: list[tuple[str, float, str]]  # (id, min, label)
+    descriptive: bool  # no bands: reported as a profile, never as pass or fail
+
+
+@dataclass
+class Report:
+    audience: str
+    language: str
+    overall: str
+    summaries: list[InstrumentSummary]
+    critical: list[FlagRow]
+    other_flags: list[FlagRow]
+    unverified: list[ItemRow]
+    questions: list[ItemRow]
+    action_plan: dict[str, list[ItemRow]] = field(default_factory=dict)
+    rows: list[dict] = field(default_factory=list)  # item by item
+
+
+def _level(inst: Instrument, verdict: str | None) -> str:
+    if verdict == "critical":
+        return "critical"
+    if verdict == "incomplete":
+        return "incomplete"
+    bands = [b.id for b in inst.spec.bands]
+    if not bands or verdict not in bands:
+        return "none"
+    position = bands.index(verdict)
+    if position == 0:
+        return "meets"
+    return "concerns" if position == len(bands) - 1 else "partial"
+
+
+def _source(inst: Instrument, item_id: str | None) -> str:
+    if item_id is None:
+        return ""
+    found = inst.source_of(item_id)
+    if found is None:
+        return ""
+    key, reference, locator = found
+    return f"{reference}, '{locator}'" if locator else reference
+
+
+def item_text(inst: Instrument, item_id: str, audience: str, lang: str) -> str:
+    spec = inst.items[item_id].spec
+    if audience == "self_audit" and spec.self_audit_text is not None:
+        return inst.text(spec.self_audit_text, lang)
+    return inst.text(spec.text, lang)
+
+
+def item_severity(inst: Instrument, item_id: str) -> str:
+    spec = inst.items[item_id].spec
+    if inst.items[item_id].critical:
+        return "critical"
+    if spec.flag is not None:
+        return spec.flag.severity
+    table = criteria_severity()
+    found = [table.get(c) for c in spec.criteria if table.get(c)]
+    return min(found, key=SEVERITY_ORDER.index) if found else "minor"
+
+
+def _criteria_of_rule(inst: Instrument, tree) -> list[str]:
+    from . import expressions as ex
+
+    names = set()
+    for n in ex.names(tree):
+        names |= inst.derived_items.get(n, {n})
+    return sorted({c for n in names if n in inst.items for c in inst.items[n].spec.criteria})
+
+
+def build(instruments: dict[str, Instrument], results: dict[str, Result], *, audience: str = "vetting",
+          lang: str = "en") -> Report:
+    summaries, flags, unverified, questions, rows = [], [], [], [], []
+    plan: dict[str, list[ItemRow]] = {s: [] for s in SEVERITY_ORDER}
+    for iid, result in results.items():
+        inst = instruments[iid]
+        title = inst.title(lang)
+        band_label = {b.id: inst.text(b.label, lang) for b in inst.spec.bands}
+        level = _level(inst, result.verdict)
+        summaries.append(InstrumentSummary(
+            iid, title, result.verdict, band_label.get(result.verdict or "", ""), level, dict(result.scores),
+            {s.spec.id: inst.text(s.spec.label, lang) for s in inst.scores},
+            {s.spec.id: s.spec.method for s in inst.scores},
+            [(b.id, float(b.min), inst.text(b.label, lang)) for b in inst.spec.bands],
+            not inst.spec.bands))
+        for hit in result.flag_details:
+            if hit.item is not None:
+                info = inst.items[hit.item]
+                criteria = list(info.spec.criteria)
+                why = inst.text(info.spec.help, lang)
+            else:
+                tree = next(t for r, t in inst.rules if r.id == hit.id)
+                criteria = _criteria_of_rule(inst, tree)
+                why = ""
+            flags.append(FlagRow(hit.severity, inst.text(hit.message, lang), why, _source(inst, hit.item),
+                                 criteria, [title], [f"{iid}:{hit.id}"]))
+        for item_id in result.unverified:
+            unverified.append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
+                                      list(inst.items[item_id].spec.criteria), "critical",
+                                      inst.text(inst.items[item_id].spec.help, lang)))
+        for item_id in result.questions:
+            if item_id in result.unverified:
+                continue
+            questions.append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
+                                     list(inst.items[item_id].spec.criteria), item_severity(inst, item_id)))
+        flagged_items = {h.item for h in result.flag_details if h.item}
+        for item_id, info in inst.items.items():
+            status = result.status[item_id]
+            points = result.points.get(item_id)
+            rows.append({
+                "instrument": iid, "item": item_id, "question": item_text(inst, item_id, audience, lang),
+                "answer": _shown(result.values.get(item_id), status), "status": status,
+                "points": points, "max_points": info.pmax if info.scored else None,
+                "criteria": ";".join(info.spec.criteria),
+            })
+            not_met = status == "answered" and (item_id in flagged_items or (
+                info.scored and points is not None and points < info.pmax))
+            if audience == "self_audit" and (not_met or status == "unsure"):
+                severity = item_severity(inst, item_id)
+                plan[severity].append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
+                                              list(info.spec.criteria), severity,
+                                              inst.text(info.spec.help, lang)))
+    merged = _merge(flags)
+    critical = [f for f in merged if f.severity == "critical"]
+    other = sorted((f for f in merged if f.severity != "critical"), key=lambda f: SEVERITY_ORDER.index(f.severity))
+    questions.sort(key=lambda q: SEVERITY_ORDER.index(q.severity))
+    levels = [s.level for s in summaries if s.level != "none"]
+    overall = min(levels, key=OVERALL_ORDER.index) if levels else "none"
+    return Report(audience, lang, overall, summaries, critical, other, unverified, questions,
+                  plan if audience == "self_audit" else {}, rows)
+
+
+def _shown(value, status: str) -> str:
+    if status in ("unsure", "hidden", "missing"):
+        return status
+    if isinstance(value, (set, frozenset, list)):
+        return ";".join(sorted(map(str, value)))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def _merge(flags: list[FlagRow]) -> list[FlagRow]:
+    """One row per issue: flags of one severity that share a detailed criterion are merged."""
+    out: list[FlagRow] = []
+    for f in flags:
+        detailed = {c for c in f.criteria if not c.startswith("RF-")}
+        twin = next((o for o in out if o.severity == f.severity and detailed
+                     and detailed & {c for c in o.criteria if not c.startswith("RF-")}), None)
+        if twin is None:
+            out.append(FlagRow(f.severity, f.message, f.why, f.source, list(f.criteria), list(f.instruments),
+                               list(f.ids)))
+            continue
+        twin.criteria = sorted(set(twin.criteria) | set(f.criteria))
+        twin.instruments += [i for i in f.instruments if i not in twin.instruments]
+        twin.ids += f.ids
+        twin.why = twin.why or f.why
+        twin.source = twin.source or f.source
+    return out

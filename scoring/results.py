@@ -1,0 +1,137 @@
+"""Result files: what a person downloads to keep, resume, compare or track a self-audit.
+
+One JSON format serves both "save progress" (``submitted: false``) and a finished result. It
+holds answers, never anything about the person beyond the optional label they typed. Reading a
+file back re-scores its answers with the instruments loaded now, and says so where the
+instrument's version or content has changed since the file was made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .answers import AnswerError
+from .engine import Result, score_response
+from .instrument import Instrument
+
+FORMAT = 1
+MAX_BYTES = 2 * 1024 * 1024
+
+
+class InstrumentEntry(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: str
+    version: str = ""
+    content_hash: str = ""
+    answers: dict[str, Any] = {}
+    scores: dict[str, float | None] = {}
+    verdict: str | None = None
+    flags: list[str] = []
+
+
+class ResultFile(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    guidecheck_result: Literal[1]
+    kind: Literal["vetting", "self_audit"]
+    submitted: bool = False
+    label: str = Field("", max_length=200)
+    context: Literal["clinical", "harm_reduction", "unknown"] = "unknown"
+    language: str = "en"
+    date: dt.date | None = None
+    instruments: list[InstrumentEntry] = Field(default_factory=list, max_length=50)
+
+
+class ResultFileError(ValueError):
+    """The file cannot be used; the message says why in words a person can act on."""
+
+
+def build(instruments: dict[str, Instrument], answers: dict[str, dict], *, kind: str, context: str,
+          label: str = "", language: str = "en", submitted: bool = True,
+          results: dict[str, Result] | None = None) -> dict:
+    """The JSON-ready content of a result (or progress) file."""
+    entries = []
+    for iid, inst in instruments.items():
+        entry = {"id": iid, "version": inst.version, "content_hash": inst.content_hash,
+                 "answers": _jsonable(answers.get(iid, {}))}
+        if results and iid in results:
+            r = results[iid]
+            entry.update(scores=r.scores, verdict=r.verdict, flags=r.flags)
+        entries.append(entry)
+    return {"guidecheck_result": FORMAT, "kind": kind, "submitted": submitted, "label": label[:200],
+            "context": context, "language": language, "date": dt.date.today().isoformat(),
+            "instruments": entries}
+
+
+def dumps(content: dict) -> bytes:
+    return json.dumps(content, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _jsonable(answers: dict) -> dict:
+    out = {}
+    for k, v in answers.items():
+        if isinstance(v, (set, frozenset, tuple)):
+            v = sorted(v, key=str)
+        out[k] = v
+    return out
+
+
+def parse(raw: bytes, instruments: dict[str, Instrument], *, kind: str | None = None
+          ) -> tuple[ResultFile, dict[str, dict], list[str]]:
+    """Read a result or progress file against the instruments available now.
+
+    Returns (file, answers by instrument id, warnings). Raises ResultFileError when the file
+    cannot be used at all. Answers to unknown instruments or items are dropped with a warning;
+    answers that no longer fit an item are dropped with a warning too.
+    """
+    if len(raw) > MAX_BYTES:
+        raise ResultFileError(f"the file is {len(raw):,} bytes; a result file is at most {MAX_BYTES:,}")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ResultFileError("this is not a GuideCheck result file (it is not JSON)") from None
+    try:
+        file = ResultFile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ResultFileError(f"this is not a GuideCheck result file ({where}: {first['msg']})") from None
+    if kind is not None and file.kind != kind:
+        raise ResultFileError(f"this file is a {file.kind.replace('_', '-')} result, not a "
+                              f"{kind.replace('_', '-')} one")
+    warnings: list[str] = []
+    answers: dict[str, dict] = {}
+    for entry in file.instruments:
+        inst = instruments.get(entry.id)
+        if inst is None:
+            warnings.append(f"instrument '{entry.id}' is not available here; its answers were left out")
+            continue
+        if entry.version != inst.version or (entry.content_hash and entry.content_hash != inst.content_hash):
+            warnings.append(f"'{entry.id}' was answered with version {entry.version or '?'}; this is version "
+                            f"{inst.version}. The answers were scored again with the current version.")
+        kept = {}
+        for item_id, value in entry.answers.items():
+            if item_id not in inst.items:
+                warnings.append(f"'{entry.id}': question '{item_id}' no longer exists; its answer was left out")
+                continue
+            try:
+                score_response(inst, {item_id: value}, context=file.context)
+            except AnswerError as exc:
+                warnings.append(f"'{entry.id}': {exc.problems[0].item}: {exc.problems[0].message}; left out")
+                continue
+            kept[item_id] = value
+        answers[entry.id] = kept
+    return file, answers, warnings
+
+
+def score_all(instruments: dict[str, Instrument], answers: dict[str, dict], *, context: str,
+              audience: str) -> dict[str, Result]:
+    return {iid: score_response(instruments[iid], a, context=context, audience=audience)
+            for iid, a in answers.items()}
+
+
+def rescore(file: ResultFile, answers: dict[str, dict], instruments: dict[str, Instrument]) -> dict[str, Result]:
+    return score_all(instruments, answers, context=file.context, audience=file.kind)

@@ -1,0 +1,52 @@
+"""Every UI text exists in every language, and the code asks only for texts that exist."""
+
+import ast
+import re
+import string
+
+from scoring.i18n import LANGUAGES, UI, t
+from scoring.model import CONTEXTS
+from scoring.report import OVERALL_ORDER, SEVERITY_ORDER
+from tests.conftest import ROOT
+
+
+def test_every_text_in_every_language_with_the_same_placeholders():
+    for key, entry in UI.items():
+        assert set(entry) == set(LANGUAGES), key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f} for lang in LANGUAGES]
+        assert all(entry[lang].strip() for lang in LANGUAGES), key
+        assert all(f == fields[0] for f in fields), key
+
+
+def used_keys():
+    files = [ROOT / "app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "scoring").glob("*.py")]
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("T", "t") and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    yield path.name, first.value
+
+
+def test_code_asks_only_for_existing_texts():
+    found = list(used_keys())
+    assert len(found) > 100
+    missing = {(f, k) for f, k in found if k not in UI}
+    assert not missing, missing
+
+
+def test_keys_built_at_run_time_exist():
+    for prefix, suffixes in {"context.": CONTEXTS, "level.": (*OVERALL_ORDER, "none"), "overall.": (*OVERALL_ORDER,
+                             "none"), "severity.": SEVERITY_ORDER, "method.": ("mean", "sum", "percent"),
+                             "answer.": ("yes", "no", "unsure")}.items():
+        for suffix in suffixes:
+            assert prefix + suffix in UI, prefix + suffix
+
+
+def test_dutch_ui_is_informal():
+    for key, entry in UI.items():
+        assert not re.search(r"\b(?:u|uw)\b", entry["nl"]), key
+
+
+def test_missing_language_falls_back_to_english():
+    assert t("nav.home", "de") == "Home"
