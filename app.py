@@ -7,7 +7,7 @@ from app_pages.common import T, crisis_box, language_picker
 st.set_page_config(page_title="GuideCheck", layout="wide")
 language_picker()
 page = st.navigation([
-    st.Page("app_pages/home.py", title=T("nav.home"), default=True, url_path="home"),
+    st.Page("app_pages/home.py", title=T("nav.home"), default=True),
     st.Page("app_pages/vet.py", title=T("nav.vet"), url_path="vet"),
     st.Page("app_pages/report.py", title=T("nav.report"), url_path="report"),
     st.Page("app_pages/self_audit.py", title=T("nav.self_audit"), url_path="self-audit"),
@@ -15,6 +15,5 @@ page = st.navigation([
     st.Page("app_pages/instruments.py", title=T("nav.instruments"), url_path="instruments"),
 ])
 page.run()
-with st.sidebar:
-    st.divider()
+with st.sidebar, st.expander(T("crisis.title")):
     crisis_box()

@@ -13,6 +13,7 @@ from scoring.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from scoring.resources import CRISIS_RESOURCES, NOT_A_GUARANTEE, WHAT_IT_IS_NOT, text
 
 QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
+_AUTOLINK = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*:/|www\.|@)")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -44,8 +45,10 @@ def language_picker() -> None:
 
 
 def safe(value: str | None) -> str:
-    """Instrument text as markdown that can only ever be plain text: no links, images or HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", value or "")
+    """Instrument text as markdown that can only ever be plain text: no links, images or HTML.
+    Markdown syntax is escaped, and a zero-width space stops bare addresses becoming links."""
+    text = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\u200b" + m.group(0)[-1], value or "")
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def _fingerprint() -> tuple:

@@ -45,7 +45,8 @@ def describe(inst) -> None:
 loaded, problems = builtin_instruments()
 for p in problems:
     st.error(safe(str(p)))
-for inst in loaded.values():
+order = sorted(loaded, key=lambda i: (i != "red-flags", i == "working-alliance", loaded[i].title(language)))
+for inst in (loaded[i] for i in order):
     with st.expander(f"{safe(inst.title(language))} · {inst.id} {inst.version}"):
         describe(inst)
 

@@ -77,6 +77,7 @@ summary = pd.DataFrame([{
                                 (f"{v:.0f}%" if s.method[k] == "percent" else f"{v:.2f}"))
                                 for k, v in s.scores.items()),
     T("table.verdict"): T("report.descriptive") if s.descriptive else (s.verdict_label or T("level." + s.level)),
+    T("table.bands"): " · ".join(f"{label} ≥ {low:g}" for _, low, label in s.bands),
 } for s in rep.summaries])
 st.dataframe(summary, hide_index=True, width="stretch")
 

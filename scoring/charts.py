@@ -34,8 +34,8 @@ def scores_chart(report: Report) -> go.Figure | None:
                            marker_color=[COLOURS.get(s.level, COLOURS["none"]) for s, _ in rows],
                            hovertemplate="%{y}: %{x:.1f}%<extra></extra>"))
     fig.update_layout(title=t("chart.scores", lang), xaxis=dict(range=[0, 100], title=t("chart.percent", lang)),
-                      yaxis=dict(autorange="reversed"), height=120 + 42 * len(rows), margin=dict(l=10, r=10, t=50,
-                      b=40), font=FONT, plot_bgcolor="white")
+                      yaxis=dict(autorange="reversed", automargin=True), height=120 + 42 * len(rows),
+                      margin=dict(l=10, r=10, t=50, b=40), font=FONT, plot_bgcolor="white")
     fig.update_xaxes(gridcolor="#e0e0e0")
     return fig
 

@@ -196,6 +196,7 @@ UI: dict[str, dict[str, str]] = {
     "table.score": {"en": "Score", "nl": "Score"},
     "table.verdict": {"en": "Verdict", "nl": "Oordeel"},
     "table.file": {"en": "File", "nl": "Bestand"},
+    "table.bands": {"en": "Bands", "nl": "Grenzen"},
     "table.flag": {"en": "Warning sign", "nl": "Waarschuwingssignaal"},
     "chart.scores": {"en": "Score per checklist", "nl": "Score per vragenlijst"},
     "chart.percent": {"en": "% of points reached", "nl": "% van de punten gehaald"},
@@ -223,8 +224,8 @@ UI: dict[str, dict[str, str]] = {
               "You can also try your own instrument file.",
         "nl": "De vragenlijsten die GuideCheck kent, met hun vragen, criteria, bronnen en hoe ze gescoord worden. "
               "Je kunt ook je eigen vragenlijstbestand uitproberen."},
-    "instruments.summary": {"en": "{items} questions in {sections} parts · version {version}",
-                            "nl": "{items} vragen in {sections} delen · versie {version}"},
+    "instruments.summary": {"en": "questions: {items} · parts: {sections} · version {version}",
+                            "nl": "vragen: {items} · delen: {sections} · versie {version}"},
     "instruments.upload": {"en": "Your own instrument (YAML)", "nl": "Je eigen vragenlijst (YAML)"},
     "instruments.problems": {"en": "This file has {n} problem(s):", "nl": "Dit bestand heeft {n} probleem/problemen:"},
     "instruments.valid": {"en": "The file is valid.", "nl": "Het bestand is geldig."},

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .engine import Result
+from .i18n import t
 from .instrument import Instrument
 
 SEVERITY_ORDER = ("critical", "major", "minor")
@@ -171,8 +172,8 @@ def build(instruments: dict[str, Instrument], results: dict[str, Result], *, aud
             status = result.status[item_id]
             points = result.points.get(item_id)
             rows.append({
-                "instrument": iid, "item": item_id, "question": item_text(inst, item_id, audience, lang),
-                "answer": _shown(result.values.get(item_id), status), "status": status,
+                "instrument": title, "item": item_id, "question": item_text(inst, item_id, audience, lang),
+                "answer": answer_text(inst, item_id, result.values.get(item_id), status, lang), "status": status,
                 "points": points, "max_points": info.pmax if info.scored else None,
                 "criteria": ";".join(info.spec.criteria),
             })
@@ -193,14 +194,27 @@ def build(instruments: dict[str, Instrument], results: dict[str, Result], *, aud
                   plan if audience == "self_audit" else {}, rows)
 
 
-def _shown(value, status: str) -> str:
-    if status in ("unsure", "hidden", "missing"):
-        return status
-    if isinstance(value, (set, frozenset, list)):
-        return ";".join(sorted(map(str, value)))
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)
+def answer_text(inst: Instrument, item_id: str, value, status: str, lang: str) -> str:
+    """An answer as a person reads it: the option's label in the report's language."""
+    if status == "unsure":
+        return t("answer.unsure", lang)
+    if status != "answered":
+        return ""
+    item = inst.items[item_id].spec
+    if item.type == "yes_no":
+        return t("answer." + value, lang)
+    if item.type in ("choice", "multi"):
+        labels = {o.value: inst.text(o.label, lang) for o in item.options}
+        chosen = sorted(value, key=str) if item.type == "multi" else [value]
+        return "; ".join(labels.get(v, str(v)) for v in chosen)
+    number = f"{value:g}" if isinstance(value, float) else str(value)
+    if item.type == "likert":
+        points = item.options if item.options is not None else inst.spec.scales[item.scale]
+        label = next((inst.text(p.label, lang) for p in points if float(p.value) == value), "")
+        return f"{number} · {label}" if label else number
+    if item.type == "number" and item.unit is not None:
+        return f"{number} {inst.text(item.unit, lang)}"
+    return number
 
 
 def _merge(flags: list[FlagRow]) -> list[FlagRow]:

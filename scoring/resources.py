@@ -27,7 +27,7 @@ CRISIS_RESOURCES = [
 NOT_A_GUARANTEE = {
     "en": "A good score is not a guarantee. GuideCheck weighs what a provider does against criteria "
           "that careful sources agree on; it cannot see everything, and effects of a session cannot be "
-          "predicted. Answers of 'unsure' on critical questions are shown as unverified, never as passed.",
+          "predicted. An answer of 'I don't know' on a critical question is shown as unverified, never as passed.",
     "nl": "Een goede score is geen garantie. GuideCheck legt wat een aanbieder doet naast criteria waarover "
           "zorgvuldige bronnen het eens zijn; het ziet niet alles, en het effect van een sessie is niet te "
           "voorspellen. 'Weet ik niet' bij kritieke vragen tonen we als niet geverifieerd, nooit als in orde.",

@@ -287,8 +287,9 @@ def test_instruments_page_lists_builtins_without_raw_html():
     at = app()
     at.switch_page("app_pages/instruments.py").run()
     assert not at.exception and not at.error
-    labels = [e.label for e in at.expander]
+    labels = [e.label for e in at.main.expander]
     assert len(labels) == len(BUILTIN)
+    assert labels[0].startswith("Red flags")  # the quick screen first
     assert not any("<small>" in m.value for m in at.markdown)
 
 
@@ -326,3 +327,11 @@ def test_uploaded_instrument_texts_are_shown_as_plain_text_and_can_be_used():
     at.switch_page("app_pages/vet.py").run()
     assert "hostile" in at.multiselect(key="selected_vetting_unknown").options or \
         "hostile" in [o for o in at.session_state["custom_instruments"]]
+
+
+def test_safe_text_can_never_become_a_link_image_or_html():
+    from app_pages.common import safe
+
+    out = safe("<b>x</b> [a](javascript:alert(1)) ![i](data:image/png;base64,AA) https://evil.invalid www.evil.invalid")
+    for bad in ("<b>", "](", "![", "://", "www."):
+        assert bad not in out, bad
