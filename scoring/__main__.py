@@ -50,6 +50,51 @@ def _score(args) -> int:
     return 0
 
 
+def _scored_input(args):
+    inst = load_instrument(args.instrument)
+    frame, kind = read_answers(args.answers)
+    return inst, frame, kind
+
+
+def _aggregate(args) -> int:
+    from .aggregate import aggregate
+
+    inst, frame, kind = _scored_input(args)
+    if args.min_group < 1:
+        print("--min-group must be at least 1")
+        return 1
+    try:
+        result = aggregate(inst, frame, by=args.by, min_group=args.min_group, context=args.context,
+                           audience=args.audience, kind=kind)
+    except AnswerError as exc:
+        return _answer_problems(args, exc)
+    except ValueError as exc:
+        print(f"{args.answers}: {exc}")
+        return 1
+    _write(result, args.out)
+    return 0
+
+
+def _reliability(args) -> int:
+    from .aggregate import reliability
+
+    inst, frame, kind = _scored_input(args)
+    try:
+        result = reliability(inst, frame, context=args.context, audience=args.audience, kind=kind)
+    except AnswerError as exc:
+        return _answer_problems(args, exc)
+    _write(result, args.out)
+    return 0
+
+
+def _answer_problems(args, exc) -> int:
+    for p in exc.problems:
+        print(f"{args.answers}: {p}")
+    if exc.more:
+        print(f"{args.answers}: ... and {exc.more} more problems")
+    return 1
+
+
 def _schema(args) -> int:
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
     return 0
@@ -75,6 +120,23 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--context", default="unknown", choices=CONTEXTS)
     p.add_argument("--audience", default="vetting", choices=AUDIENCES)
     p.set_defaults(run=_score)
+    p = sub.add_parser("aggregate", help="means, SDs and 95% intervals per group, small groups pooled")
+    p.add_argument("--instrument", required=True, metavar="PATH")
+    p.add_argument("--answers", required=True, metavar="FILE")
+    p.add_argument("--by", metavar="COLUMN", help="group by this column of the answers (e.g. provider)")
+    p.add_argument("--min-group", type=int, default=11, metavar="K",
+                   help="groups below K responses never appear by name (default 11)")
+    p.add_argument("--out", metavar="FILE")
+    p.add_argument("--context", default="unknown", choices=CONTEXTS)
+    p.add_argument("--audience", default="research", choices=AUDIENCES)
+    p.set_defaults(run=_aggregate)
+    p = sub.add_parser("reliability", help="Cronbach's alpha per mean or sum score")
+    p.add_argument("--instrument", required=True, metavar="PATH")
+    p.add_argument("--answers", required=True, metavar="FILE")
+    p.add_argument("--out", metavar="FILE")
+    p.add_argument("--context", default="unknown", choices=CONTEXTS)
+    p.add_argument("--audience", default="research", choices=AUDIENCES)
+    p.set_defaults(run=_reliability)
     p = sub.add_parser("schema", help="print the JSON Schema of the instrument format")
     p.set_defaults(run=_schema)
     p = sub.add_parser("codebook", help="write the data dictionary of an instrument (CSV)")

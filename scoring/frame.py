@@ -227,6 +227,20 @@ def score_frame(instrument: Instrument, answers: pd.DataFrame, context: str = "u
     (raised flag ids joined with ``;``), row for row. ``context`` / ``audience`` columns, where
     present and not empty, override the arguments. Raises AnswerError listing malformed answers.
     """
+    columns, ctx, aud, frame, n = _prepare(instrument, answers, context, audience, kind)
+    return _evaluate(instrument, columns, ctx, aud, frame, n)
+
+
+def _evaluate_points(instrument: Instrument, answers: pd.DataFrame, context: str, audience: str,
+                     kind: str) -> pd.DataFrame:
+    """Each scored item's points per response (NaN where hidden, unanswered or unsure)."""
+    columns, ctx, aud, frame, n = _prepare(instrument, answers, context, audience, kind)
+    _, _, points, _ = _items(instrument, columns, ctx, aud, n)
+    return pd.DataFrame({i: points[i] for i, info in instrument.items.items() if info.scored})
+
+
+def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audience: str, kind: str):
+    """Check and parse every answer column; raise AnswerError listing malformed answers."""
     check_meta("context", context)
     check_meta("audience", audience)
     n = len(answers)
@@ -266,10 +280,11 @@ def score_frame(instrument: Instrument, answers: pd.DataFrame, context: str = "u
         total = meta_problems + bad_total
         raise AnswerError(problems[:MAX_REPORTED], more=max(0, total - MAX_REPORTED))
 
-    return _evaluate(instrument, columns, ctx, aud, frame, n)
+    return columns, ctx, aud, frame, n
 
 
-def _evaluate(instrument, columns, ctx, aud, frame, n) -> pd.DataFrame:
+def _items(instrument, columns, ctx, aud, n):
+    """Visibility, expression values and points of every item, in order (show_if sees earlier ones)."""
     env = _LazyEnv(instrument, n)
     env["context"], env["audience"] = ctx, aud
     visible: dict[str, np.ndarray] = {}
@@ -283,6 +298,11 @@ def _evaluate(instrument, columns, ctx, aud, frame, n) -> pd.DataFrame:
         answered[iid] = ans
         env[iid] = _expr_value(info, col, ans, n)
         points[iid] = _points(info, col, ans, n)
+    return env, visible, points, answered
+
+
+def _evaluate(instrument, columns, ctx, aud, frame, n) -> pd.DataFrame:
+    env, visible, points, answered = _items(instrument, columns, ctx, aud, n)
 
     raised: dict[str, np.ndarray] = {}
     for iid, info in instrument.items.items():

@@ -1,0 +1,137 @@
+"""Aggregates that protect small groups, and Cronbach's alpha.
+
+Suppression (the contract's rule): a group with fewer than K responses never appears by name.
+Such groups are pooled into one row ``other`` when together they reach K; where they do not, the
+next-smallest named groups are pooled in too until they do (complementary suppression), so that
+no hidden group can be worked out by subtracting visible rows from ``all``. When the whole data
+set is smaller than K, every row's statistics are withheld and only its count is shown.
+
+Everything works from sufficient statistics (n, sum, sum of squares per group and score), so
+the same rule applies to figures computed in SQL and to a DataFrame from a CSV file.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from .frame import score_frame
+from .instrument import Instrument
+
+ALL, OTHER = "all", "other"
+
+
+def plan_groups(sizes: dict, min_group: int) -> dict:
+    """Map each group to the row it is shown in: its own name, or 'other'."""
+    order = sorted(sizes, key=lambda g: (sizes[g], str(g)))
+    pooled = [g for g in order if sizes[g] < min_group]
+    if pooled:
+        named = [g for g in order if g not in pooled]
+        while sum(sizes[g] for g in pooled) < min_group and named:
+            pooled.append(named.pop(0))  # complementary: the next-smallest named group
+    return {g: (OTHER if g in pooled else g) for g in sizes}
+
+
+def from_stats(stats: pd.DataFrame, sizes: dict, min_group: int, score_ids: list[str]) -> pd.DataFrame:
+    """Rows ``group, n, S_mean, S_sd, S_ci_low, S_ci_high`` from per-group sufficient statistics.
+
+    ``stats``: columns group, score_id, n, sum, sumsq (one row per group and score).
+    ``sizes``: responses per group (the suppression rule counts responses, not answered scores).
+    """
+    mapping = plan_groups(sizes, min_group)
+    rows_order = [g for g in sorted({v for v in mapping.values() if v != OTHER}, key=str)]
+    if OTHER in mapping.values():
+        rows_order.append(OTHER)
+    shown_n = {r: sum(sizes[g] for g, to in mapping.items() if to == r) for r in rows_order}
+    total = sum(sizes.values())
+    stats = stats.copy()
+    stats["row"] = stats["group"].map(mapping)
+    pooled = stats.groupby(["row", "score_id"], dropna=False)[["n", "sum", "sumsq"]].sum()
+    everything = stats.groupby("score_id")[["n", "sum", "sumsq"]].sum()
+    out = []
+    for row in rows_order + [ALL]:
+        n_row = total if row == ALL else shown_n[row]
+        record = {"group": row, "n": int(n_row)}
+        withheld = total < min_group or n_row < min_group
+        for sid in score_ids:
+            part = everything.loc[sid] if row == ALL and sid in everything.index else (
+                pooled.loc[(row, sid)] if (row, sid) in pooled.index else None)
+            record.update(_describe(sid, part, withheld))
+        out.append(record)
+    columns = ["group", "n"] + [f"{s}_{k}" for s in score_ids for k in ("mean", "sd", "ci_low", "ci_high")]
+    return pd.DataFrame(out, columns=columns)
+
+
+def _describe(sid: str, part, withheld: bool) -> dict:
+    keys = [f"{sid}_{k}" for k in ("mean", "sd", "ci_low", "ci_high")]
+    if part is None or withheld or part["n"] == 0:
+        return dict.fromkeys(keys, np.nan)
+    n, s, ss = float(part["n"]), float(part["sum"]), float(part["sumsq"])
+    mean = s / n
+    if n < 2:
+        return dict(zip(keys, (mean, np.nan, np.nan, np.nan), strict=True))
+    var = max((ss - n * mean * mean) / (n - 1), 0.0)
+    sd = var ** 0.5
+    half = sps.t.ppf(0.975, n - 1) * sd / n ** 0.5
+    return dict(zip(keys, (mean, sd, mean - half, mean + half), strict=True))
+
+
+def sufficient_stats(scores: pd.DataFrame, groups: pd.Series, score_ids: list[str]) -> tuple[pd.DataFrame, dict]:
+    """Per-group n, sum and sum of squares of each score, on whole columns."""
+    frame = scores[score_ids].astype(float).copy()
+    frame["group"] = groups.fillna("(none)").astype(str).to_numpy() if groups is not None else ALL
+    sizes = frame.groupby("group").size().to_dict()
+    long = frame.melt(id_vars="group", var_name="score_id", value_name="v").dropna(subset=["v"])
+    long["v2"] = long["v"] ** 2
+    agg = long.groupby(["group", "score_id"]).agg(n=("v", "size"), sum=("v", "sum"), sumsq=("v2", "sum"))
+    return agg.reset_index(), sizes
+
+
+def aggregate(instrument: Instrument, answers: pd.DataFrame, by: str | None = None, min_group: int = 11,
+              context: str = "unknown", audience: str = "research", kind: str = "frame") -> pd.DataFrame:
+    """The contract's ``aggregate``: score ``answers`` and summarise per group of column ``by``."""
+    if by is not None and by not in answers.columns:
+        raise ValueError(f"there is no column '{by}' to group by (columns: {', '.join(map(str, answers.columns))})")
+    scores = score_frame(instrument, answers, context=context, audience=audience, kind=kind)
+    ids = instrument.score_ids
+    groups = answers[by].reset_index(drop=True).map(lambda v: None if v is None or v == "" else v) \
+        if by else None
+    stats, sizes = sufficient_stats(scores, groups, ids)
+    if by is None:
+        return from_stats(stats, sizes, min_group, ids).query("group == @ALL").reset_index(drop=True)
+    return from_stats(stats, sizes, min_group, ids)
+
+
+def cronbach_alpha(points: pd.DataFrame) -> tuple[float, int]:
+    """Alpha over complete cases: k/(k-1) * (1 - sum of item variances / variance of the total)."""
+    complete = points.dropna()
+    n, k = complete.shape
+    if k < 2 or n < 2:
+        return float("nan"), int(n)
+    item_var = complete.var(axis=0, ddof=1).sum()
+    total_var = complete.sum(axis=1).var(ddof=1)
+    if total_var == 0:
+        return float("nan"), int(n)
+    return float(k / (k - 1) * (1 - item_var / total_var)), int(n)
+
+
+def points_frame(instrument: Instrument, answers: pd.DataFrame, context="unknown", audience="research",
+                 kind="frame") -> pd.DataFrame:
+    """Item points (reverse keying applied), one column per scored item, NaN where not answered."""
+    from .frame import _evaluate_points  # the whole-column engine's own points
+
+    return _evaluate_points(instrument, answers, context, audience, kind)
+
+
+def reliability(instrument: Instrument, answers: pd.DataFrame, context="unknown", audience="research",
+                kind="frame") -> pd.DataFrame:
+    """The contract's ``reliability``: per mean or sum score, its items, n (complete cases), alpha."""
+    points = points_frame(instrument, answers, context, audience, kind)
+    rows = []
+    for score in instrument.scores:
+        if score.spec.method not in ("mean", "sum"):
+            continue
+        alpha, n = cronbach_alpha(points[score.items])
+        rows.append({"score": score.spec.id, "items": ";".join(score.items), "n": n, "cronbach_alpha": alpha})
+    return pd.DataFrame(rows, columns=["score", "items", "n", "cronbach_alpha"])
