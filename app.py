@@ -5,6 +5,10 @@ import streamlit as st
 from app_pages.common import T, crisis_box, language_picker
 
 st.set_page_config(page_title="GuideCheck", layout="wide")
+if st.query_params.get("study"):
+    # a participant's study link: that page only, no way to the rest of the app
+    st.navigation([st.Page("app_pages/participate.py", title=T("nav.study"))], position="hidden").run()
+    st.stop()
 language_picker()
 page = st.navigation([
     st.Page("app_pages/home.py", title=T("nav.home"), default=True),
@@ -13,6 +17,7 @@ page = st.navigation([
     st.Page("app_pages/self_audit.py", title=T("nav.self_audit"), url_path="self-audit"),
     st.Page("app_pages/compare.py", title=T("nav.compare"), url_path="compare"),
     st.Page("app_pages/instruments.py", title=T("nav.instruments"), url_path="instruments"),
+    st.Page("app_pages/research.py", title=T("nav.research"), url_path="research"),
 ])
 page.run()
 with st.sidebar, st.expander(T("crisis.title")):

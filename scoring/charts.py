@@ -80,3 +80,72 @@ def trend_chart(points: list[tuple[str, str, float | None]], lang: str) -> go.Fi
                       height=420, margin=dict(l=10, r=10, t=50, b=40), font=FONT, plot_bgcolor="white")
     fig.update_yaxes(gridcolor="#e0e0e0")
     return fig
+
+
+def per_day(frame, lang: str) -> go.Figure:
+    fig = go.Figure(go.Bar(x=frame["date"], y=frame["n"], marker_color=COLOURS["none"]))
+    fig.update_layout(title=t("research.over_time", lang), height=300, margin=dict(l=10, r=10, t=50, b=40),
+                      font=FONT, plot_bgcolor="white")
+    return fig
+
+
+def histogram(values, label: str, lang: str) -> go.Figure:
+    fig = go.Figure(go.Histogram(x=values, nbinsx=20, marker_color=COLOURS["none"]))
+    fig.update_layout(title=t("research.distribution", lang, score=label), height=300,
+                      margin=dict(l=10, r=10, t=50, b=40), font=FONT, plot_bgcolor="white", bargap=0.05)
+    return fig
+
+
+def provider_means(table, score_id: str, label: str, lang: str) -> go.Figure:
+    shown = table[table[f"{score_id}_mean"].notna()]
+    mean = shown[f"{score_id}_mean"]
+    fig = go.Figure(go.Bar(x=shown["group"].astype(str), y=mean, marker_color=COLOURS["none"],
+                           error_y=dict(type="data", symmetric=False, array=shown[f"{score_id}_ci_high"] - mean,
+                                        arrayminus=mean - shown[f"{score_id}_ci_low"]),
+                           customdata=shown["n"], hovertemplate="%{x}: %{y:.2f} (n=%{customdata})<extra></extra>"))
+    fig.update_layout(title=f"{t('research.by_provider', lang)}: {label}", height=340,
+                      margin=dict(l=10, r=10, t=50, b=40), font=FONT, plot_bgcolor="white")
+    return fig
+
+
+def diverging(shares, labels: dict, lang: str) -> go.Figure:
+    """Diverging stacked bars: points below the scale's middle extend left, above it right; the
+    middle point is split evenly across zero."""
+    fig = go.Figure()
+    if shares.empty:
+        return fig
+    values = sorted(shares["value"].dropna().unique())
+    middle = (values[0] + values[-1]) / 2
+    palette = ["#b3261e", "#e8710a", "#bdbdbd", "#7cb342", "#2e7d32", "#1b5e20", "#0d3b10"]
+    items = list(dict.fromkeys(shares["item"]))
+    for k, value in enumerate(values):
+        part = shares[shares["value"] == value].set_index("item").reindex(items)["share"].fillna(0)
+        colour = palette[min(k, len(palette) - 1)] if len(values) <= len(palette) else None
+        if value < middle:
+            xs = -part
+        elif value > middle:
+            xs = part
+        else:
+            for half, legend in ((-part / 2, True), (part / 2, False)):
+                fig.add_trace(go.Bar(y=[labels.get(i, i) for i in items], x=half, orientation="h",
+                                     marker_color=colour, name=f"{value:g}", legendgroup=f"{value:g}",
+                                     showlegend=legend))
+            continue
+        fig.add_trace(go.Bar(y=[labels.get(i, i) for i in items], x=xs, orientation="h", marker_color=colour,
+                             name=f"{value:g}"))
+    fig.update_layout(barmode="relative", title=t("research.likert", lang), height=140 + 34 * len(items),
+                      xaxis=dict(tickformat=".0%", range=[-1, 1]), yaxis=dict(autorange="reversed", automargin=True),
+                      margin=dict(l=10, r=10, t=50, b=40), font=FONT, plot_bgcolor="white",
+                      legend=dict(orientation="h", y=-0.15))
+    return fig
+
+
+def flag_bars(frame, lang: str) -> go.Figure:
+    fig = go.Figure(go.Bar(x=frame["share"], y=frame["flag_id"], orientation="h",
+                           marker_color=[COLOURS.get("critical" if s == "critical" else "concerns", "#999")
+                                         for s in frame["severity"]],
+                           customdata=frame["n"], hovertemplate="%{y}: %{x:.1%} (n=%{customdata})<extra></extra>"))
+    fig.update_layout(title=t("research.flags", lang), xaxis=dict(tickformat=".0%", title=t("research.share", lang)),
+                      yaxis=dict(autorange="reversed", automargin=True), height=140 + 28 * len(frame),
+                      margin=dict(l=10, r=10, t=50, b=40), font=FONT, plot_bgcolor="white")
+    return fig

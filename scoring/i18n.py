@@ -245,6 +245,108 @@ UI: dict[str, dict[str, str]] = {
     "method.sum": {"en": "sum", "nl": "som"},
     # files
     "file.bad": {"en": "{name}: {error}", "nl": "{name}: {error}"},
+    # research: participants
+    "nav.research": {"en": "Research", "nl": "Onderzoek"},
+    "nav.study": {"en": "Study", "nl": "Studie"},
+    "study.unknown": {"en": "This study link is not valid. Check the link you were given.",
+                      "nl": "Deze studielink is niet geldig. Controleer de link die je hebt gekregen."},
+    "study.closed": {"en": "This study is closed and no longer takes responses. Thank you for your interest.",
+                     "nl": "Deze studie is gesloten en neemt geen antwoorden meer aan. Bedankt voor je interesse."},
+    "study.unavailable": {"en": "The study cannot be reached right now. Please try again later.",
+                          "nl": "De studie is nu niet bereikbaar. Probeer het later opnieuw."},
+    "study.anonymous": {
+        "en": "Your answers are anonymous: no name, address, IP address or time is stored, only the date. "
+              "Results are only shown for groups of at least {k} people.",
+        "nl": "Je antwoorden zijn anoniem: er wordt geen naam, adres, IP-adres of tijdstip bewaard, alleen de "
+              "datum. Uitkomsten worden alleen getoond voor groepen van minstens {k} mensen."},
+    "study.consent": {"en": "I have read this and agree to take part", "nl": "Ik heb dit gelezen en doe mee"},
+    "study.start": {"en": "Start", "nl": "Beginnen"},
+    "study.free_text_warning": {
+        "en": "Please do not write names or anything else that could identify you or someone else.",
+        "nl": "Schrijf geen namen of iets anders op waaraan jij of iemand anders te herkennen is."},
+    "study.submit": {"en": "Send my answers", "nl": "Mijn antwoorden versturen"},
+    "study.thanks": {"en": "Thank you. Your answers have been saved.", "nl": "Dank je wel. Je antwoorden zijn opgeslagen."},
+    "study.failed": {"en": "Your answers could not be saved. Nothing is lost: please press send again.",
+                     "nl": "Je antwoorden konden niet worden opgeslagen. Er is niets verloren: druk nog eens op versturen."},
+    # research: researchers
+    "research.title": {"en": "Research", "nl": "Onderzoek"},
+    "research.not_configured": {
+        "en": "Research mode is not set up on this server. Set the environment variable GUIDECHECK_RESEARCH_PASSWORD "
+              "(or research_password in .streamlit/secrets.toml) and restart.",
+        "nl": "Onderzoeksmodus is op deze server niet ingesteld. Zet de omgevingsvariabele "
+              "GUIDECHECK_RESEARCH_PASSWORD (of research_password in .streamlit/secrets.toml) en start opnieuw."},
+    "research.password": {"en": "Researcher password", "nl": "Wachtwoord voor onderzoekers"},
+    "research.login": {"en": "Log in", "nl": "Inloggen"},
+    "research.login_idp": {"en": "Log in with your organisation's account", "nl": "Inloggen met het account van je organisatie"},
+    "research.wrong": {"en": "That password is not right.", "nl": "Dat wachtwoord klopt niet."},
+    "research.logout": {"en": "Log out", "nl": "Uitloggen"},
+    "research.store_error": {"en": "The database cannot be used: {error}", "nl": "De database is niet te gebruiken: {error}"},
+    "research.tab_studies": {"en": "Studies", "nl": "Studies"},
+    "research.tab_dashboard": {"en": "Dashboard", "nl": "Dashboard"},
+    "research.tab_export": {"en": "Export", "nl": "Exporteren"},
+    "research.tab_import": {"en": "Import a CSV", "nl": "Een CSV importeren"},
+    "research.new_study": {"en": "New study", "nl": "Nieuwe studie"},
+    "research.study_title": {"en": "Title", "nl": "Titel"},
+    "research.study_instruments": {"en": "Instruments", "nl": "Vragenlijsten"},
+    "research.study_languages": {"en": "Languages", "nl": "Talen"},
+    "research.min_group": {"en": "Minimum group size for any figure (never below 5)",
+                           "nl": "Minimale groepsgrootte voor elk getal (nooit onder 5)"},
+    "research.free_text": {"en": "Ask free-text questions", "nl": "Open vragen stellen"},
+    "research.free_text_warning": {
+        "en": "Free text can identify people even when nothing else does. Turn it on only if the study needs it and "
+              "its ethics approval covers it.",
+        "nl": "Vrije tekst kan mensen herkenbaar maken, ook als niets anders dat doet. Zet het alleen aan als de "
+              "studie het nodig heeft en de ethische goedkeuring het dekt."},
+    "research.consent_text": {"en": "Consent text shown to participants", "nl": "Toestemmingstekst voor deelnemers"},
+    "research.providers": {"en": "Provider codes, one per line (no names)", "nl": "Aanbiedercodes, één per regel (geen namen)"},
+    "research.create": {"en": "Create study", "nl": "Studie aanmaken"},
+    "research.created": {"en": "Study created.", "nl": "Studie aangemaakt."},
+    "research.need_title": {"en": "Give the study a title and at least one instrument.",
+                            "nl": "Geef de studie een titel en minstens één vragenlijst."},
+    "research.link": {"en": "Participant link", "nl": "Link voor deelnemers"},
+    "research.links_per_provider": {"en": "Links per provider", "nl": "Links per aanbieder"},
+    "research.responses": {"en": "{n} responses", "nl": "{n} antwoorden"},
+    "research.open": {"en": "Open for responses", "nl": "Open voor antwoorden"},
+    "research.no_studies": {"en": "No studies yet.", "nl": "Nog geen studies."},
+    "research.choose_study": {"en": "Study", "nl": "Studie"},
+    "research.choose_instrument": {"en": "Instrument", "nl": "Vragenlijst"},
+    "research.choose_version": {"en": "Version", "nl": "Versie"},
+    "research.versions_warning": {
+        "en": "This study holds answers to {n} versions of this instrument. Figures are never pooled across "
+              "versions: choose one.",
+        "nl": "Deze studie bevat antwoorden op {n} versies van deze vragenlijst. Getallen worden nooit over versies "
+              "heen samengevoegd: kies er één."},
+    "research.no_data": {"en": "No responses yet.", "nl": "Nog geen antwoorden."},
+    "research.over_time": {"en": "Responses per day", "nl": "Antwoorden per dag"},
+    "research.distribution": {"en": "Distribution of {score}", "nl": "Verdeling van {score}"},
+    "research.by_provider": {"en": "Mean per provider with 95% interval", "nl": "Gemiddelde per aanbieder met 95%-interval"},
+    "research.suppressed": {
+        "en": "Providers with fewer than {k} responses are pooled into 'other', together with the next-smallest "
+              "where needed, so that no small group can be worked out.",
+        "nl": "Aanbieders met minder dan {k} antwoorden worden samengevoegd tot 'overig', zo nodig samen met de "
+              "volgende kleinste, zodat geen kleine groep te herleiden is."},
+    "research.alpha": {"en": "Reliability (Cronbach's alpha, complete cases)", "nl": "Betrouwbaarheid (Cronbachs alfa, volledige gevallen)"},
+    "research.likert": {"en": "Answers to rating questions", "nl": "Antwoorden op beoordelingsvragen"},
+    "research.flags": {"en": "How often each flag was raised", "nl": "Hoe vaak elk signaal werd gegeven"},
+    "research.share": {"en": "share of responses", "nl": "aandeel van de antwoorden"},
+    "research.too_few": {"en": "Fewer than {k} responses: figures are withheld.",
+                         "nl": "Minder dan {k} antwoorden: getallen worden niet getoond."},
+    "research.export_csv": {"en": "Responses (CSV)", "nl": "Antwoorden (CSV)"},
+    "research.export_parquet": {"en": "Responses (Parquet)", "nl": "Antwoorden (Parquet)"},
+    "research.export_codebook": {"en": "Codebook (CSV)", "nl": "Codeboek (CSV)"},
+    "research.export_note": {
+        "en": "Every file carries the instrument's content hash; one file holds one version only. Exports hold "
+              "individual anonymous responses: keep them as the study's data protection plan says.",
+        "nl": "Elk bestand bevat de inhoudshash van de vragenlijst; één bestand bevat maar één versie. Exports "
+              "bevatten losse anonieme antwoorden: bewaar ze zoals het gegevensbeschermingsplan van de studie zegt."},
+    "research.import_intro": {
+        "en": "Score and aggregate a CSV of responses gathered elsewhere (one row per response, one column per item, "
+              "optionally a provider column). Nothing is stored.",
+        "nl": "Scoor en bundel een CSV met elders verzamelde antwoorden (één rij per antwoord, één kolom per vraag, "
+              "eventueel een kolom provider). Er wordt niets bewaard."},
+    "research.import_file": {"en": "Responses (CSV)", "nl": "Antwoorden (CSV)"},
+    "research.import_by": {"en": "Group by column", "nl": "Groeperen op kolom"},
+    "research.import_none": {"en": "(no grouping)", "nl": "(niet groeperen)"},
 }
 
 

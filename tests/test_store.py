@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 
 from scoring import load_folder, score_response
 from scoring.aggregate import from_stats, sufficient_stats
-from scoring.store import MIN_GROUP_FLOOR, Store, StoreError, metadata
+from scoring.store import MIN_GROUP_FLOOR, Store, StoreError, database_url, metadata
 from tests.conftest import QUESTIONNAIRES
 
 BUILTIN = load_folder(QUESTIONNAIRES)
@@ -25,16 +25,20 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
     not PG, reason="TEST_DATABASE_URL is not set (CI sets it to the local PostgreSQL)"))]
 
 
-@pytest.fixture(params=BACKENDS)
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
-    engine = create_engine(Store.__init__.__globals__["database_url"](PG))
+def clean_postgresql() -> str:
+    engine = create_engine(database_url(PG))
     with engine.begin() as conn:  # a clean slate in the shared test database
         metadata.drop_all(conn)
         conn.execute(text("DROP TABLE IF EXISTS guidecheck_meta"))
     engine.dispose()
     return PG
+
+
+@pytest.fixture(params=BACKENDS)
+def url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return clean_postgresql()
 
 
 @pytest.fixture
@@ -112,10 +116,9 @@ def test_the_same_submission_100_times_leaves_one(store):
     assert store.count(study.id) == 1
 
 
-@pytest.mark.skipif(not PG, reason="TEST_DATABASE_URL is not set")
-def test_two_store_instances_on_one_postgresql_lose_nothing(url):
-    if not url.startswith("postgres"):
-        pytest.skip("PostgreSQL only")
+@pytest.mark.skipif(not PG, reason="TEST_DATABASE_URL is not set (CI sets it to the local PostgreSQL)")
+def test_two_store_instances_on_one_postgresql_lose_nothing():
+    url = clean_postgresql()
     first, second = Store(url), Store(url)
     study = first.create_study("Shared", ["red-flags"])
     results = []

@@ -1,0 +1,77 @@
+"""Research mode's two gates: the database (one Store per server process) and the researcher
+login, checked at the top of every research page on every run, not once per session."""
+
+from __future__ import annotations
+
+import hmac
+import os
+
+import streamlit as st
+
+from app_pages.common import T
+from scoring.store import Store, StoreError
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str | None) -> Store:
+    return Store(url)
+
+
+def get_store() -> Store | None:
+    """The shared store, or None after telling the person why it cannot be used."""
+    try:
+        return _store(os.environ.get("DATABASE_URL"))
+    except StoreError as exc:
+        st.error(T("research.store_error", error=str(exc)))
+        return None
+
+
+def _secret(name: str):
+    try:
+        return st.secrets.get(name)
+    except Exception:  # noqa: BLE001 - no secrets file at all is the common case
+        return None
+
+
+def password() -> str | None:
+    return os.environ.get("GUIDECHECK_RESEARCH_PASSWORD") or _secret("research_password")
+
+
+def _identity_provider() -> bool:
+    return bool(_secret("auth"))
+
+
+def researcher_gate() -> None:
+    """Stop the page unless a researcher is logged in (checked on every run of every page)."""
+    if _identity_provider():
+        if getattr(st.user, "is_logged_in", False):
+            return
+        st.button(T("research.login_idp"), on_click=st.login)
+        st.stop()
+    secret = password()
+    if not secret:
+        st.warning(T("research.not_configured"))
+        st.stop()
+    token = st.session_state.get("researcher")
+    if token and hmac.compare_digest(token, _token(secret)):
+        return
+    with st.form("research_login"):
+        given = st.text_input(T("research.password"), type="password")
+        submitted = st.form_submit_button(T("research.login"))
+    if submitted:
+        if hmac.compare_digest(given.encode("utf-8"), secret.encode("utf-8")):
+            st.session_state["researcher"] = _token(secret)
+            st.rerun()
+        st.error(T("research.wrong"))
+    st.stop()
+
+
+def _token(secret: str) -> str:
+    """What the session keeps after login: a keyed hash, so changing the password logs everyone out."""
+    return hmac.new(secret.encode("utf-8"), b"guidecheck-researcher", "sha256").hexdigest()
+
+
+def logout_button() -> None:
+    if st.sidebar.button(T("research.logout")):
+        st.session_state.pop("researcher", None)
+        st.rerun()
