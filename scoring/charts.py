@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from .i18n import t
@@ -83,9 +84,9 @@ def trend_chart(points: list[tuple[str, str, float | None]], lang: str) -> go.Fi
 
 
 def per_day(frame, lang: str) -> go.Figure:
-    fig = go.Figure(go.Bar(x=frame["date"], y=frame["n"], marker_color=COLOURS["none"]))
+    fig = go.Figure(go.Bar(x=[str(d) for d in frame["date"]], y=frame["n"], marker_color=COLOURS["none"]))
     fig.update_layout(title=t("research.over_time", lang), height=300, margin=dict(l=10, r=10, t=50, b=40),
-                      font=FONT, plot_bgcolor="white")
+                      font=FONT, plot_bgcolor="white", xaxis=dict(type="category"))
     return fig
 
 
@@ -109,35 +110,49 @@ def provider_means(table, score_id: str, label: str, lang: str) -> go.Figure:
 
 
 def diverging(shares, labels: dict, lang: str) -> go.Figure:
-    """Diverging stacked bars: points below the scale's middle extend left, above it right; the
-    middle point is split evenly across zero."""
+    """Diverging stacked bars: points below the scale's middle extend left, above it right, each
+    side stacked outward from zero; the middle point is split evenly across zero."""
     fig = go.Figure()
     if shares.empty:
         return fig
     values = sorted(shares["value"].dropna().unique())
     middle = (values[0] + values[-1]) / 2
-    palette = ["#b3261e", "#e8710a", "#bdbdbd", "#7cb342", "#2e7d32", "#1b5e20", "#0d3b10"]
+    palette = dict(zip(values, _scale_colours(len(values)), strict=True))
     items = list(dict.fromkeys(shares["item"]))
-    for k, value in enumerate(values):
-        part = shares[shares["value"] == value].set_index("item").reindex(items)["share"].fillna(0)
-        colour = palette[min(k, len(palette) - 1)] if len(values) <= len(palette) else None
-        if value < middle:
-            xs = -part
-        elif value > middle:
-            xs = part
-        else:
-            for half, legend in ((-part / 2, True), (part / 2, False)):
-                fig.add_trace(go.Bar(y=[labels.get(i, i) for i in items], x=half, orientation="h",
-                                     marker_color=colour, name=f"{value:g}", legendgroup=f"{value:g}",
-                                     showlegend=legend))
-            continue
-        fig.add_trace(go.Bar(y=[labels.get(i, i) for i in items], x=xs, orientation="h", marker_color=colour,
-                             name=f"{value:g}"))
-    fig.update_layout(barmode="relative", title=t("research.likert", lang), height=140 + 34 * len(items),
+    names = [labels.get(i, i) for i in items]
+
+    def share(value):
+        return shares[shares["value"] == value].set_index("item").reindex(items)["share"].fillna(0)
+
+    # Each segment gets an explicit base (no reliance on Plotly's stacking order): the middle
+    # point is centred on zero, and each side is laid outward from it, nearest points first.
+    centre = share(middle) if middle in values else pd.Series(0.0, index=items)
+    if middle in values:
+        fig.add_trace(go.Bar(y=names, x=centre, base=-centre / 2, orientation="h", marker_color=palette[middle],
+                             name=f"{middle:g}", legendrank=middle))
+    for side, ordered in ((-1, sorted((v for v in values if v < middle), reverse=True)),
+                          (1, sorted(v for v in values if v > middle))):
+        reach = centre / 2
+        for v in ordered:
+            part = share(v)
+            start = reach if side > 0 else -(reach + part)
+            fig.add_trace(go.Bar(y=names, x=part, base=start, orientation="h", marker_color=palette[v],
+                                 name=f"{v:g}", legendrank=v))
+            reach = reach + part
+    fig.update_layout(barmode="overlay", title=t("research.likert", lang), height=140 + 34 * len(items),
                       xaxis=dict(tickformat=".0%", range=[-1, 1]), yaxis=dict(autorange="reversed", automargin=True),
                       margin=dict(l=10, r=10, t=50, b=40), font=FONT, plot_bgcolor="white",
-                      legend=dict(orientation="h", y=-0.15))
+                      legend=dict(orientation="h", y=-0.15, traceorder="normal"))
     return fig
+
+
+def _scale_colours(n: int) -> list[str]:
+    """Red through grey to green, for n scale points."""
+    if n == 5:
+        return ["#b3261e", "#e8710a", "#bdbdbd", "#7cb342", "#2e7d32"]
+    from plotly.colors import sample_colorscale
+
+    return sample_colorscale("RdYlGn", [k / max(n - 1, 1) for k in range(n)])
 
 
 def flag_bars(frame, lang: str) -> go.Figure:

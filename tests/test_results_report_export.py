@@ -146,3 +146,12 @@ def test_prefill_fills_only_empty_answers():
     assert answers["screening"]["scr_intake"] == "no"
     assert answers["staffing"]["st_sober_present"] == "no"  # the person's own answer stays
     assert filled == {"screening": {"scr_intake": "no"}}
+
+
+def test_diverging_bars_lay_each_side_outward_from_a_centred_middle():
+    import pandas as pd
+
+    shares = pd.DataFrame({"item": ["q"] * 5, "value": [1.0, 2, 3, 4, 5], "share": [0.1, 0.2, 0.4, 0.2, 0.1]})
+    fig = charts.diverging(shares, {"q": "Q"}, "en")
+    spans = {tr.name: (round(tr.base[0], 6), round(tr.base[0] + tr.x[0], 6)) for tr in fig.data}
+    assert spans == {"3": (-0.2, 0.2), "2": (-0.4, -0.2), "1": (-0.5, -0.4), "4": (0.2, 0.4), "5": (0.4, 0.5)}
