@@ -7,35 +7,14 @@ saved in the test's temporary folder.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from scoring import load_folder
-from tests.conftest import QUESTIONNAIRES, ROOT
+from tests.conftest import QUESTIONNAIRES
+from tests.e2e.conftest import playwright, shot
 
-REQUIRED = os.environ.get("GUIDECHECK_REQUIRE_BROWSER") == "1"  # set by .ci/run: never skip there
-try:
-    import playwright.sync_api as playwright
-except ImportError:
-    if REQUIRED:
-        raise
-    pytest.skip("playwright is not installed (pip install -r requirements-dev.txt)", allow_module_level=True)
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-if not CHROMIUM:
-    if REQUIRED:
-        raise RuntimeError("GUIDECHECK_REQUIRE_BROWSER=1 but Chromium is not installed")
-    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 BUILTIN = load_folder(QUESTIONNAIRES)
 RF = BUILTIN["red-flags"]
 WORDS = {"en": {"yes": "Yes", "no": "No", "start": "Start", "next": "Next", "submit": "See the report",
@@ -45,62 +24,6 @@ WORDS = {"en": {"yes": "Yes", "no": "No", "start": "Start", "next": "Next", "sub
                 "vet": "Een begeleider checken", "hr": "Harm reduction", "html": "Rapport (HTML",
                 "meets": "Voldoet aan de beantwoorde criteria", "critical": "Kritiek: minstens één kritiek",
                 "intake": "Er was geen intake"}}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server():
-    port = free_port()
-    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                             "--server.port", str(port), "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app did not start: " + proc.stderr.read().decode()[-2000:])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    pg = context.new_page()
-    pg.dialogs = []
-    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    yield pg
-    context.close()
-
-
-def shot(page, folder: Path, name: str) -> None:
-    """The whole page: Streamlit scrolls an inner container, so grow the window to its height first."""
-    height = page.evaluate("(document.querySelector('[data-testid=stMain]') || document.body).scrollHeight")
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 8000))})
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    page.set_viewport_size(size)
 
 
 def careful_label(question: str, lang: str) -> str:

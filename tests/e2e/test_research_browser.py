@@ -1,0 +1,86 @@
+"""Research mode end to end in Chromium: a researcher creates a study, two participants answer
+in two separate browsers, and the researcher reads the dashboard and downloads the export.
+Runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+
+import pytest
+
+from tests.e2e.conftest import playwright, serve, shot
+
+PG = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not PG, reason="TEST_DATABASE_URL is not set (CI sets it to the local PostgreSQL)"))]
+
+
+@pytest.fixture(params=BACKENDS)
+def app_url(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'e2e.db'}"
+    else:
+        from tests.test_store import clean_postgresql
+
+        url = clean_postgresql()
+    with serve(DATABASE_URL=url, GUIDECHECK_RESEARCH_PASSWORD="e2e-secret") as served:
+        yield served
+
+
+def login(page, url):
+    page.goto(f"{url}/research")
+    page.get_by_label("Researcher password").fill("e2e-secret")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_text("New study").wait_for(timeout=30000)
+
+
+def test_study_from_creation_to_dashboard_and_export(browser, app_url, tmp_path):
+    researcher = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
+    login(researcher, app_url)
+    researcher.get_by_label("Title").fill("E2E alliance study")
+    researcher.locator('[data-testid="stMultiSelect"]').first.click()
+    researcher.get_by_role("option", name="Working alliance").click()
+    researcher.keyboard.press("Escape")
+    researcher.get_by_label("Provider codes, one per line (no names)").fill("clinic-a")
+    researcher.get_by_role("button", name="Create study").click()
+    researcher.get_by_text("Study created.").wait_for(timeout=30000)
+    researcher.get_by_text("E2E alliance study").first.click()
+    code = re.search(r"\?study=([A-Za-z0-9_-]+)", researcher.inner_text("body")).group(1)
+    shot(researcher, tmp_path, "research-1-study")
+
+    for n, answer in enumerate(("4 · Mostly", "5 · Completely")):
+        person = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        person.goto(f"{app_url}/?study={code}&p=clinic-a")
+        person.get_by_text("I have read this and agree").click()
+        person.get_by_role("button", name="Start").click()
+        groups = person.locator('[data-testid="stRadio"]')
+        groups.first.wait_for(timeout=30000)
+        person.wait_for_timeout(500)
+        for k in range(groups.count()):
+            groups.nth(k).get_by_text(answer, exact=True).click()
+            playwright.expect(groups.nth(k).locator("input:checked")).to_have_count(1)
+        person.get_by_role("button", name="Send my answers").click()
+        person.get_by_text("Your answers have been saved").wait_for(timeout=30000)
+        person.get_by_role("button", name="Send my answers").count()
+        person.reload()  # a refresh keeps the submission: thanks again, and no second row
+        person.get_by_text("Your answers have been saved").wait_for(timeout=30000)
+        shot(person, tmp_path, f"research-2-participant-{n + 1}")
+        assert "Research" not in person.inner_text("body")
+        person.context.close()
+
+    researcher.reload()
+    login(researcher, app_url)
+    researcher.get_by_role("tab", name="Dashboard").click()
+    researcher.get_by_text("figures are withheld").wait_for(timeout=30000)  # 2 responses < 11
+    shot(researcher, tmp_path, "research-3-dashboard")
+    researcher.get_by_role("tab", name="Export").click()
+    with researcher.expect_download() as info:
+        researcher.get_by_role("button", name="Responses (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(info.value.path().read_text())))
+    assert len(rows) == 2 and {r["provider"] for r in rows} == {"clinic-a"}
+    assert {r["wa_goal_1"] for r in rows} == {"4", "5"} and rows[0]["instrument_hash"]
+    assert not any("T" in r["date"] for r in rows)  # the date only
+    print(f"screenshots in {tmp_path}")
