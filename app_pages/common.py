@@ -4,6 +4,7 @@ person uploaded this session), safe rendering of instrument texts, and the fixed
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -17,15 +18,32 @@ _AUTOLINK = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*:/|www\.|@)")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
-def lang() -> str:
-    """The language: from the URL (?lang=nl), else this session's choice, else English."""
+_run = threading.local()  # Streamlit runs each session's script on a thread of its own
+
+
+def start_run() -> str:
+    """The language: from the URL (?lang=nl), else this session's choice, else English.
+    app.py calls this at the top of every run; lang() and T() then read the result without
+    touching the URL again (reading query parameters costs ~20 µs a call, a page makes hundreds)."""
     wanted = st.query_params.get("lang")
     if wanted in LANGUAGES:
         st.session_state["lang"] = wanted
     current = st.session_state.get("lang", "en")
-    if st.query_params.get("lang") != current:
+    if wanted != current:
         st.query_params["lang"] = current
+    _run.lang = current
     return current
+
+
+def lang() -> str:
+    current = getattr(_run, "lang", None)
+    return current if current is not None else start_run()
+
+
+def set_language(code: str) -> None:
+    st.session_state["lang"] = code
+    st.query_params["lang"] = code
+    _run.lang = code
 
 
 def T(key: str, **values) -> str:  # noqa: N802 - short on purpose: used on every line of the pages
@@ -36,8 +54,7 @@ def language_picker() -> None:
     current = lang()
 
     def changed():
-        st.session_state["lang"] = st.session_state["_lang_picker"]
-        st.query_params["lang"] = st.session_state["lang"]
+        set_language(st.session_state["_lang_picker"])
 
     st.sidebar.radio(f"{t('nav.language', 'en')} / {t('nav.language', 'nl')}", LANGUAGES,
                      index=LANGUAGES.index(current), format_func=LANGUAGE_NAMES.get, key="_lang_picker",

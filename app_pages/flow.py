@@ -34,6 +34,18 @@ def applicable(audience: str, context: str) -> list[str]:
 
 def run(audience: str) -> None:
     flow = state(audience)
+    if flow["stage"] == "report":  # right after submitting: the report, in place
+        saved = st.session_state.get("reports", {}).get(audience)
+        if saved is not None:
+            from app_pages.report_view import render
+
+            def edit():
+                flow["stage"] = "questions"
+                st.rerun()
+
+            render(audience, saved, edit)
+            return
+        flow["stage"] = "questions"
     st.title(T("flow.vet_title" if audience == "vetting" else "flow.audit_title"))
     if flow["stage"] == "setup":
         setup(audience, flow)
@@ -146,9 +158,17 @@ def questions(audience: str, flow: dict) -> None:
             prefill(flow["answers"])
         flow["step"] += 1
         st.rerun()
-    if last and right.button(T("flow.submit"), type="primary", key=f"submit_{audience}", width="stretch"):
-        submit(audience, flow, results, plan)
-    middle.download_button(T("flow.save"), data=progress_file(audience, flow),
+    if last:
+        right.button(T("flow.submit"), type="primary", key=f"submit_{audience}", width="stretch",
+                     on_click=submit, args=(audience, flow))
+    missing = flow.pop("missing", None)
+    if missing:
+        available = instruments()
+        st.error(T("flow.missing", n=len(missing)))
+        st.markdown("\n".join(f"- {safe(available[i].title(lang()))}: "
+                              f"{safe(question_text(audience, available[i], available[i].items[q].spec))}"
+                              for i, q in missing[:8]))
+    middle.download_button(T("flow.save"), data=lambda: progress_file(audience, flow),
                            file_name=f"guidecheck-{audience}-progress.json", mime="application/json",
                            key=f"save_{audience}", width="stretch")
     with st.sidebar:
@@ -164,25 +184,25 @@ def progress_file(audience: str, flow: dict) -> bytes:
                                              label=flow["label"], language=lang(), submitted=False))
 
 
-def submit(audience: str, flow: dict, results: dict, plan: list) -> None:
+def submit(audience: str, flow: dict) -> None:
+    """The submit button's callback: runs before the page, so the run that follows draws the
+    report straight away (or shows what is missing)."""
     available = instruments()
     missing = []
+    results = _results(audience, flow)
     for iid, result in results.items():
         for item_id, status in result.status.items():
             spec = available[iid].items[item_id].spec
             if status == "missing" and spec.required and spec.type != "text":
                 missing.append((iid, item_id))
     if missing:
-        st.error(T("flow.missing", n=len(missing)))
-        for iid, item_id in missing[:8]:
-            st.markdown(f"- {safe(available[iid].title(lang()))}: "
-                        f"{safe(question_text(audience, available[iid], available[iid].items[item_id].spec))}")
+        flow["missing"] = missing
         return
     st.session_state.setdefault("reports", {})[audience] = {
         "context": flow["context"], "label": flow["label"], "selected": list(flow["selected"]),
-        "answers": {k: dict(v) for k, v in flow["answers"].items()}}
+        "answers": {k: dict(v) for k, v in flow["answers"].items()}, "results": results}
     st.session_state["last_report"] = audience
-    st.switch_page("app_pages/report.py")
+    flow["stage"] = "report"
 
 
 # --------------------------------------------------------------------------- one question

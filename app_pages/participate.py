@@ -10,7 +10,7 @@ import uuid
 
 import streamlit as st
 
-from app_pages.common import T, builtin_instruments, lang, safe
+from app_pages.common import T, builtin_instruments, lang, safe, set_language
 from app_pages.flow import question
 from app_pages.research_access import get_store
 from scoring import score_response
@@ -26,8 +26,7 @@ if not study.is_open:
     st.info(T("study.closed"))
     st.stop()
 if lang() not in study.languages:
-    st.session_state["lang"] = study.languages[0]
-    st.query_params["lang"] = study.languages[0]
+    set_language(study.languages[0])
 provider = st.query_params.get("p")
 provider = provider if provider in study.providers else None
 

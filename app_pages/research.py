@@ -26,20 +26,51 @@ language = lang()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def figures(url: str, study_code: str, instrument_id: str, content_hash: str, count: int, language: str):
-    """Everything the dashboard draws for one study, instrument and version. Cached on the number
-    of stored responses, so a new response refreshes it and a rerun without one costs nothing."""
+def figures(url: str, study_code: str, instrument_id: str, content_hash: str, count: int, latest: int,
+            language: str):
+    """Everything the dashboard draws for one study, instrument and version, figures included
+    (as plain dicts: a cached go.Figure would be validated again on every unpickling). Keyed on
+    the study's newest response, so a new response refreshes it and a rerun without one costs
+    nothing. One query fetches every response's score and point vectors; the rest is computed on
+    whole columns or in SQL."""
     study = store.study(study_code)
     inst = available[instrument_id]
-    return {
-        "per_day": store.per_day(study.id),
-        "means": research.provider_means(store, study, inst, content_hash),
-        "alphas": research.alphas(store, study, inst, content_hash),
-        "likert": research.likert_shares(store, study, inst, content_hash, language),
-        "flags": research.flag_shares(store, study, inst, content_hash, count),
-        "total": store.score_column(study.id, instrument_id, content_hash, inst.score_ids[-1])
-        if inst.score_ids else pd.Series(dtype=float),
-    }
+    vectors = store.vectors(study.id, inst, content_hash)
+    labels = {s.spec.id: inst.text(s.spec.label, language) for s in inst.scores}
+    means = research.provider_means(vectors, study, inst)
+    likert = research.likert_shares(vectors, study, inst)
+    flags = research.flag_shares(store, study, inst, content_hash, count)
+    charts_out = [charts.per_day(store.per_day(study.id), language)]
+    if inst.score_ids:
+        main = inst.score_ids[-1]
+        charts_out.append(charts.histogram(research.distribution(vectors, inst, main), labels[main], language))
+        charts_out += [charts.provider_means(means, sid, labels[sid], language) for sid in inst.score_ids]
+    after = []
+    if not likert.empty:
+        item_labels = {i: inst.text(f.spec.text, language)[:60] for i, f in inst.items.items()}
+        after.append(charts.diverging(likert, item_labels, language))
+    if not flags.empty:
+        after.append(charts.flag_bars(flags, language))
+    return {"charts": [_plain(f) for f in charts_out], "means": means,
+            "alphas": research.alphas(vectors, study, inst), "after": [_plain(f) for f in after]}
+
+
+def _plain(fig) -> dict:
+    """A figure as a plain dict without Plotly's default template: st.plotly_chart applies
+    Streamlit's theme anyway, and validating the written-out template costs ~10 ms a chart."""
+    spec = fig.to_dict()
+    spec["layout"].pop("template", None)
+    return spec
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def versions(url: str, study_id: int, instrument_id: str, latest: int):
+    return store.versions(study_id, instrument_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def count_responses(url: str, study_id: int, latest: int) -> int:
+    return store.count(study_id)
 
 
 def studies_tab():
@@ -64,7 +95,8 @@ def studies_tab():
     if not existing:
         st.info(T("research.no_studies"))
     for study in reversed(existing):
-        with st.expander(f"{safe(study.title)} · {T('research.responses', n=store.count(study.id))}"):
+        n = count_responses(store.url, study.id, store.latest(study.id))
+        with st.expander(f"{safe(study.title)} · {T('research.responses', n=n)}"):
             st.markdown(f"{T('research.link')}: `?study={study.code}`")
             if study.providers:
                 st.markdown(T("research.links_per_provider") + "\n" + "\n".join(
@@ -87,65 +119,65 @@ def pick(key: str):
                          index=len(existing) - 1, key=f"study_{key}")
     inst_id = st.selectbox(T("research.choose_instrument"), [i for i in study.instruments if i in available],
                            format_func=lambda i: available[i].title(language), key=f"instrument_{key}")
-    versions = store.versions(study.id, inst_id)
-    if versions.empty:
+    latest = store.latest(study.id)
+    found = versions(store.url, study.id, inst_id, latest)
+    if found.empty:
         st.info(T("research.no_data"))
         return None
-    if len(versions) > 1:
-        st.warning(T("research.versions_warning", n=len(versions)))
-    row = st.selectbox(T("research.choose_version"), versions.index, key=f"version_{key}",
-                       format_func=lambda k: f"{versions.loc[k, 'instrument_version']} · "
-                                             f"{versions.loc[k, 'instrument_hash']} · n={versions.loc[k, 'n']}")
-    return study, available[inst_id], versions.loc[row, "instrument_hash"], int(versions.loc[row, "n"])
+    if len(found) > 1:
+        st.warning(T("research.versions_warning", n=len(found)))
+    row = st.selectbox(T("research.choose_version"), found.index, key=f"version_{key}",
+                       format_func=lambda k: f"{found.loc[k, 'instrument_version']} · "
+                                             f"{found.loc[k, 'instrument_hash']} · n={found.loc[k, 'n']}")
+    return study, available[inst_id], found.loc[row, "instrument_hash"], int(found.loc[row, "n"]), latest
 
 
 def dashboard_tab():
     picked = pick("dashboard")
     if picked is None:
         return
-    study, inst, content_hash, count = picked
-    if count < study.min_group:
+    study, inst, content_hash, n, latest = picked
+    if n < study.min_group:
         st.info(T("research.too_few", k=study.min_group))
         return
-    data = figures(store.url, study.code, inst.id, content_hash, count, language)
-    st.plotly_chart(charts.per_day(data["per_day"], language), width="stretch")
-    labels = {s.spec.id: inst.text(s.spec.label, language) for s in inst.scores}
-    if len(data["total"]):
-        main = inst.score_ids[-1]
-        st.plotly_chart(charts.histogram(data["total"], labels[main], language), width="stretch")
-    means = data["means"]
+    data = figures(store.url, study.code, inst.id, content_hash, n, latest, language)
+    for fig in data["charts"]:
+        st.plotly_chart(fig, width="stretch")
     st.caption(T("research.suppressed", k=study.min_group))
-    for sid in inst.score_ids:
-        st.plotly_chart(charts.provider_means(means, sid, labels[sid], language), width="stretch")
-    st.dataframe(means, hide_index=True, width="stretch")
+    st.dataframe(data["means"], hide_index=True, width="stretch")
     if not data["alphas"].empty:
         st.subheader(T("research.alpha"))
         st.dataframe(data["alphas"], hide_index=True, width="stretch")
-    if not data["likert"].empty:
-        item_labels = {i: inst.text(f.spec.text, language)[:60] for i, f in inst.items.items()}
-        st.plotly_chart(charts.diverging(data["likert"], item_labels, language), width="stretch")
-    if not data["flags"].empty:
-        st.plotly_chart(charts.flag_bars(data["flags"], language), width="stretch")
+    for fig in data["after"]:
+        st.plotly_chart(fig, width="stretch")
 
 
 def export_tab():
     picked = pick("export")
     if picked is None:
         return
-    study, inst, content_hash, count = picked
+    study, inst, content_hash, _, _ = picked
     st.caption(T("research.export_note"))
-    frame = store.export_frame(study.id, inst.id, content_hash, inst, include_text=study.free_text)
     stem = f"guidecheck-{inst.id}-{inst.version}-{content_hash}"
+
+    def frame():
+        return store.export_frame(study.id, inst.id, content_hash, inst, include_text=study.free_text)
+
+    def parquet():
+        data = frame()
+        buffer = io.BytesIO()
+        data.astype({c: "string" for c in data.columns if data[c].dtype == object}).to_parquet(buffer, index=False)
+        return buffer.getvalue()
+
+    # made when clicked, not on every rerun of the page
     left, middle, right = st.columns(3)
-    left.download_button(T("research.export_csv"), export.rows_csv(frame.to_dict("records")), f"{stem}.csv",
-                         "text/csv", width="stretch")
-    buffer = io.BytesIO()
-    frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object}).to_parquet(buffer, index=False)
-    middle.download_button(T("research.export_parquet"), buffer.getvalue(), f"{stem}.parquet",
-                           "application/octet-stream", width="stretch")
+    left.download_button(T("research.export_csv"), lambda: export.rows_csv(frame().to_dict("records")),
+                         f"{stem}.csv", "text/csv", width="stretch")
+    middle.download_button(T("research.export_parquet"), parquet, f"{stem}.parquet", "application/octet-stream",
+                           width="stretch")
     right.download_button(T("research.export_codebook"),
-                          export.rows_csv(codebook(inst, language).to_dict("records")), f"{stem}-codebook.csv",
-                          "text/csv", width="stretch")
+                          lambda: export.rows_csv(codebook(inst, language).to_dict("records")),
+                          f"{stem}-codebook.csv", "text/csv", width="stretch")
 
 
 def import_tab():

@@ -67,7 +67,12 @@ def is_missing(raw) -> bool:
 
 
 def _show(raw) -> str:
-    text = repr(raw) if not isinstance(raw, str) else f"'{raw}'"
+    if isinstance(raw, str):
+        text = f"'{raw}'"
+    elif isinstance(raw, numbers.Real) and not isinstance(raw, (bool, np.bool_)):
+        text = str(raw.item() if isinstance(raw, np.generic) else raw)  # 9, not np.int64(9)
+    else:
+        text = repr(raw)
     return text if len(text) <= 60 else text[:57] + "...'"
 
 

@@ -8,6 +8,8 @@ import html
 import io
 from functools import lru_cache
 
+import plotly.graph_objects as go
+
 from .i18n import t
 from .report import Report
 from .resources import CRISIS_RESOURCES, NOT_A_GUARANTEE, WHAT_IT_IS_NOT, text
@@ -103,6 +105,7 @@ def report_html(report: Report, *, title: str, label: str, date: str, context: s
 
     parts.append(f"<h2>{_e(t('report.scores', lang))}</h2>")
     for fig in figures:
+        fig = fig if isinstance(fig, go.Figure) else go.Figure(fig)
         parts.append("<div class='chart'>" + fig.to_html(full_html=False, include_plotlyjs=False,
                                                          config={"displayModeBar": False, "responsive": True})
                      + "</div>")

@@ -32,12 +32,22 @@ MISSING, ANSWERED, UNSURE = 0, 1, 2
 
 
 class _Column:
-    """One item's answers: state per response, normal-form values, and which cells are bad."""
+    """One item's answers: state per response, normal-form values, and which cells are bad.
+
+    ``state`` None means every response answered it, with whole numbers in ``value`` (an integer
+    array, no NaN); ``bad`` None means no bad cell."""
 
     __slots__ = ("state", "value", "bad")
 
     def __init__(self, state, value, bad):
         self.state, self.value, self.bad = state, value, bad
+
+    @property
+    def complete(self) -> bool:
+        return self.state is None
+
+    def floats(self) -> np.ndarray:
+        return self.value.astype(float) if self.complete else self.value
 
 
 def _kinds(arr: np.ndarray) -> np.ndarray:
@@ -67,9 +77,26 @@ def _unsure_mask(text: np.ndarray, item) -> np.ndarray:
     return np.asarray(pd.Series(text, dtype=object).str.lower().to_numpy() == "unsure", dtype=bool)
 
 
+def _consecutive(allowed) -> tuple[float, float] | None:
+    """(low, high) when the allowed values are the whole numbers low..high, else None."""
+    values = sorted(float(a) for a in allowed)
+    if all(v.is_integer() for v in values) and values == [values[0] + k for k in range(len(values))]:
+        return values[0], values[-1]
+    return None
+
+
 def _numeric_column(series: pd.Series, item, allowed=None) -> _Column:
     n = len(series)
     if is_numeric_dtype(series) and not is_bool_dtype(series):
+        raw = series.to_numpy()
+        span = _consecutive(allowed) if allowed is not None else None
+        if raw.dtype.kind in "iu" and span is not None:
+            # the common case of a large numeric export: whole numbers on a 1..k scale. Nothing can
+            # be missing or unsure; two reductions check the range, and the integers are kept as
+            # they are (every sum of them is exact, so results stay identical to engine.py's).
+            if n == 0 or (raw.min() >= span[0] and raw.max() <= span[1]):
+                return _Column(None, raw, None)
+            return _Column(np.full(n, ANSWERED, np.int8), raw.astype(float), (raw < span[0]) | (raw > span[1]))
         values = series.to_numpy(dtype=float, na_value=np.nan)
         missing = np.isnan(values)
         unsure = np.zeros(n, bool)
@@ -85,7 +112,12 @@ def _numeric_column(series: pd.Series, item, allowed=None) -> _Column:
         bad = ~missing & ~unsure & (np.isnan(values) | np.isinf(values) | wrong_kind)
     ok = ~missing & ~unsure & ~bad
     if allowed is not None:
-        bad |= ok & ~np.isin(values, np.asarray(allowed, dtype=float))
+        span = _consecutive(allowed)
+        if span is not None:
+            off = (values < span[0]) | (values > span[1]) | (np.floor(values) != values)
+        else:
+            off = ~np.isin(values, np.asarray(allowed, dtype=float))
+        bad |= ok & off
     else:
         if item.integer:
             bad |= ok & (np.floor(values) != values)
@@ -201,11 +233,12 @@ def _parse_column(series: pd.Series, info, scales) -> _Column:
     return _text_column(series, item)
 
 
-def _meta_column(frame: pd.DataFrame, name: str, default: str, problems, labels) -> np.ndarray:
-    """The context or audience of each response: the column where filled in, else ``default``."""
-    out = np.full(len(frame), default, dtype=object)
+def _meta_column(frame: pd.DataFrame, name: str, default: str, problems, labels, needed: bool = True):
+    """The context or audience of each response: the column where filled in, else ``default``.
+    None when no expression reads it and the file has no such column (nothing to check or build)."""
     if name not in frame.columns:
-        return out
+        return np.full(len(frame), default, dtype=object) if needed else None
+    out = np.full(len(frame), default, dtype=object)
     values = frame[name].to_numpy(dtype=object)
     stripped = pd.Series(values, dtype=object).map(lambda v: v.strip() if isinstance(v, str) else v)
     empty = pd.isna(stripped).to_numpy() | (stripped.to_numpy() == "")
@@ -256,8 +289,9 @@ def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audien
         problems.append(AnswerProblem("line 1 (header)" if kind == "csv" else "columns", str(c),
                                       "not an item of this instrument "
                                       "(columns of your own must start with 'x-')"))
-    ctx = _meta_column(frame, "context", context, problems, labels)
-    aud = _meta_column(frame, "audience", audience, problems, labels)
+    used = instrument.expression_names
+    ctx = _meta_column(frame, "context", context, problems, labels, "context" in used)
+    aud = _meta_column(frame, "audience", audience, problems, labels, "audience" in used)
 
     scales = instrument.spec.scales
     columns: dict[str, _Column] = {}
@@ -266,7 +300,7 @@ def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audien
         series = frame[iid] if iid in frame.columns else pd.Series([None] * n, dtype=object)
         col = _parse_column(series, info, scales)
         columns[iid] = col
-        bad_rows = np.flatnonzero(col.bad)
+        bad_rows = np.flatnonzero(col.bad) if col.bad is not None else ()
         bad_total += len(bad_rows)
         for i in bad_rows[: max(0, MAX_REPORTED - len(problems))]:
             raw = series.iat[i]
@@ -284,19 +318,33 @@ def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audien
 
 
 def _items(instrument, columns, ctx, aud, n):
-    """Visibility, expression values and points of every item, in order (show_if sees earlier ones)."""
+    """Visibility, expression values and points of every item, in order (show_if sees earlier ones).
+
+    ``visible[i]`` is None for an item always shown; expression values are made only for names
+    some expression uses. Numeric answers are NaN wherever not answered, so a likert item's
+    values serve as its points without a copy."""
     env = _LazyEnv(instrument, n)
     env["context"], env["audience"] = ctx, aud
-    visible: dict[str, np.ndarray] = {}
+    used = instrument.expression_names
+    visible: dict[str, np.ndarray | None] = {}
     points: dict[str, np.ndarray] = {}
     answered: dict[str, np.ndarray] = {}
     for iid, info in instrument.items.items():
         col = columns[iid]
-        shown = np.ones(n, bool) if info.show_if is None else ex.truthy_vector(ex.eval_vector(info.show_if, env, n))
+        shown = None if info.show_if is None else ex.truthy_vector(ex.eval_vector(info.show_if, env, n))
         visible[iid] = shown
-        ans = (col.state == ANSWERED) & shown
+        numeric = info.spec.type in ("likert", "number")
+        if numeric and shown is None:
+            ans = None  # NaN marks what is not answered (and a complete column has none)
+        elif col.complete:
+            ans = shown.copy()
+        else:
+            ans = col.state == ANSWERED
+            if shown is not None:
+                ans &= shown
         answered[iid] = ans
-        env[iid] = _expr_value(info, col, ans, n)
+        if iid in used:
+            env[iid] = _expr_value(info, col, ans, n)
         points[iid] = _points(info, col, ans, n)
     return env, visible, points, answered
 
@@ -307,15 +355,22 @@ def _evaluate(instrument, columns, ctx, aud, frame, n) -> pd.DataFrame:
     raised: dict[str, np.ndarray] = {}
     for iid, info in instrument.items.items():
         if info.flag is not None:
-            env["value"] = env[iid]
-            raised[iid] = answered[iid] & ex.truthy_vector(ex.eval_vector(info.flag, env, n))
+            value = env[iid] if iid in env else _expr_value(info, columns[iid], answered[iid], n)
+            env["value"] = value
+            ans = answered[iid] if answered[iid] is not None else (
+                np.ones(n, bool) if columns[iid].complete else ~np.isnan(columns[iid].value))
+            raised[iid] = ans & ex.truthy_vector(ex.eval_vector(info.flag, env, n))
     env.pop("value", None)
     for rule, tree in instrument.rules:
         raised[rule.id] = ex.truthy_vector(ex.eval_vector(tree, env, n))
 
     out = {"response_id": _response_ids(frame, n)}
+    scored = {i for sc in instrument.scores for i in sc.items}
+    # which responses each item gave points for: computed once, shared by every score
+    # (None: all of them; an integer array of points cannot hold NaN)
+    has = {i: None if points[i].dtype.kind in "iu" else ~np.isnan(points[i]) for i in scored}
     for score in instrument.scores:
-        out[score.spec.id] = _score(instrument, score, visible, points, n)
+        out[score.spec.id] = _score(instrument, score, visible, points, has, n)
 
     verdict = np.full(n, None, dtype=object)
     if instrument.band_score is not None:
@@ -331,9 +386,9 @@ def _evaluate(instrument, columns, ctx, aud, frame, n) -> pd.DataFrame:
         if instrument.severity[fid] == "critical":
             critical |= mask
     verdict[critical] = "critical"
-    out["verdict"] = verdict
-    out["flags"] = _join_flags(instrument.flag_ids, raised, n)
-    return pd.DataFrame(out)
+    out["verdict"] = pd.Series(verdict, dtype=object)  # object: no costly conversion to Arrow strings
+    out["flags"] = pd.Series(_join_flags(instrument.flag_ids, raised, n), dtype=object)
+    return pd.DataFrame(out, copy=False)
 
 
 class _LazyEnv(dict):
@@ -350,10 +405,10 @@ class _LazyEnv(dict):
         return value
 
 
-def _expr_value(info, col: _Column, ans: np.ndarray, n: int):
+def _expr_value(info, col: _Column, ans: np.ndarray | None, n: int):
     kind = info.spec.type
     if kind in ("likert", "number"):
-        return np.where(ans, col.value, np.nan)
+        return col.floats() if ans is None else np.where(ans, col.floats(), np.nan)
     if kind == "multi":
         return {(float(o.value) if isinstance(o.value, int) else o.value):
                 np.where(ans, col.value[k].astype(float), np.nan) for k, o in enumerate(info.spec.options)}
@@ -365,14 +420,16 @@ def _expr_value(info, col: _Column, ans: np.ndarray, n: int):
     return np.where(ans, value, None)
 
 
-def _points(info, col: _Column, ans: np.ndarray, n: int) -> np.ndarray:
+def _points(info, col: _Column, ans: np.ndarray | None, n: int) -> np.ndarray:
     item = info.spec
     if not info.scored:
         return np.full(n, np.nan)
     kind = item.type
     if kind == "likert":
-        values = info.pmin + info.pmax - col.value if item.reverse else col.value
-        return np.where(ans, values, np.nan)
+        if col.complete and ans is None:  # whole numbers, all answered: points stay integers
+            return (int(info.pmin) + int(info.pmax)) - col.value if item.reverse else col.value
+        values = info.pmin + info.pmax - col.floats() if item.reverse else col.floats()
+        return values if ans is None else np.where(ans, values, np.nan)
     if kind == "yes_no":
         table = np.array([item.points.yes, item.points.no], dtype=float)
         code = col.value[0]
@@ -391,7 +448,7 @@ def _points(info, col: _Column, ans: np.ndarray, n: int) -> np.ndarray:
         return np.where(ans, total, np.nan)
     if kind == "number":
         result = np.full(n, np.nan)
-        unset = ans.copy()
+        unset = ~np.isnan(col.value) if ans is None else ans.copy()
         for band in item.points_bands:
             hit = unset.copy()
             if band.min is not None:
@@ -404,33 +461,47 @@ def _points(info, col: _Column, ans: np.ndarray, n: int) -> np.ndarray:
     return np.full(n, np.nan)  # pragma: no cover
 
 
-def _score(instrument, score, visible, points, n) -> np.ndarray:
-    shown = np.zeros(n, dtype=np.int64)
-    got = np.zeros(n, dtype=np.int64)
+def _score(instrument, score, visible, points, has, n) -> np.ndarray:
+    """Sum item after item (in the order engine.py adds them, so results are identical)."""
+    always = always_got = 0
+    shown = np.zeros(n, dtype=np.int16)
+    got = np.zeros(n, dtype=np.int16)
     total = np.zeros(n)
-    low = np.zeros(n)
-    high = np.zeros(n)
-    method = score.spec.method
+    percent = score.spec.method == "percent"
+    low = np.zeros(n) if percent else None
+    high = np.zeros(n) if percent else None
     for iid in score.items:
         info = instrument.items[iid]
-        p = points[iid]
-        has = ~np.isnan(p)
-        shown += visible[iid]
-        got += has
-        total = np.where(has, total + p, total)
-        if method == "percent":
-            low = np.where(has, low + info.pmin, low)
-            high = np.where(has, high + info.pmax, high)
+        answered = has[iid]
+        if visible[iid] is None:
+            always += 1
+        else:
+            shown += visible[iid]
+        if answered is None:  # every response: plain in-place additions, in the same order
+            always_got += 1
+            np.add(total, points[iid], out=total, casting="unsafe")
+            if percent:
+                np.add(low, info.pmin, out=low)
+                np.add(high, info.pmax, out=high)
+            continue
+        got += answered
+        np.add(total, points[iid], out=total, where=answered)
+        if percent:
+            np.add(low, info.pmin, out=low, where=answered)
+            np.add(high, info.pmax, out=high, where=answered)
+    shown += always
+    got += always_got
     with np.errstate(all="ignore"):
-        if method == "mean":
+        if score.spec.method == "mean":
             value = total / got
-        elif method == "sum":
+        elif score.spec.method == "sum":
             value = total
         else:
             span = high - low
             value = np.where(span == 0, np.nan, (total - low) / np.where(span == 0, 1, span) * 100.0)
     null = (shown == 0) | (got == 0) | (got < score.spec.min_answered * shown - 1e-9)
-    return np.where(null, np.nan, value)
+    value[null] = np.nan
+    return value
 
 
 def _join_flags(flag_ids, raised, n) -> np.ndarray:
@@ -446,7 +517,7 @@ def _join_flags(flag_ids, raised, n) -> np.ndarray:
     return out
 
 
-def _response_ids(frame: pd.DataFrame, n: int) -> np.ndarray:
+def _response_ids(frame: pd.DataFrame, n: int):
     if "response_id" in frame.columns:
-        return frame["response_id"].to_numpy(dtype=object)
-    return np.arange(1, n + 1).astype(str).astype(object)
+        return pd.Series(frame["response_id"].to_numpy(dtype=object), dtype=object)
+    return np.arange(1, n + 1)  # the row number, counting from 1

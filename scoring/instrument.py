@@ -64,6 +64,7 @@ class Instrument:
     band_score: str | None = None
     flag_ids: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)
+    expression_names: frozenset = frozenset()  # names some expression reads (others need no value)
 
     @property
     def id(self) -> str:
@@ -405,6 +406,10 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
                     for dep in inst.derived_items.get(n, {n}):
                         if dep in inst.items:
                             inst.items[dep].critical = True
+
+    trees = [t for t in (*inst.derived.values(), *(r[1] for r in inst.rules)) if t]
+    trees += [t for info in inst.items.values() for t in (info.show_if, info.flag) if t]
+    inst.expression_names = frozenset(n for tree in trees for n in ex.names(tree))
 
     # scores
     seen_scores: set[str] = set()

@@ -3,50 +3,67 @@ one query's result). No Streamlit here, so the same functions serve tests and be
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from .aggregate import cronbach_alpha, from_stats
+from .aggregate import cronbach_alpha, from_stats, sufficient_stats
 from .instrument import Instrument
 from .store import Store, Study
 
 NONE = "(no provider)"
 
 
-def provider_means(store: Store, study: Study, inst: Instrument, content_hash: str) -> pd.DataFrame:
-    stats = store.score_stats(study.id, inst.id, content_hash)
-    sizes = store.group_sizes(study.id, inst.id, content_hash)
-    stats["provider"] = stats["provider"].fillna(NONE)
-    sizes["provider"] = sizes["provider"].fillna(NONE)
-    return from_stats(stats.rename(columns={"provider": "group"}), dict(zip(sizes["provider"], sizes["n"],
-                      strict=True)), study.min_group, inst.score_ids)
+def provider_means(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
+    """Per-provider means and intervals under the suppression rule, on whole columns."""
+    providers, scores, _ = vectors
+    frame = pd.DataFrame(scores, columns=inst.score_ids)
+    stats, sizes = sufficient_stats(frame, pd.Series(providers, dtype=object).fillna(NONE), inst.score_ids)
+    return from_stats(stats, sizes, study.min_group, inst.score_ids)
 
 
-def alphas(store: Store, study: Study, inst: Instrument, content_hash: str) -> pd.DataFrame:
-    scored = [s for s in inst.scores if s.spec.method in ("mean", "sum")]
-    items = sorted({i for s in scored for i in s.items})
-    matrix = store.points_matrix(study.id, inst.id, content_hash, items) if items else pd.DataFrame()
+def alphas(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
+    """Cronbach's alpha per mean or sum score over complete cases (withheld below the minimum)."""
+    _, _, points = vectors
+    columns = {iid: k for k, iid in enumerate(inst.items)}
     rows = []
-    for s in scored:
-        alpha, n = cronbach_alpha(matrix[s.items]) if not matrix.empty else (float("nan"), 0)
+    for s in inst.scores:
+        if s.spec.method not in ("mean", "sum"):
+            continue
+        alpha, n = cronbach_alpha(pd.DataFrame(points[:, [columns[i] for i in s.items]]))
         rows.append({"score": s.spec.id, "items": len(s.items), "n": n,
                      "alpha": alpha if n >= study.min_group else float("nan")})
     return pd.DataFrame(rows, columns=["score", "items", "n", "alpha"])
 
 
-def likert_shares(store: Store, study: Study, inst: Instrument, content_hash: str, lang: str) -> pd.DataFrame:
-    """Per likert item, the share of each scale point among its answers (unsure left out)."""
-    likert = [i for i, f in inst.items.items() if f.spec.type == "likert"]
-    if not likert:
-        return pd.DataFrame(columns=["item", "value", "share", "n"])
-    counts = store.answer_counts(study.id, inst.id, content_hash, likert)
-    counts = counts[counts["answer"].notna() & (counts["answer"] != "unsure")].copy()
-    counts["value"] = pd.to_numeric(counts["answer"], errors="coerce")
-    totals = counts.groupby("item_id")["n"].transform("sum")
-    counts["share"] = counts["n"] / totals
-    counts["item"] = counts["item_id"]
-    counts["n_item"] = totals
-    keep = counts[counts["n_item"] >= study.min_group]
-    return keep[["item", "value", "share", "n_item"]].rename(columns={"n_item": "n"}).sort_values(["item", "value"])
+def likert_shares(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
+    """Per likert item, the share of each scale point among its answers (unsure and unanswered
+    left out): answers are the points turned back where an item is reverse keyed."""
+    _, _, points = vectors
+    out = []
+    for k, (iid, info) in enumerate(inst.items.items()):
+        if info.spec.type != "likert":
+            continue
+        column = points[:, k]
+        column = column[~np.isnan(column)]
+        if info.spec.reverse:
+            column = info.pmin + info.pmax - column
+        if len(column) < study.min_group:
+            continue
+        values, counts = np.unique(column, return_counts=True)
+        out += [{"item": iid, "value": v, "share": c / len(column), "n": len(column)}
+                for v, c in zip(values, counts, strict=True)]
+    return pd.DataFrame(out, columns=["item", "value", "share", "n"])
+
+
+def distribution(vectors, inst: Instrument, score_id: str, bins: int = 20) -> pd.DataFrame:
+    """A histogram of one score as counts per bin (what is drawn, not every value)."""
+    _, scores, _ = vectors
+    column = scores[:, inst.score_ids.index(score_id)]
+    column = column[~np.isnan(column)]
+    if not len(column):
+        return pd.DataFrame(columns=["low", "high", "n"])
+    counts, edges = np.histogram(column, bins=bins)
+    return pd.DataFrame({"low": edges[:-1], "high": edges[1:], "n": counts})
 
 
 def flag_shares(store: Store, study: Study, inst: Instrument, content_hash: str, total: int) -> pd.DataFrame:

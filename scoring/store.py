@@ -2,8 +2,9 @@
 ``data/``) or PostgreSQL when ``DATABASE_URL`` says so, so that several app servers can share one.
 
 Each response keeps its instrument's id, version and content hash, the answers, and the scores
-computed at submission. Besides the response row, scores, item points and raised flags go into
-narrow tables so that the dashboard aggregates in SQL rather than reading every response.
+computed at submission. The response row also holds its scores and item points as two float64
+vectors, which the dashboard reads for a whole study in one query and works on as whole columns;
+answers per item and raised flags go into narrow tables for exports and counts in SQL.
 A submission carries an idempotency key under a unique constraint: sending it twice (a double
 click, a refresh, a retry) never makes a second row. Only the date is stored, never a time, and
 nothing about the person: no name, address, IP or browser.
@@ -18,6 +19,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import (
     JSON,
@@ -28,6 +30,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -83,14 +86,15 @@ responses = Table(
     Column("scores", JSON, nullable=False),
     Column("verdict", String(40)),
     Column("flags", String(4000), nullable=False),
+    # the scores (in the instrument's score order) and every item's points (in item order) as
+    # float64 arrays, NaN where null: the dashboard reads them for a whole study in one query and
+    # computes on whole columns. The content hash pins the order.
+    Column("score_vector", LargeBinary, nullable=False),
+    Column("point_vector", LargeBinary, nullable=False),
     UniqueConstraint("submission", "instrument_id", name="uq_response_submission"),
     Index("ix_responses_study", "study_id", "instrument_id", "instrument_hash"),
-)
-score_values = Table(
-    "score_values", metadata,
-    Column("response_id", ForeignKey("responses.id"), primary_key=True),
-    Column("score_id", String(80), primary_key=True),
-    Column("value", Float, nullable=False),
+    Index("ix_responses_day", "study_id", "submitted"),
+    Index("ix_responses_latest", "study_id", "id"),
 )
 item_points = Table(
     "item_points", metadata,
@@ -256,18 +260,17 @@ class Store:
                     instrument_version=inst.version, instrument_hash=inst.content_hash, provider=provider,
                     language=language, context=context, submitted=today, answers=_jsonable(answers),
                     scores={k: v for k, v in result.scores.items()}, verdict=result.verdict,
-                    flags=";".join(result.flags),
+                    flags=";".join(result.flags), score_vector=_vector(result.scores[s] for s in inst.score_ids),
+                    point_vector=_vector(result.points.get(i) for i in inst.items),
                 ).on_conflict_do_nothing(index_elements=["submission", "instrument_id"])
                 new_id = conn.execute(stmt.returning(responses.c.id)).scalar()
                 if new_id is None:
                     continue
                 fresh = True
-                scores = [{"response_id": new_id, "score_id": k, "value": float(v)}
-                          for k, v in result.scores.items() if v is not None]
                 points = [{"response_id": new_id, "item_id": i, "answer": _answer(result, i),
                            "points": result.points.get(i)} for i, s in result.status.items() if s != "hidden"]
                 flags = [{"response_id": new_id, "flag_id": f} for f in dict.fromkeys(result.flags)]
-                for table, rows in ((score_values, scores), (item_points, points), (raised_flags, flags)):
+                for table, rows in ((item_points, points), (raised_flags, flags)):
                     if rows:
                         conn.execute(table.insert(), rows)
         return fresh
@@ -276,6 +279,11 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(responses)
                                 .where(responses.c.submission == submission)).scalar() > 0
+
+    def latest(self, study_id: int) -> int:
+        """The newest response's id in a study (0 for none): a cheap key for caches, one index seek."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.max(responses.c.id)).where(responses.c.study_id == study_id)).scalar() or 0
 
     def count(self, study_id: int | None = None) -> int:
         q = select(func.count()).select_from(responses)
@@ -310,43 +318,24 @@ class Store:
                         instrument_hash).group_by(responses.c.provider)
         return self._frame(q, ["provider", "n"])
 
-    def score_stats(self, study_id, instrument_id, instrument_hash) -> pd.DataFrame:
-        """Sufficient statistics per provider and score, computed in SQL: n, sum, sum of squares."""
-        v = score_values.c.value
-        q = (select(responses.c.provider, score_values.c.score_id, func.count(v).label("n"),
-                    func.sum(v).label("sum"), func.sum(v * v).label("sumsq"))
-             .join(score_values, score_values.c.response_id == responses.c.id))
-        q = self._scope(q, study_id, instrument_id, instrument_hash).group_by(responses.c.provider,
-                                                                             score_values.c.score_id)
-        return self._frame(q, ["provider", "score_id", "n", "sum", "sumsq"])
-
-    def score_column(self, study_id, instrument_id, instrument_hash, score_id) -> pd.Series:
-        q = self._scope(select(score_values.c.value).join(responses, score_values.c.response_id == responses.c.id),
-                        study_id, instrument_id, instrument_hash).where(score_values.c.score_id == score_id)
-        return self._frame(q, ["value"])["value"]
-
     def flag_counts(self, study_id, instrument_id, instrument_hash) -> pd.DataFrame:
         q = self._scope(select(raised_flags.c.flag_id, func.count().label("n"))
                         .join(responses, raised_flags.c.response_id == responses.c.id),
                         study_id, instrument_id, instrument_hash).group_by(raised_flags.c.flag_id)
         return self._frame(q, ["flag_id", "n"])
 
-    def answer_counts(self, study_id, instrument_id, instrument_hash, item_ids: list[str]) -> pd.DataFrame:
-        q = self._scope(select(item_points.c.item_id, item_points.c.answer, func.count().label("n"))
-                        .join(responses, item_points.c.response_id == responses.c.id),
-                        study_id, instrument_id, instrument_hash).where(item_points.c.item_id.in_(item_ids))
-        q = q.group_by(item_points.c.item_id, item_points.c.answer)
-        return self._frame(q, ["item_id", "answer", "n"])
-
-    def points_matrix(self, study_id, instrument_id, instrument_hash, item_ids: list[str]) -> pd.DataFrame:
-        """Item points, one row per response and one column per item (one query, pivoted in pandas)."""
-        q = self._scope(select(item_points.c.response_id, item_points.c.item_id, item_points.c.points)
-                        .join(responses, item_points.c.response_id == responses.c.id),
-                        study_id, instrument_id, instrument_hash).where(item_points.c.item_id.in_(item_ids))
-        long = self._frame(q, ["response_id", "item_id", "points"])
-        if long.empty:
-            return pd.DataFrame(columns=item_ids, dtype=float)
-        return long.pivot(index="response_id", columns="item_id", values="points").reindex(columns=item_ids)
+    def vectors(self, study_id, instrument: Instrument, instrument_hash) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(providers, scores, points) of every response to one instrument version, from one query:
+        scores is responses x the instrument's scores, points is responses x its items (NaN: null)."""
+        q = self._scope(select(responses.c.provider, responses.c.score_vector, responses.c.point_vector),
+                        study_id, instrument.id, instrument_hash).order_by(responses.c.id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        n_scores, n_items = len(instrument.score_ids), len(instrument.items)
+        providers = np.array([r[0] for r in rows], dtype=object)
+        scores = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float64).reshape(len(rows), n_scores)
+        points = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float64).reshape(len(rows), n_items)
+        return providers, scores, points
 
     def export_frame(self, study_id, instrument_id, instrument_hash, instrument: Instrument | None = None,
                      include_text: bool = False) -> pd.DataFrame:
@@ -365,17 +354,17 @@ class Store:
                                           .join(responses, item_points.c.response_id == responses.c.id),
                                           study_id, instrument_id, instrument_hash),
                               ["response_id", "item_id", "answer"])
-        scores = self._frame(self._scope(select(score_values.c.response_id, score_values.c.score_id,
-                                                score_values.c.value)
-                                         .join(responses, score_values.c.response_id == responses.c.id),
-                                         study_id, instrument_id, instrument_hash),
-                             ["response_id", "score_id", "value"])
         wide = base.set_index("id")
         if not answers.empty:
             wide = wide.join(answers.pivot(index="response_id", columns="item_id", values="answer"))
-        if not scores.empty:
-            wide = wide.join(scores.pivot(index="response_id", columns="score_id", values="value")
-                             .add_prefix("score_"))
+        if instrument is not None:
+            vectors = self._frame(self._scope(select(responses.c.id, responses.c.score_vector), study_id,
+                                              instrument_id, instrument_hash).order_by(responses.c.id),
+                                  ["id", "score_vector"])
+            matrix = np.frombuffer(b"".join(vectors["score_vector"]), dtype=np.float64).reshape(
+                len(vectors), len(instrument.score_ids))
+            wide = wide.join(pd.DataFrame(matrix, index=vectors["id"],
+                                          columns=[f"score_{s}" for s in instrument.score_ids]))
         wide = wide.reset_index(drop=True)
         wide.insert(0, "response_id", wide.pop("submission"))
         if instrument is not None:
@@ -402,6 +391,10 @@ def _answer(result: Result, item_id: str) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)[:200]
+
+
+def _vector(values) -> bytes:
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64).tobytes()
 
 
 def _jsonable(answers: dict) -> dict:

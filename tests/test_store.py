@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 
 from scoring import load_folder, score_response
 from scoring.aggregate import from_stats, sufficient_stats
-from scoring.store import MIN_GROUP_FLOOR, Store, StoreError, database_url, metadata
+from scoring.store import MIN_GROUP_FLOOR, Store, StoreError, database_url
 from tests.conftest import QUESTIONNAIRES
 
 BUILTIN = load_folder(QUESTIONNAIRES)
@@ -27,9 +27,9 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
 
 def clean_postgresql() -> str:
     engine = create_engine(database_url(PG))
-    with engine.begin() as conn:  # a clean slate in the shared test database
-        metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS guidecheck_meta"))
+    with engine.begin() as conn:  # a clean slate in the shared test database, whatever earlier runs left
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return PG
 
@@ -138,7 +138,7 @@ def test_two_store_instances_on_one_postgresql_lose_nothing():
     first.dispose(), second.dispose()
 
 
-def test_sql_aggregates_equal_the_dataframe_path(store):
+def test_dashboard_aggregates_equal_the_dataframe_path(store):
     study = store.create_study("Agg", ["red-flags"], providers=["a", "b", "c"])
     plan = {"a": 14, "b": 12, "c": 4}
     answers = []
@@ -148,14 +148,16 @@ def test_sql_aggregates_equal_the_dataframe_path(store):
                  "rf_pressure": "no"}
             answers.append((provider, a))
             one(store, study, a, provider=provider)
-    sql_stats = store.score_stats(study.id, "red-flags", RF.content_hash).rename(columns={"provider": "group"})
-    sizes = store.group_sizes(study.id, "red-flags", RF.content_hash).set_index("provider")["n"].to_dict()
-    from_sql = from_stats(sql_stats, sizes, 11, ["total"])
+    from scoring import research
+
+    from_store = research.provider_means(store.vectors(study.id, RF, RF.content_hash), study, RF)
     scores = pd.DataFrame([score_response(RF, a).scores for _, a in answers])
     stats, counts = sufficient_stats(scores, pd.Series([p for p, _ in answers]), ["total"])
     from_frame = from_stats(stats, counts, 11, ["total"])
-    pd.testing.assert_frame_equal(from_sql, from_frame, check_dtype=False)
-    assert list(from_sql["group"]) == ["a", "other", "all"]
+    pd.testing.assert_frame_equal(from_store, from_frame, check_dtype=False)
+    assert list(from_store["group"]) == ["a", "other", "all"]
+    providers, scores, points = store.vectors(study.id, RF, RF.content_hash)
+    assert scores.shape == (30, 1) and points.shape == (30, len(RF.items)) and list(providers[:14]) == ["a"] * 14
 
 
 def test_versions_are_never_pooled(store, tmp_path):

@@ -1,0 +1,62 @@
+"""The whole-number fast path (an integer column on a 1..k scale with nothing missing) gives
+exactly what score_response gives, and still refuses out-of-range values."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoring import AnswerError, score_frame, score_response
+from scoring.instrument import build
+from scoring.model import InstrumentSpec
+
+
+def instrument(k: int, reverse: list[bool], method: str, with_show_if: bool):
+    items = [{"id": f"q{i}", "type": "likert", "text": "?", "scale": "s", "reverse": reverse[i]} for i in range(k)]
+    if with_show_if:
+        items[-1]["show_if"] = "q0 > 2"
+        items[0]["flag"] = {"when": "value == 1", "severity": "major", "message": "m"}
+    spec = {"format": 1, "id": "fast", "version": "1.0.0", "languages": ["en"], "title": "F",
+            "scales": {"s": [{"value": v, "label": str(v)} for v in range(1, 6)]},
+            "sections": [{"id": "s", "title": "S", "items": items}],
+            "derived": [{"id": "d", "expr": "q0 + q1"}] if k > 1 else [],
+            "rules": [{"id": "r", "when": "d > 7", "severity": "minor", "message": "m"}] if k > 1 else [],
+            "scores": [{"id": "total", "label": "T", "items": [f"q{i}" for i in range(k)], "method": method,
+                        "min_answered": 0.5},
+                       {"id": "half", "label": "H", "items": [f"q{i}" for i in range(0, k, 2)], "method": "sum"}],
+            "bands": [{"id": "hi", "min": 3, "label": "H"}, {"id": "lo", "min": -1000, "label": "L"}]}
+    inst, problems = build(InstrumentSpec.model_validate(spec))
+    assert not problems, problems
+    return inst
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 8).flatmap(lambda k: st.tuples(
+    st.just(k), st.lists(st.booleans(), min_size=k, max_size=k), st.sampled_from(["mean", "sum", "percent"]),
+    st.booleans(), st.lists(st.lists(st.integers(1, 5), min_size=k, max_size=k), min_size=1, max_size=20))))
+def test_integer_columns_score_exactly_as_one_by_one(case):
+    k, reverse, method, with_show_if, rows = case
+    inst = instrument(k, reverse, method, with_show_if and k > 1)
+    frame = pd.DataFrame(np.array(rows, dtype=np.int64), columns=[f"q{i}" for i in range(k)])
+    assert all(frame[c].dtype.kind == "i" for c in frame.columns)
+    out = score_frame(inst, frame)
+    for r, row in enumerate(rows):
+        one = score_response(inst, {f"q{i}": v for i, v in enumerate(row)})
+        for sid, value in one.scores.items():
+            got = out[sid].iat[r]
+            assert (value is None and math.isnan(got)) or got == value, (sid, got, value, row)
+        assert out["flags"].iat[r] == ";".join(one.flags)
+        assert (out["verdict"].iat[r] if isinstance(out["verdict"].iat[r], str) else None) == one.verdict
+
+
+def test_integer_column_out_of_range_is_still_refused():
+    inst = instrument(3, [False, True, False], "mean", False)
+    frame = pd.DataFrame({"q0": [1, 2, 9], "q1": [3, 3, 3], "q2": [0, 5, 5]}, dtype=np.int64)
+    with pytest.raises(AnswerError) as err:
+        score_frame(inst, frame)
+    text = str(err.value)
+    assert "response #3, item q0: 9 is not a point of the scale" in text
+    assert "response #1, item q2: 0 is not a point of the scale" in text
