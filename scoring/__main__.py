@@ -106,6 +106,18 @@ def _codebook(args) -> int:
     return 0
 
 
+def _scoring_command(sub, name: str, help_text: str, run, audience: str):
+    """A command that reads an instrument and an answer file (score, aggregate, reliability)."""
+    p = sub.add_parser(name, help=help_text)
+    p.add_argument("--instrument", required=True, metavar="PATH")
+    p.add_argument("--answers", required=True, metavar="FILE")
+    p.add_argument("--out", metavar="FILE", help="write here (.csv, or .json) instead of standard output")
+    p.add_argument("--context", default="unknown", choices=CONTEXTS)
+    p.add_argument("--audience", default=audience, choices=AUDIENCES)
+    p.set_defaults(run=run)
+    return p
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m scoring", description="GuideCheck instruments: "
                                   "validate, score, and describe them.")
@@ -113,30 +125,13 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check instrument files or folders (exit 1 on any problem)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.set_defaults(run=_validate)
-    p = sub.add_parser("score", help="score an answer file (.csv or .json)")
-    p.add_argument("--instrument", required=True, metavar="PATH")
-    p.add_argument("--answers", required=True, metavar="FILE")
-    p.add_argument("--out", metavar="FILE", help="write here (.csv, or .json) instead of standard output")
-    p.add_argument("--context", default="unknown", choices=CONTEXTS)
-    p.add_argument("--audience", default="vetting", choices=AUDIENCES)
-    p.set_defaults(run=_score)
-    p = sub.add_parser("aggregate", help="means, SDs and 95% intervals per group, small groups pooled")
-    p.add_argument("--instrument", required=True, metavar="PATH")
-    p.add_argument("--answers", required=True, metavar="FILE")
+    p = _scoring_command(sub, "score", "score an answer file (.csv or .json)", _score, "vetting")
+    p = _scoring_command(sub, "aggregate", "means, SDs and 95% intervals per group, small groups pooled",
+                         _aggregate, "research")
     p.add_argument("--by", metavar="COLUMN", help="group by this column of the answers (e.g. provider)")
     p.add_argument("--min-group", type=int, default=11, metavar="K",
                    help="groups below K responses never appear by name (default 11)")
-    p.add_argument("--out", metavar="FILE")
-    p.add_argument("--context", default="unknown", choices=CONTEXTS)
-    p.add_argument("--audience", default="research", choices=AUDIENCES)
-    p.set_defaults(run=_aggregate)
-    p = sub.add_parser("reliability", help="Cronbach's alpha per mean or sum score")
-    p.add_argument("--instrument", required=True, metavar="PATH")
-    p.add_argument("--answers", required=True, metavar="FILE")
-    p.add_argument("--out", metavar="FILE")
-    p.add_argument("--context", default="unknown", choices=CONTEXTS)
-    p.add_argument("--audience", default="research", choices=AUDIENCES)
-    p.set_defaults(run=_reliability)
+    _scoring_command(sub, "reliability", "Cronbach's alpha per mean or sum score", _reliability, "research")
     p = sub.add_parser("schema", help="print the JSON Schema of the instrument format")
     p.set_defaults(run=_schema)
     p = sub.add_parser("codebook", help="write the data dictionary of an instrument (CSV)")

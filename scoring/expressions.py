@@ -17,6 +17,7 @@ option value to a boolean column.
 from __future__ import annotations
 
 import ast
+import operator
 from dataclasses import dataclass
 
 import numpy as np
@@ -268,28 +269,11 @@ def eval_scalar(tree, env: dict):
         if a is True or b is True:
             return True
         return None if a is None or b is None else False
-    if kind == "arith":
+    if kind in ("arith", "cmp"):
         a, b = eval_scalar(tree[2], env), eval_scalar(tree[3], env)
-        if a is None or b is None:
+        if a is None or b is None or (tree[1] == "/" and b == 0):
             return None
-        op = tree[1]
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        return None if b == 0 else a / b
-    if kind == "cmp":
-        a, b = eval_scalar(tree[2], env), eval_scalar(tree[3], env)
-        if a is None or b is None:
-            return None
-        op = tree[1]
-        if op == "==":
-            return a == b
-        if op == "!=":
-            return a != b
-        return _order(op, a, b)
+        return _OPERATORS[tree[1]](a, b)
     if kind == "inlist":
         a = eval_scalar(tree[1], env)
         return None if a is None else a in tree[2]
@@ -299,14 +283,9 @@ def eval_scalar(tree, env: dict):
     raise ValueError(kind)  # pragma: no cover
 
 
-def _order(op, a, b):
-    if op == "<":
-        return a < b
-    if op == "<=":
-        return a <= b
-    if op == ">":
-        return a > b
-    return a >= b
+_OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+              "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
+              ">=": operator.ge}
 
 
 # --------------------------------------------------------------------------- vector evaluation

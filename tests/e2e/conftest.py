@@ -95,3 +95,10 @@ def shot(page, folder, name: str) -> None:
     page.wait_for_timeout(300)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
     page.set_viewport_size(size)
+
+
+def settle(page, timeout: int = 30000) -> None:
+    """Wait until the app has finished running its script (a click during a rerun can land on
+    an element that is about to be replaced)."""
+    page.wait_for_timeout(200)
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=timeout)

@@ -13,7 +13,7 @@ import pytest
 
 from scoring import load_folder
 from tests.conftest import QUESTIONNAIRES
-from tests.e2e.conftest import playwright, shot
+from tests.e2e.conftest import playwright, settle, shot
 
 BUILTIN = load_folder(QUESTIONNAIRES)
 RF = BUILTIN["red-flags"]
@@ -73,6 +73,7 @@ def vet_to_report(page, server, folder: Path, lang: str, overrides: dict | None 
             break
         nxt.click()
         page.wait_for_timeout(600)
+    settle(page)
     page.get_by_role("button", name=w["submit"]).click()
     page.get_by_role("button", name=w["html"]).wait_for(timeout=30000)
     page.wait_for_timeout(800)
@@ -80,7 +81,8 @@ def vet_to_report(page, server, folder: Path, lang: str, overrides: dict | None 
 
 
 def download_and_open(page, folder: Path, lang: str) -> str:
-    with page.expect_download() as info:
+    settle(page)
+    with page.expect_download(timeout=60000) as info:
         page.get_by_role("button", name=WORDS[lang]["html"]).click()
     target = folder / f"report-{lang}.html"
     info.value.save_as(target)

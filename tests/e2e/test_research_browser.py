@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import playwright, serve, shot
+from tests.e2e.conftest import playwright, serve, settle, shot
 
 PG = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
@@ -62,6 +62,7 @@ def test_study_from_creation_to_dashboard_and_export(browser, app_url, tmp_path)
         for k in range(groups.count()):
             groups.nth(k).get_by_text(answer, exact=True).click()
             playwright.expect(groups.nth(k).locator("input:checked")).to_have_count(1)
+        settle(person)
         person.get_by_role("button", name="Send my answers").click()
         person.get_by_text("Your answers have been saved").wait_for(timeout=30000)
         person.get_by_role("button", name="Send my answers").count()
@@ -77,7 +78,8 @@ def test_study_from_creation_to_dashboard_and_export(browser, app_url, tmp_path)
     researcher.get_by_text("figures are withheld").wait_for(timeout=30000)  # 2 responses < 11
     shot(researcher, tmp_path, "research-3-dashboard")
     researcher.get_by_role("tab", name="Export").click()
-    with researcher.expect_download() as info:
+    settle(researcher)
+    with researcher.expect_download(timeout=60000) as info:
         researcher.get_by_role("button", name="Responses (CSV)").click()
     rows = list(csv.DictReader(io.StringIO(info.value.path().read_text())))
     assert len(rows) == 2 and {r["provider"] for r in rows} == {"clinic-a"}
