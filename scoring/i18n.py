@@ -44,8 +44,10 @@ UI: dict[str, dict[str, str]] = {
         "nl": "**Zelfevaluatie** als organisatie: dezelfde criteria, op jullie toegespitst, een actieplan van "
               "wat nog niet op orde is, en je voortgang over meerdere evaluaties."},
     "home.path_research": {
-        "en": "**Research**: studies collect anonymous responses through a study link (coming soon).",
-        "nl": "**Onderzoek**: studies verzamelen anonieme antwoorden via een studielink (binnenkort)."},
+        "en": "**Research**: a study collects anonymous responses through its study link, and researchers read "
+              "figures for groups large enough to protect everyone on the Research page.",
+        "nl": "**Onderzoek**: een studie verzamelt anonieme antwoorden via haar studielink, en onderzoekers lezen "
+              "op de pagina Onderzoek getallen voor groepen die groot genoeg zijn om iedereen te beschermen."},
     "home.how": {"en": "How scoring works", "nl": "Hoe de score werkt"},
     "home.how_text": {
         "en": "Each careful answer earns points; the score is the share of points reached, over the questions "
