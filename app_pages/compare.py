@@ -4,6 +4,7 @@ import streamlit as st
 from app_pages.common import T, instruments, lang, not_a_guarantee, safe
 from scoring import charts
 from scoring import results as resultfile
+from scoring.report import flag_text, verdict_text
 
 st.title(T("compare.title"))
 st.markdown(T("compare.intro"))
@@ -45,12 +46,13 @@ for iid, title in titles.items():
                                                             for v in scores.values()}) > 1:
         rows.append({T("table.instrument"): title, T("table.flag"): "",
                      **{name: (f"{scores[name]:.0f}%" if scores[name] is not None else "–")
-                        + (f" · {verdicts[name]}" if verdicts[name] else "") for name in per_file}})
+                        + (f" · {verdict_text(available[iid], verdicts[name], language)}" if verdicts[name] else "")
+                        for name in per_file}})
     flag_ids = sorted({f for r in per_file.values() if r for f in r.flags})
     for fid in flag_ids:
         raised = {name: bool(r and fid in r.flags) for name, r in per_file.items()}
         if len(set(raised.values())) > 1:
-            rows.append({T("table.instrument"): title, T("table.flag"): fid,
+            rows.append({T("table.instrument"): title, T("table.flag"): flag_text(available[iid], fid, language),
                          **{name: (T("compare.raised") if v else "") for name, v in raised.items()}})
 if rows:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -48,7 +48,7 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
         st.warning(T("report.unverified_help") + "\n\n" + "\n".join(
             f"- {safe(u.text)} ({safe(u.instrument)}; {safe(', '.join(u.criteria))})" for u in rep.unverified))
 
-    if rep.other_flags:
+    if rep.other_flags and audience != "self_audit":  # a self-audit lists them in its action plan
         st.header(T("report.other_flags"))
         for flag in rep.other_flags:
             st.markdown(f"- **{T('severity.' + flag.severity)}**: {safe(flag.message)}  \n"

@@ -86,7 +86,7 @@ def report_html(report: Report, *, title: str, label: str, date: str, context: s
         parts.extend(f"<li>{_e(u.text)} <span class='small'>({_e(u.instrument)}; "
                      f"{_e(', '.join(u.criteria))})</span></li>" for u in report.unverified)
         parts.append("</ul>")
-    if report.other_flags:
+    if report.other_flags and report.audience != "self_audit":  # a self-audit has them in its action plan
         parts.append(f"<h2>{_e(t('report.other_flags', lang))}</h2>")
         parts.extend(_flag(f, lang) for f in report.other_flags)
     if report.action_plan and any(report.action_plan.values()):

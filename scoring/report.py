@@ -105,6 +105,22 @@ def _source(inst: Instrument, item_id: str | None) -> str:
     return f"{reference}, '{locator}'" if locator else reference
 
 
+def flag_text(inst: Instrument, flag_id: str, lang: str) -> str:
+    """A raised flag as a person reads it: its severity and message."""
+    if flag_id in inst.items and inst.items[flag_id].spec.flag is not None:
+        message = inst.items[flag_id].spec.flag.message
+    else:
+        message = next((r.message for r, _ in inst.rules if r.id == flag_id), flag_id)
+    return f"{t('severity.' + inst.severity.get(flag_id, 'minor'), lang)}: {inst.text(message, lang)}"
+
+
+def verdict_text(inst: Instrument, verdict: str | None, lang: str) -> str:
+    """A verdict as a person reads it: the band's label, or critical / incomplete."""
+    if verdict in ("critical", "incomplete"):
+        return t("level." + verdict, lang)
+    return next((inst.text(b.label, lang) for b in inst.spec.bands if b.id == verdict), "")
+
+
 def item_text(inst: Instrument, item_id: str, audience: str, lang: str) -> str:
     spec = inst.items[item_id].spec
     if audience == "self_audit" and spec.self_audit_text is not None:

@@ -239,6 +239,7 @@ def test_self_audit_has_an_action_plan_and_a_trend():
     text = all_text(at)
     assert "Action plan: what is not met yet" in text
     assert "Do we check in with each person" in text  # self-audit phrasing
+    assert "Other warning signs" not in text  # phrased for someone vetting; the plan lists them
     earlier = {"guidecheck_result": 1, "kind": "self_audit", "context": "harm_reduction", "date": "2026-01-15",
                "instruments": [{"id": "aftercare", "version": "1.0.0", "answers": {"aft_safety_plan": "yes",
                                                                                    "aft_follow_up": "no"}}]}
@@ -268,7 +269,8 @@ def test_compare_two_results():
     assert not at.exception
     table = at.dataframe[0].value
     assert "Guide A" in table.columns and "Guide B" in table.columns
-    assert "rf_intake" in set(table.iloc[:, 1])
+    assert "Critical: No intake or screening took place before the session." in set(table.iloc[:, 1])
+    assert any("Red flags found" in str(v) or "critical" in str(v) for v in table["Guide B"])
 
 
 def test_compare_needs_two_valid_files():
