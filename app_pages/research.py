@@ -6,7 +6,7 @@ import io
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import T, builtin_instruments, lang, safe
+from app_pages.common import T, builtin_instruments, lang, not_a_guarantee, safe
 from app_pages.research_access import get_store, logout_button, researcher_gate
 from scoring import charts, export, research
 from scoring.aggregate import aggregate
@@ -141,6 +141,7 @@ def dashboard_tab():
         st.info(T("research.too_few", k=study.min_group))
         return
     data = figures(store.url, study.code, inst.id, content_hash, n, latest, language)
+    not_a_guarantee()
     for fig in data["charts"]:
         st.plotly_chart(fig, width="stretch")
     st.caption(T("research.suppressed", k=study.min_group))

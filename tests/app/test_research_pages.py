@@ -139,6 +139,7 @@ def test_dashboard_withholds_small_sets_and_shows_figures_for_larger_ones(db):
     at = research()
     assert not at.exception
     assert len(_unknown(at, "plotly_chart")) >= 5
+    assert any("not a guarantee" in c.value for c in at.caption)
     means = at.dataframe[0].value
     assert list(means["group"]) == ["other", "all"]  # b (3) is hidden, so a is pooled in with it
     labels = [b.label for b in at.get("download_button")]
