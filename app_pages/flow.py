@@ -144,6 +144,8 @@ def questions(audience: str, flow: dict) -> None:
     st.subheader(f"{safe(inst.title(lang()))} · {safe(inst.text(section.title, lang()))}")
     if section.description:
         st.caption(safe(inst.text(section.description, lang())))
+    if flow["step"] == 0:
+        st.caption(T("flow.help_hint"))
     for item in section.items:
         if results[iid].status[item.id] != "hidden":
             question(audience, flow, inst, item)

@@ -138,6 +138,8 @@ UI: dict[str, dict[str, str]] = {
                      "nl": "{n} vraag/vragen hebben nog een antwoord nodig ('weet ik niet' telt mee):"},
     "flow.unsure_box": {"en": "I don't know", "nl": "Weet ik niet"},
     "flow.optional": {"en": "optional", "nl": "optioneel"},
+    "flow.help_hint": {"en": "Hover over or tap the (?) beside a question to see why it matters.",
+                       "nl": "Ga met je muis over de (?) naast een vraag, of tik erop, om te zien waarom die vraag telt."},
     "flow.nothing_selected": {"en": "Nothing chosen yet", "nl": "Nog niets gekozen"},
     # report
     "report.title": {"en": "Report", "nl": "Rapport"},
