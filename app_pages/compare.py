@@ -32,7 +32,7 @@ if len(loaded) < 2:
     st.stop()
 
 titles = {iid: available[iid].title(language) for _, _, res in loaded for iid in res}
-series = {name: {iid: r.scores.get("total") for iid, r in res.items() if available[iid].spec.bands}
+series = {name: {iid: r.scores.get(available[iid].band_score) for iid, r in res.items() if available[iid].band_score}
           for name, _, res in loaded}
 st.plotly_chart(charts.compare_chart(series, titles, language), width="stretch")
 
@@ -41,7 +41,8 @@ rows = []
 for iid, title in titles.items():
     per_file = {name: res.get(iid) for name, _, res in loaded}
     verdicts = {name: (r.verdict if r else None) for name, r in per_file.items()}
-    scores = {name: (r.scores.get("total") if r else None) for name, r in per_file.items()}
+    main = available[iid].band_score
+    scores = {name: (r.scores.get(main) if r and main else None) for name, r in per_file.items()}
     if len({str(v) for v in verdicts.values()}) > 1 or len({None if v is None else round(v, 1)
                                                             for v in scores.values()}) > 1:
         rows.append({T("table.instrument"): title, T("table.flag"): "",

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from app_pages.common import T, crisis_box
+from app_pages.flow import state
 from app_pages.report_view import render
 
 audience = st.session_state.get("last_report")
@@ -15,7 +16,7 @@ if saved is None:
 
 
 def edit():
-    st.session_state["flows"].setdefault(audience, {})["stage"] = "questions"
+    state(audience)["stage"] = "questions"
     st.switch_page("app_pages/vet.py" if audience == "vetting" else "app_pages/self_audit.py")
 
 

@@ -103,7 +103,7 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
     if audience == "self_audit":
         st.header(T("report.trend"))
         uploads = st.file_uploader(T("report.trend_upload"), type=["json"], accept_multiple_files=True)
-        points = [(today, s.title, s.scores.get("total")) for s in rep.summaries if not s.descriptive]
+        points = [(today, s.title, s.main) for s in rep.summaries if not s.descriptive]
         for upload in uploads or []:
             try:
                 file, answers, warnings = resultfile.parse(upload.getvalue(), available, kind="self_audit")
@@ -114,8 +114,8 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
                 st.caption(safe(f"{upload.name}: {w}"))
             when = (file.date or dt.date.today()).isoformat()
             for iid, result in resultfile.rescore(file, answers, available).items():
-                if available[iid].spec.bands:
-                    points.append((when, available[iid].title(language), result.scores.get("total")))
+                if available[iid].band_score:
+                    points.append((when, available[iid].title(language), result.scores.get(available[iid].band_score)))
         if uploads:
             st.plotly_chart(charts.trend_chart(points, language), width="stretch")
 

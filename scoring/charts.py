@@ -23,33 +23,27 @@ COLOURS = {"critical": "#b3261e", "concerns": "#e8710a", "partial": "#f2c230", "
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14)
 
 
-def _banded(report: Report):
-    for s in report.summaries:
-        if s.descriptive:
-            continue
-        main = next((b for b in (s.scores.get("total"),) if b is not None), None)
-        yield s, main
-
-
 def scores_chart(report: Report) -> dict | None:
     """One bar per instrument with bands: its main score (0-100), coloured by its verdict.
 
     Returned as a plain figure dict: st.plotly_chart validates it once; building a go.Figure
     first would validate it twice on every report render."""
-    rows = list(_banded(report))
+    rows = [(s, s.main) for s in report.summaries if not s.descriptive]
     if not rows:
         return None
     lang = report.language
+    percent = all(s.main_method == "percent" for s, _ in rows)
     names = [s.title for s, _ in rows]
     values = [v if v is not None else 0 for _, v in rows]
-    text = [f"{v:.0f}% · {t('level.' + s.level, lang)}" if v is not None else t("level.incomplete", lang)
-            for s, v in rows]
+    text = [(f"{v:.0f}%" if s.main_method == "percent" else f"{v:.2f}") + f" · {t('level.' + s.level, lang)}"
+            if v is not None else t("level.incomplete", lang) for s, v in rows]
     bar = dict(type="bar", x=values, y=names, orientation="h", text=text, textposition="auto",
                marker=dict(color=[COLOURS.get(s.level, COLOURS["none"]) for s, _ in rows]),
                hovertemplate="%{y}: %{x:.1f}%<extra></extra>")
     return dict(data=[bar], layout=_layout(
         t("chart.scores", lang), 120 + 42 * len(rows),
-        xaxis=dict(range=[0, 100], title=dict(text=t("chart.percent", lang)), gridcolor="#e0e0e0"),
+        xaxis=dict(range=[0, 100], title=dict(text=t("chart.percent", lang)), gridcolor="#e0e0e0") if percent
+        else dict(gridcolor="#e0e0e0"),
         yaxis=dict(autorange="reversed", automargin=True)))
 
 

@@ -25,7 +25,7 @@ import numpy as np
 MAX_LENGTH = 1000
 MAX_DEPTH = 40
 
-NUM, STR, BOOL, SET, NULL, LIST = "number", "text", "true/false", "multi", "null", "list"
+NUM, STR, BOOL, SET, NULL = "number", "text", "true/false", "multi", "null"
 
 
 class ExprError(Exception):

@@ -65,6 +65,8 @@ class InstrumentSummary:
     method: dict[str, str]
     bands: list[tuple[str, float, str]]  # (id, min, label)
     descriptive: bool  # no bands: reported as a profile, never as pass or fail
+    main: float | None = None  # the banded score's value (what the verdict rests on)
+    main_method: str | None = None
 
 
 @dataclass
@@ -162,7 +164,8 @@ def build(instruments: dict[str, Instrument], results: dict[str, Result], *, aud
             {s.spec.id: inst.text(s.spec.label, lang) for s in inst.scores},
             {s.spec.id: s.spec.method for s in inst.scores},
             [(b.id, float(b.min), inst.text(b.label, lang)) for b in inst.spec.bands],
-            not inst.spec.bands))
+            not inst.spec.bands, result.scores.get(inst.band_score) if inst.band_score else None,
+            next((s.spec.method for s in inst.scores if s.spec.id == inst.band_score), None)))
         for hit in result.flag_details:
             if hit.item is not None:
                 info = inst.items[hit.item]

@@ -313,11 +313,6 @@ class Store:
              .group_by(responses.c.submitted).order_by(responses.c.submitted))
         return self._frame(q, ["date", "n"])
 
-    def group_sizes(self, study_id, instrument_id, instrument_hash) -> pd.DataFrame:
-        q = self._scope(select(responses.c.provider, func.count().label("n")), study_id, instrument_id,
-                        instrument_hash).group_by(responses.c.provider)
-        return self._frame(q, ["provider", "n"])
-
     def flag_counts(self, study_id, instrument_id, instrument_hash) -> pd.DataFrame:
         q = self._scope(select(raised_flags.c.flag_id, func.count().label("n"))
                         .join(responses, raised_flags.c.response_id == responses.c.id),

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from scoring import charts, export, load_folder, report, results
+from scoring import charts, export, load_folder, report, results, score_response
 from scoring.prefill import PREFILL, prefill
 from tests.conftest import QUESTIONNAIRES
 
@@ -155,3 +155,15 @@ def test_diverging_bars_lay_each_side_outward_from_a_centred_middle():
     fig = charts.diverging(shares, {"q": "Q"}, "en")
     spans = {tr.name: (round(tr.base[0], 6), round(tr.base[0] + tr.x[0], 6)) for tr in fig.data}
     assert spans == {"3": (-0.2, 0.2), "2": (-0.4, -0.2), "1": (-0.5, -0.4), "4": (0.2, 0.4), "5": (0.4, 0.5)}
+
+
+def test_charts_and_summaries_use_the_banded_score_whatever_its_name(load):
+    from tests.conftest import base_spec
+
+    spec = base_spec(scores=[{"id": "overall", "label": "Overall", "items": ["q1", "q2", "q3"], "method": "percent"}],
+                     bands=[{"id": "good", "min": 70, "label": "Good", "score": "overall"},
+                            {"id": "poor", "min": 0, "label": "Poor", "score": "overall"}])
+    inst = load(spec)
+    rep = report.build({"tiny": inst}, {"tiny": score_response(inst, {"q1": "yes", "q2": 5, "q3": 1})})
+    assert rep.summaries[0].main == 100.0
+    assert charts.scores_chart(rep)["data"][0]["x"] == [100.0]
