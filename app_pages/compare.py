@@ -4,7 +4,7 @@ import streamlit as st
 from app_pages.common import T, instruments, lang, not_a_guarantee, safe
 from scoring import charts
 from scoring import results as resultfile
-from scoring.report import flag_text, verdict_text
+from scoring.report import flag_text, format_score, verdict_text
 
 st.title(T("compare.title"))
 st.markdown(T("compare.intro"))
@@ -45,15 +45,17 @@ for iid, title in titles.items():
     scores = {name: (r.scores.get(main) if r and main else None) for name, r in per_file.items()}
     if len({str(v) for v in verdicts.values()}) > 1 or len({None if v is None else round(v, 1)
                                                             for v in scores.values()}) > 1:
+        method = next((sc.spec.method for sc in available[iid].scores if sc.spec.id == main), None)
         rows.append({T("table.instrument"): title, T("table.flag"): "",
-                     **{name: (f"{scores[name]:.0f}%" if scores[name] is not None else "–")
+                     **{name: format_score(scores[name], method)
                         + (f" · {verdict_text(available[iid], verdicts[name], language)}" if verdicts[name] else "")
                         for name in per_file}})
     flag_ids = sorted({f for r in per_file.values() if r for f in r.flags})
     for fid in flag_ids:
         raised = {name: bool(r and fid in r.flags) for name, r in per_file.items()}
         if len(set(raised.values())) > 1:
-            rows.append({T("table.instrument"): title, T("table.flag"): flag_text(available[iid], fid, language),
+            rows.append({T("table.instrument"): title,
+                         T("table.flag"): flag_text(available[iid], fid, language, loaded[0][1].kind),
                          **{name: (T("compare.raised") if v else "") for name, v in raised.items()}})
 if rows:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -16,13 +16,18 @@ from scoring import score_response
 from scoring.prefill import prefill
 
 CONTEXTS = ("clinical", "harm_reduction", "unknown")
+STAGES = ("before_intake", "after_intake", "after_session")
 FIRST = "red-flags"
 
 
 def state(audience: str) -> dict:
     flows = st.session_state.setdefault("flows", {})
-    return flows.setdefault(audience, {"stage": "setup", "context": "unknown", "selected": None, "label": "",
+    # "stage" is the page's phase; "answer_stage" is when the answers are given (contract revision 2):
+    # a person vetting a guide before the intake is not asked what only a session can tell.
+    flow = flows.setdefault(audience, {"stage": "setup", "context": "unknown", "selected": None, "label": "",
                                        "answers": {}, "step": 0})
+    flow.setdefault("answer_stage", "before_intake" if audience == "vetting" else "after_session")
+    return flow
 
 
 def applicable(audience: str, context: str) -> list[str]:
@@ -66,6 +71,11 @@ def setup(audience: str, flow: dict) -> None:
     context = st.radio(T("flow.context"), CONTEXTS, index=CONTEXTS.index(flow["context"]),
                        format_func=lambda c: T("context." + c), help=T("flow.context_help"),
                        key=f"context_{audience}")
+    answer_stage = flow["answer_stage"]
+    if audience == "vetting":  # an organisation knows its own practice: it answers everything
+        answer_stage = st.radio(T("flow.answer_stage"), STAGES, index=STAGES.index(flow["answer_stage"]),
+                                format_func=lambda v: T("stage.choice." + v), help=T("flow.answer_stage_help"),
+                                key=f"answer_stage_{audience}")
     options = applicable(audience, context)
     available = instruments()
     default = [i for i in (flow["selected"] or options) if i in options]
@@ -78,7 +88,7 @@ def setup(audience: str, flow: dict) -> None:
         if not selected:
             st.error(T("flow.pick_one"))
             return
-        flow.update(stage="questions", context=context, label=label, step=0,
+        flow.update(stage="questions", context=context, label=label, step=0, answer_stage=answer_stage,
                     selected=sorted(selected, key=options.index))
         for iid in flow["selected"]:
             flow["answers"].setdefault(iid, {})
@@ -95,7 +105,7 @@ def resume(audience: str, flow: dict, upload) -> None:
         st.error(T("file.bad", name=upload.name, error=str(exc)))
         return
     st.session_state[f"_resumed_{audience}"] = marker
-    flow.update(stage="questions", context=file.context, label=file.label, step=0,
+    flow.update(stage="questions", context=file.context, label=file.label, step=0, answer_stage=file.stage,
                 selected=list(answers), answers=answers, notices=[T("flow.resumed"), *warnings])
     st.rerun()
 
@@ -106,7 +116,8 @@ def resume(audience: str, flow: dict, upload) -> None:
 def _results(audience: str, flow: dict) -> dict:
     available = instruments()
     return {iid: score_response(available[iid], flow["answers"].get(iid, {}), context=flow["context"],
-                                audience=audience) for iid in flow["selected"] if iid in available}
+                                audience=audience, stage=flow["answer_stage"])
+            for iid in flow["selected"] if iid in available}
 
 
 def steps(flow: dict, results: dict) -> list[tuple[str, int]]:
@@ -183,7 +194,8 @@ def questions(audience: str, flow: dict) -> None:
 def progress_file(audience: str, flow: dict) -> bytes:
     selected = {i: instruments()[i] for i in flow["selected"] if i in instruments()}
     return resultfile.dumps(resultfile.build(selected, flow["answers"], kind=audience, context=flow["context"],
-                                             label=flow["label"], language=lang(), submitted=False))
+                                             label=flow["label"], language=lang(), submitted=False,
+                                             stage=flow["answer_stage"]))
 
 
 def submit(audience: str, flow: dict) -> None:
@@ -202,6 +214,7 @@ def submit(audience: str, flow: dict) -> None:
         return
     st.session_state.setdefault("reports", {})[audience] = {
         "context": flow["context"], "label": flow["label"], "selected": list(flow["selected"]),
+        "answer_stage": flow["answer_stage"],
         "answers": {k: dict(v) for k, v in flow["answers"].items()}, "results": results}
     st.session_state["last_report"] = audience
     flow["stage"] = "report"

@@ -19,20 +19,25 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
     scored = saved.get("results")  # scored when submitted; scored again only for an older saved report
     if scored is None or set(scored) != set(chosen):
         scored = resultfile.score_all(available, {i: saved["answers"].get(i, {}) for i in chosen},
-                                      context=saved["context"], audience=audience)
+                                      context=saved["context"], audience=audience,
+                                      stage=saved.get("answer_stage", "after_session"))
     rep = report.build(available, scored, audience=audience, lang=language)
     title = T("report.title" if audience == "vetting" else "report.audit_title")
     today = dt.date.today().isoformat()
 
     st.title(title)
-    st.caption(" · ".join(x for x in (saved["label"], today, T("context." + saved["context"])) if x))
-    banner = {"critical": st.error, "concerns": st.warning, "partial": st.warning, "meets": st.success}
+    st.caption(safe(" · ".join(x for x in (saved["label"], today, T("context." + saved["context"]),
+                                           T("report.stage", stage=T("stage." + rep.stage))) if x)))
+    # colour by tone: only a good verdict is ever green (revision 2)
+    banner = {"critical": st.error, "poor": st.error, "unverified": st.warning, "mixed": st.warning,
+              "good": st.success}
     banner.get(rep.overall, st.info)(f"**{T('overall.' + rep.overall)}**")
     not_a_guarantee()
 
     st.header(T("report.critical"))
-    if not rep.critical:
-        st.success(T("report.no_critical"))
+    if not rep.critical:  # green only when the verdict is good and no flag at all is listed
+        key = export.no_critical_key(rep)
+        {"report.no_critical": st.success, "report.no_critical_open": st.warning}.get(key, st.info)(T(key))
     for flag in rep.critical:
         lines = [f"**{safe(flag.message)}**"]
         if flag.why:
@@ -45,8 +50,9 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
 
     if rep.unverified:
         st.header(T("report.unverified"))
-        st.warning(T("report.unverified_help") + "\n\n" + "\n".join(
-            f"- {safe(u.text)} ({safe(u.instrument)}; {safe(', '.join(u.criteria))})" for u in rep.unverified))
+        help_key = "report.unverified_audit" if audience == "self_audit" else "report.unverified_help"
+        st.warning(T(help_key) + "\n\n" + "\n".join(
+            f"- **{safe(u.ask)}** ({safe(u.instrument)}; {safe(', '.join(u.criteria))})" for u in rep.unverified))
 
     if rep.other_flags and audience != "self_audit":  # a self-audit lists them in its action plan
         st.header(T("report.other_flags"))
@@ -63,7 +69,7 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
 
     if rep.questions:
         st.header(T("report.questions" if audience == "vetting" else "report.open_items"))
-        st.markdown("\n".join(f"- {safe(q.text)}" for q in rep.questions))
+        st.markdown("\n".join(f"- {safe(q.ask or q.text)}" for q in rep.questions))
 
     st.header(T("report.scores"))
     figures = [f for f in (charts.scores_chart(rep), charts.alliance_chart(rep)) if f is not None]
@@ -73,8 +79,7 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
     header = [T("table.instrument"), T("table.score"), T("table.verdict"), T("table.bands")]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for s in rep.summaries:
-        scores = ", ".join(f"{s.score_labels[k]}: " + ("–" if v is None else
-                           (f"{v:.0f}%" if s.method[k] == "percent" else f"{v:.2f}")) for k, v in s.scores.items())
+        scores = ", ".join(f"{s.score_labels[k]}: {report.format_score(v, s.method[k])}" for k, v in s.scores.items())
         verdict = T("report.descriptive") if s.descriptive else (s.verdict_label or T("level." + s.level))
         bands = " · ".join(f"{label} ≥ {low:g}" for _, low, label in s.bands)
         lines.append("| " + " | ".join(safe(c) for c in (s.title, scores, verdict, bands)) + " |")
@@ -91,7 +96,8 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
     # The files are made when a button is clicked (Streamlit calls these then), not on every rerun.
     c1.download_button(T("report.download_json"), lambda: resultfile.dumps(resultfile.build(
         chosen, saved["answers"], kind=audience, context=saved["context"], label=saved["label"], language=language,
-        results=scored)), f"{stem}.json", "application/json", width="stretch")
+        results=scored, stage=saved.get("answer_stage", "after_session"))), f"{stem}.json", "application/json",
+        width="stretch")
     c2.download_button(T("report.download_csv"), lambda: export.rows_csv(rep.rows), f"{stem}.csv", "text/csv",
                        width="stretch")
     c3.download_button(T("report.download_html"), lambda: export.report_html(

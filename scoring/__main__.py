@@ -12,7 +12,7 @@ from .answers import AnswerError, AnswerFileError, read_answers
 from .codebook import codebook
 from .frame import score_frame
 from .loader import InstrumentError, load_instrument, validate_paths
-from .model import AUDIENCES, CONTEXTS, json_schema
+from .model import AUDIENCES, CONTEXTS, STAGES, json_schema
 
 
 def _validate(args) -> int:
@@ -39,7 +39,8 @@ def _score(args) -> int:
     inst = load_instrument(args.instrument)
     frame, kind = read_answers(args.answers)
     try:
-        result = score_frame(inst, frame, context=args.context, audience=args.audience, kind=kind)
+        result = score_frame(inst, frame, context=args.context, audience=args.audience, stage=args.stage,
+                             kind=kind)
     except AnswerError as exc:
         for p in exc.problems:
             print(f"{args.answers}: {p}")
@@ -65,7 +66,7 @@ def _aggregate(args) -> int:
         return 1
     try:
         result = aggregate(inst, frame, by=args.by, min_group=args.min_group, context=args.context,
-                           audience=args.audience, kind=kind)
+                           audience=args.audience, kind=kind, stage=args.stage)
     except AnswerError as exc:
         return _answer_problems(args, exc)
     except ValueError as exc:
@@ -80,7 +81,8 @@ def _reliability(args) -> int:
 
     inst, frame, kind = _scored_input(args)
     try:
-        result = reliability(inst, frame, context=args.context, audience=args.audience, kind=kind)
+        result = reliability(inst, frame, context=args.context, audience=args.audience, kind=kind,
+                             stage=args.stage)
     except AnswerError as exc:
         return _answer_problems(args, exc)
     _write(result, args.out)
@@ -114,6 +116,8 @@ def _scoring_command(sub, name: str, help_text: str, run, audience: str):
     p.add_argument("--out", metavar="FILE", help="write here (.csv, or .json) instead of standard output")
     p.add_argument("--context", default="unknown", choices=CONTEXTS)
     p.add_argument("--audience", default=audience, choices=AUDIENCES)
+    p.add_argument("--stage", default="after_session", choices=STAGES,
+                   help="when the answers were given; items of a later stage are hidden (default after_session)")
     p.set_defaults(run=run)
     return p
 

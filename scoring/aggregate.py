@@ -89,11 +89,12 @@ def sufficient_stats(scores: pd.DataFrame, groups: pd.Series, score_ids: list[st
 
 
 def aggregate(instrument: Instrument, answers: pd.DataFrame, by: str | None = None, min_group: int = 11,
-              context: str = "unknown", audience: str = "research", kind: str = "frame") -> pd.DataFrame:
+              context: str = "unknown", audience: str = "research", kind: str = "frame",
+              stage: str = "after_session") -> pd.DataFrame:
     """The contract's ``aggregate``: score ``answers`` and summarise per group of column ``by``."""
     if by is not None and by not in answers.columns:
         raise ValueError(f"there is no column '{by}' to group by (columns: {', '.join(map(str, answers.columns))})")
-    scores = score_frame(instrument, answers, context=context, audience=audience, kind=kind)
+    scores = score_frame(instrument, answers, context=context, audience=audience, stage=stage, kind=kind)
     ids = instrument.score_ids
     groups = answers[by].reset_index(drop=True).map(lambda v: None if v is None or v == "" else v) \
         if by else None
@@ -117,17 +118,18 @@ def cronbach_alpha(points: pd.DataFrame) -> tuple[float, int]:
 
 
 def points_frame(instrument: Instrument, answers: pd.DataFrame, context="unknown", audience="research",
-                 kind="frame") -> pd.DataFrame:
+                 kind="frame", stage="after_session") -> pd.DataFrame:
     """Item points (reverse keying applied), one column per scored item, NaN where not answered."""
     from .frame import _evaluate_points  # the whole-column engine's own points
 
-    return _evaluate_points(instrument, answers, context, audience, kind)
+    return _evaluate_points(instrument, answers, context, audience, kind, stage)
 
 
 def reliability(instrument: Instrument, answers: pd.DataFrame, context="unknown", audience="research",
-                kind="frame") -> pd.DataFrame:
-    """The contract's ``reliability``: per mean or sum score, its items, n (complete cases), alpha."""
-    points = points_frame(instrument, answers, context, audience, kind)
+                kind="frame", stage="after_session") -> pd.DataFrame:
+    """The contract's ``reliability``: per mean or sum score, its items, n (complete cases), alpha
+    (on unweighted points, as revision 2 says)."""
+    points = points_frame(instrument, answers, context, audience, kind, stage)
     rows = []
     for score in instrument.scores:
         if score.spec.method not in ("mean", "sum"):

@@ -21,7 +21,7 @@ from . import model
 ANSWERED, UNSURE, MISSING = "answered", "unsure", "missing"
 # Columns an answer file may carry besides item ids (and any x- column).
 META_COLUMNS = (
-    "response_id", "context", "audience", "language", "provider", "study",
+    "response_id", "context", "audience", "stage", "language", "provider", "study",
     "instrument_id", "instrument_version", "instrument_hash", "date",
 )
 
@@ -173,11 +173,11 @@ def check_value(item, raw, scales=None) -> tuple[str, object]:
 
 
 def check_meta(column: str, raw) -> str | None:
-    """Validate a context or audience cell; return the value (None when empty)."""
+    """Validate a context, audience or stage cell; return the value (None when empty)."""
     if is_missing(raw):
         return None
     value = str(raw).strip()
-    allowed = model.CONTEXTS if column == "context" else model.AUDIENCES
+    allowed = {"context": model.CONTEXTS, "audience": model.AUDIENCES, "stage": model.STAGES}[column]
     if value not in allowed:
         raise BadAnswer(f"{column} {_show(raw)} is not one of {', '.join(allowed)}")
     return value

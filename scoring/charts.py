@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .i18n import t
-from .report import Report
+from .report import PERCENT_METHODS, Report, format_score
 
 
 def _layout(title: str, height: int, **extra) -> dict:
@@ -18,7 +18,8 @@ def _layout(title: str, height: int, **extra) -> dict:
     return layout
 
 
-COLOURS = {"critical": "#b3261e", "concerns": "#e8710a", "partial": "#f2c230", "meets": "#2e7d32",
+# By tone (revision 2): only `good` is green; `unverified` is never shown as passed.
+COLOURS = {"critical": "#b3261e", "poor": "#e8710a", "mixed": "#f2c230", "unverified": "#f2c230", "good": "#2e7d32",
            "incomplete": "#9e9e9e", "none": "#5c6bc0"}
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14)
 
@@ -32,11 +33,12 @@ def scores_chart(report: Report) -> dict | None:
     if not rows:
         return None
     lang = report.language
-    percent = all(s.main_method == "percent" for s, _ in rows)
+    percent = all(s.main_method in PERCENT_METHODS for s, _ in rows)
     names = [s.title for s, _ in rows]
     values = [v if v is not None else 0 for _, v in rows]
-    text = [(f"{v:.0f}%" if s.main_method == "percent" else f"{v:.2f}") + f" · {t('level.' + s.level, lang)}"
-            if v is not None else t("level.incomplete", lang) for s, v in rows]
+    text = [format_score(v, s.main_method) + f" · {t('level.' + s.level, lang)}"
+            if v is not None else t("level." + ("unverified" if s.level == "unverified" else "incomplete"), lang)
+            for s, v in rows]
     bar = dict(type="bar", x=values, y=names, orientation="h", text=text, textposition="auto",
                marker=dict(color=[COLOURS.get(s.level, COLOURS["none"]) for s, _ in rows]),
                hovertemplate="%{y}: %{x:.1f}%<extra></extra>")
@@ -155,7 +157,7 @@ def _scale_colours(n: int) -> list[str]:
 
 def flag_bars(frame, lang: str) -> go.Figure:
     bar = go.Bar(x=frame["share"], y=frame["flag_id"], orientation="h",
-                 marker_color=[COLOURS.get("critical" if s == "critical" else "concerns", "#999")
+                 marker_color=[COLOURS.get("critical" if s == "critical" else "poor", "#999")
                                for s in frame["severity"]],
                  customdata=frame["n"], hovertemplate="%{y}: %{x:.1%} (n=%{customdata})<extra></extra>")
     return go.Figure(data=[bar], layout=_layout(

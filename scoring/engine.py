@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from . import expressions as ex
 from .answers import ANSWERED, MISSING, UNSURE, AnswerError, AnswerProblem, BadAnswer, check_meta, check_value
-from .instrument import Instrument
+from .instrument import STAGE_INDEX, Instrument
 
 HIDDEN = "hidden"
 
@@ -38,10 +38,12 @@ class Result:
     values: dict[str, object]  # item id -> normal-form answer (None unless answered)
     points: dict[str, float | None]
     derived: dict[str, object] = field(default_factory=dict)
-    # items answered `unsure` that could raise a critical flag: never shown as passed
+    # shown critical-capable items answered `unsure` or left unanswered: never shown as passed
     unverified: list[str] = field(default_factory=list)
     # shown items left unanswered or answered `unsure`: questions to ask the provider
     questions: list[str] = field(default_factory=list)
+    stage: str = "after_session"  # the moment the answers were given at (revision 2)
+    band: str | None = None  # the band the banded score falls in, before caps (None when null)
 
 
 def item_points(info, value) -> float | None:
@@ -79,18 +81,30 @@ def _added(values) -> float:
     return total
 
 
-def score_values(method: str, points: list[float], lows: list[float], highs: list[float]) -> float | None:
+def score_values(method: str, points: list[float], lows: list[float], highs: list[float],
+                 weights: list[float] | None = None) -> float | None:
+    """A score over the answered items' points (contract revision 2: weights in every method).
+
+    Every product and sum is taken in the same order as ``frame._score`` takes it, so that the
+    two engines give the very same numbers."""
     if not points:
         return None
+    weights = weights if weights is not None else [1.0] * len(points)
     if method == "mean":
-        return _added(points) / len(points)
+        return _added(w * p for w, p in zip(weights, points, strict=True)) / _added(weights)
     if method == "sum":
-        return _added(points)
-    low = _added(lows)
-    span = _added(highs) - low
+        return _added(w * p for w, p in zip(weights, points, strict=True))
+    if method == "mean_percent":
+        terms = [(w * (p - lo) / (hi - lo), w)
+                 for w, p, lo, hi in zip(weights, points, lows, highs, strict=True) if hi > lo]
+        if not terms:
+            return None
+        return _added(t for t, _ in terms) / _added(w for _, w in terms) * 100.0
+    low = _added(w * lo for w, lo in zip(weights, lows, strict=True))
+    span = _added(w * hi for w, hi in zip(weights, highs, strict=True)) - low
     if span == 0:
         return None
-    return (_added(points) - low) / span * 100.0
+    return (_added(w * p for w, p in zip(weights, points, strict=True)) - low) / span * 100.0
 
 
 def band_of(instrument: Instrument, value: float | None) -> str | None:
@@ -102,15 +116,67 @@ def band_of(instrument: Instrument, value: float | None) -> str | None:
     return None
 
 
+def capped(instrument: Instrument, band: str | None, severities) -> str | None:
+    """The band lowered by ``caps`` for the raised flags' severities (revision 2)."""
+    if band is None or not instrument.caps:
+        return band
+    ids = [b.id for b in instrument.spec.bands]
+    position = ids.index(band)
+    for severity in set(severities):
+        cap = instrument.caps.get(severity)
+        if cap is not None and position < cap:
+            position = cap
+    return ids[position]
+
+
+def verdict_of(instrument: Instrument, scores: dict, severities: list[str], unverified: list[str]
+               ) -> tuple[str | None, str | None]:
+    """(verdict, band before caps) in the contract's order: critical, unverified, capped band, incomplete."""
+    band = band_of(instrument, scores.get(instrument.band_score)) if instrument.band_score else None
+    if "critical" in severities:
+        return "critical", band
+    if unverified:
+        return "unverified", band
+    if instrument.band_score is None:
+        return None, band
+    if band is None:
+        return "incomplete", band
+    return capped(instrument, band, severities), band
+
+
+COMBINED_ORDER = ("critical", "unverified", "poor", "mixed", "good")
+
+
+def combined_verdict(instruments: dict[str, Instrument], results: dict[str, Result]) -> str:
+    """The verdict of a report over several instruments (revision 2): ``critical`` if any
+    instrument's verdict is; else ``unverified`` if any is; else the worst tone among the banded
+    verdicts (``poor``, ``mixed``, ``good``), ignoring null and ``incomplete``; else ``incomplete``."""
+    found = set()
+    for iid, result in results.items():
+        verdict = result.verdict
+        if verdict in ("critical", "unverified"):
+            found.add(verdict)
+        elif verdict not in (None, "incomplete"):
+            tone = instruments[iid].band_tone(verdict)
+            if tone is not None:
+                found.add(tone)
+    return next((v for v in COMBINED_ORDER if v in found), "incomplete")
+
+
 def score_response(instrument: Instrument, answers: dict, context: str = "unknown",
-                   audience: str = "vetting", response: str = "response") -> Result:
-    """Score one response (``answers``: item id -> raw value). Raises AnswerError when malformed."""
+                   audience: str = "vetting", response: str = "response", stage: str = "after_session") -> Result:
+    """Score one response (``answers``: item id -> raw value). Raises AnswerError when malformed.
+
+    ``stage`` is when the answers were given (revision 2): an item whose stage comes later is
+    hidden, as if its ``show_if`` were false."""
     problems = []
-    try:
-        context = check_meta("context", context) or "unknown"
-        audience = check_meta("audience", audience) or "vetting"
-    except BadAnswer as exc:
-        problems.append(AnswerProblem(response, None, str(exc)))
+    meta = {"context": context, "audience": audience, "stage": stage}
+    for name, default in (("context", "unknown"), ("audience", "vetting"), ("stage", "after_session")):
+        try:
+            meta[name] = check_meta(name, meta[name]) or default
+        except BadAnswer as exc:
+            problems.append(AnswerProblem(response, None, str(exc)))
+    context, audience, stage = meta["context"], meta["audience"], meta["stage"]
     for key in answers:
         if key not in instrument.items:
             problems.append(AnswerProblem(response, str(key), "not an item of this instrument"))
@@ -124,7 +190,8 @@ def score_response(instrument: Instrument, answers: dict, context: str = "unknow
     if problems:
         raise AnswerError(problems)
 
-    env: dict = {"context": context, "audience": audience}
+    env: dict = {"context": context, "audience": audience, "stage": stage}
+    stage_index = STAGE_INDEX[stage]
     done_derived: set = set()
 
     def derive(name: str) -> None:
@@ -139,8 +206,8 @@ def score_response(instrument: Instrument, answers: dict, context: str = "unknow
     status, values, points = {}, {}, {}
     for iid, info in instrument.items.items():
         state, value = checked[iid]
-        visible = True
-        if info.show_if is not None:
+        visible = info.stage <= stage_index
+        if visible and info.show_if is not None:
             for n in ex.names(info.show_if):
                 derive(n)
             visible = ex.truthy(ex.eval_scalar(info.show_if, env))
@@ -175,19 +242,13 @@ def score_response(instrument: Instrument, answers: dict, context: str = "unknow
             continue
         infos = [instrument.items[i] for i in got]
         scores[score.spec.id] = score_values(score.spec.method, [points[i] for i in got],
-                                             [f.pmin for f in infos], [f.pmax for f in infos])
+                                             [f.pmin for f in infos], [f.pmax for f in infos],
+                                             [f.weight for f in infos])
 
-    if any(h.severity == "critical" for h in hits):
-        verdict = "critical"
-    elif instrument.band_score is None:
-        verdict = None
-    else:
-        banded = scores.get(instrument.band_score)
-        verdict = "incomplete" if banded is None else band_of(instrument, banded)
-
-    unverified = [i for i, s in status.items() if s == UNSURE and instrument.items[i].critical]
+    unverified = [i for i, s in status.items() if s in (UNSURE, MISSING) and instrument.items[i].critical]
+    verdict, band = verdict_of(instrument, scores, [h.severity for h in hits], unverified)
     questions = [i for i, s in status.items()
                  if s in (UNSURE, MISSING) and instrument.items[i].spec.type != "text"]
     return Result(instrument.id, instrument.version, instrument.content_hash, context, audience,
                   scores, verdict, [h.id for h in hits], hits, status, values, points,
-                  {d: env.get(d) for d in instrument.derived}, unverified, questions)
+                  {d: env.get(d) for d in instrument.derived}, unverified, questions, stage, band)

@@ -11,7 +11,7 @@ from functools import lru_cache
 import plotly.graph_objects as go
 
 from .i18n import t
-from .report import Report
+from .report import Report, format_score
 from .resources import CRISIS_RESOURCES, NOT_A_GUARANTEE, WHAT_IT_IS_NOT, text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -47,8 +47,9 @@ body{font-family:'Source Sans Pro',Arial,sans-serif;max-width:60rem;margin:2rem 
 line-height:1.45}
 h1{margin-bottom:.2rem}h2{border-bottom:2px solid #eee;padding-bottom:.2rem;margin-top:2rem}
 .meta{color:#555}.banner{padding:.8rem 1rem;border-radius:.4rem;margin:1rem 0;font-weight:600}
-.critical{background:#fde7e9;border-left:6px solid #b3261e}.concerns{background:#fff1e0;border-left:6px solid #e8710a}
-.partial{background:#fff8db;border-left:6px solid #f2c230}.meets{background:#e8f5e9;border-left:6px solid #2e7d32}
+.critical{background:#fde7e9;border-left:6px solid #b3261e}.poor{background:#fff1e0;border-left:6px solid #e8710a}
+.mixed,.unverified{background:#fff8db;border-left:6px solid #f2c230}
+.good{background:#e8f5e9;border-left:6px solid #2e7d32}
 .incomplete,.none{background:#f1f1f1;border-left:6px solid #9e9e9e}
 .flag{border:1px solid #ddd;border-radius:.4rem;padding:.6rem .9rem;margin:.6rem 0;break-inside:avoid}
 .small{color:#555;font-size:.9rem}table{border-collapse:collapse;width:100%;font-size:.9rem}
@@ -71,7 +72,8 @@ def report_html(report: Report, *, title: str, label: str, date: str, context: s
         parts.append(f"<script>{_plotly_js()}</script>")
     parts.append("</head><body>")
     parts.append(f"<h1>{_e(title)}</h1>")
-    meta = [m for m in (label, date, t('context.' + context, lang)) if m]
+    meta = [m for m in (label, date, t('context.' + context, lang),
+                        t("report.stage", lang, stage=t("stage." + report.stage, lang))) if m]
     parts.append(f"<p class='meta'>{' · '.join(_e(m) for m in meta)}</p>")
     parts.append(f"<div class='banner {_e(report.overall)}'>{_e(t('overall.' + report.overall, lang))}</div>")
     parts.append(f"<p class='note'>{_e(NOT_A_GUARANTEE[lang])}</p>")
@@ -80,10 +82,12 @@ def report_html(report: Report, *, title: str, label: str, date: str, context: s
     if report.critical:
         parts.extend(_flag(f, lang) for f in report.critical)
     else:
-        parts.append(f"<p>{_e(t('report.no_critical', lang))}</p>")
+        parts.append(f"<p class='banner {'good' if report.reassuring and not report.flags_listed else 'none'}'>"
+                     f"{_e(t(no_critical_key(report), lang))}</p>")
     if report.unverified:
-        parts.append(f"<h2>{_e(t('report.unverified', lang))}</h2><p>{_e(t('report.unverified_help', lang))}</p><ul>")
-        parts.extend(f"<li>{_e(u.text)} <span class='small'>({_e(u.instrument)}; "
+        help_key = "report.unverified_audit" if report.audience == "self_audit" else "report.unverified_help"
+        parts.append(f"<h2>{_e(t('report.unverified', lang))}</h2><p>{_e(t(help_key, lang))}</p><ul>")
+        parts.extend(f"<li><strong>{_e(u.ask)}</strong> <span class='small'>({_e(u.instrument)}; "
                      f"{_e(', '.join(u.criteria))})</span></li>" for u in report.unverified)
         parts.append("</ul>")
     if report.other_flags and report.audience != "self_audit":  # a self-audit has them in its action plan
@@ -100,7 +104,7 @@ def report_html(report: Report, *, title: str, label: str, date: str, context: s
     if report.questions:
         key = "report.questions" if report.audience != "self_audit" else "report.open_items"
         parts.append(f"<h2>{_e(t(key, lang))}</h2><ul>")
-        parts.extend(f"<li>{_e(q.text)}</li>" for q in report.questions)
+        parts.extend(f"<li>{_e(q.ask or q.text)}</li>" for q in report.questions)
         parts.append("</ul>")
 
     parts.append(f"<h2>{_e(t('report.scores', lang))}</h2>")
@@ -132,13 +136,14 @@ def _flag(f, lang) -> str:
 
 def _summary_table(report: Report) -> str:
     lang = report.language
-    head = [t("table.instrument", lang), t("table.score", lang), t("table.verdict", lang)]
+    head = [t("table.instrument", lang), t("table.score", lang), t("table.verdict", lang), t("table.bands", lang)]
     rows = []
     for s in report.summaries:
-        scores = ", ".join(f"{s.score_labels[k]}: {_fmt(v, s.method[k])}" for k, v in s.scores.items())
+        scores = ", ".join(f"{s.score_labels[k]}: {format_score(v, s.method[k])}" for k, v in s.scores.items())
         verdict = t("report.descriptive", lang) if s.descriptive else (
             s.verdict_label or t("level." + s.level, lang))
-        rows.append([s.title, scores, verdict])
+        bands = " · ".join(f"{label} ≥ {low:g}" for _, low, label in s.bands)
+        rows.append([s.title, scores, verdict, bands])
     return _table(head, rows)
 
 
@@ -160,7 +165,10 @@ def _table(head, rows) -> str:
     return "".join(out)
 
 
-def _fmt(value, method) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.0f}%" if method == "percent" else f"{value:.2f}"
+def no_critical_key(report: Report) -> str:
+    """What to say when no critical flag was raised: reassuring only with a good verdict and no flag."""
+    if report.reassuring and not report.flags_listed:
+        return "report.no_critical"
+    if report.unverified:
+        return "report.no_critical_open"
+    return "report.no_critical_flags_listed" if report.other_flags else "report.no_critical_plain"

@@ -24,8 +24,9 @@ from .answers import (
     label_for,
     scale_values,
 )
-from .instrument import Instrument
-from .model import AUDIENCES, CONTEXTS
+from .engine import COMBINED_ORDER  # noqa: F401  (re-exported for callers that score frames)
+from .instrument import STAGE_INDEX, Instrument
+from .model import AUDIENCES, CONTEXTS, STAGES
 
 MAX_REPORTED = 100
 MISSING, ANSWERED, UNSURE = 0, 1, 2
@@ -242,7 +243,8 @@ def _meta_column(frame: pd.DataFrame, name: str, default: str, problems, labels,
     values = frame[name].to_numpy(dtype=object)
     stripped = pd.Series(values, dtype=object).map(lambda v: v.strip() if isinstance(v, str) else v)
     empty = pd.isna(stripped).to_numpy() | (stripped.to_numpy() == "")
-    ok = empty | stripped.isin(CONTEXTS if name == "context" else AUDIENCES).to_numpy()
+    allowed = {"context": CONTEXTS, "audience": AUDIENCES, "stage": STAGES}[name]
+    ok = empty | stripped.isin(allowed).to_numpy()
     for i in np.flatnonzero(~ok)[:MAX_REPORTED]:
         try:
             check_meta(name, values[i])
@@ -253,29 +255,31 @@ def _meta_column(frame: pd.DataFrame, name: str, default: str, problems, labels,
 
 
 def score_frame(instrument: Instrument, answers: pd.DataFrame, context: str = "unknown",
-                audience: str = "vetting", kind: str = "frame") -> pd.DataFrame:
+                audience: str = "vetting", stage: str = "after_session", *, kind: str = "frame") -> pd.DataFrame:
     """Score every response in ``answers`` (one row per response, one column per item id).
 
-    Returns ``response_id``, one column per score (NaN where null), ``verdict`` and ``flags``
-    (raised flag ids joined with ``;``), row for row. ``context`` / ``audience`` columns, where
-    present and not empty, override the arguments. Raises AnswerError listing malformed answers.
+    Returns ``response_id``, one column per score (NaN where null), ``verdict``, ``flags`` (raised
+    flag ids joined with ``;``) and ``unverified`` (unsure or unanswered critical-capable items,
+    joined with ``;``), row for row. ``context`` / ``audience`` / ``stage`` columns, where present
+    and not empty, override the arguments. Raises AnswerError listing malformed answers.
     """
-    columns, ctx, aud, frame, n = _prepare(instrument, answers, context, audience, kind)
-    return _evaluate(instrument, columns, ctx, aud, frame, n)
+    columns, meta, frame, n = _prepare(instrument, answers, context, audience, stage, kind)
+    return _evaluate(instrument, columns, meta, frame, n)
 
 
 def _evaluate_points(instrument: Instrument, answers: pd.DataFrame, context: str, audience: str,
-                     kind: str) -> pd.DataFrame:
+                     kind: str, stage: str = "after_session") -> pd.DataFrame:
     """Each scored item's points per response (NaN where hidden, unanswered or unsure)."""
-    columns, ctx, aud, frame, n = _prepare(instrument, answers, context, audience, kind)
-    _, _, points, _ = _items(instrument, columns, ctx, aud, n)
+    columns, meta, frame, n = _prepare(instrument, answers, context, audience, stage, kind)
+    _, _, points, _ = _items(instrument, columns, meta, n)
     return pd.DataFrame({i: points[i] for i, info in instrument.items.items() if info.scored})
 
 
-def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audience: str, kind: str):
+def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audience: str, stage: str, kind: str):
     """Check and parse every answer column; raise AnswerError listing malformed answers."""
     check_meta("context", context)
     check_meta("audience", audience)
+    check_meta("stage", stage)
     n = len(answers)
     frame = answers.reset_index(drop=True)
     problems: list[AnswerProblem] = []
@@ -292,6 +296,8 @@ def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audien
     used = instrument.expression_names
     ctx = _meta_column(frame, "context", context, problems, labels, "context" in used)
     aud = _meta_column(frame, "audience", audience, problems, labels, "audience" in used)
+    staged = "stage" in used or any(info.stage for info in instrument.items.values())
+    stg = _meta_column(frame, "stage", stage, problems, labels, staged)
 
     scales = instrument.spec.scales
     columns: dict[str, _Column] = {}
@@ -314,17 +320,26 @@ def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audien
         total = meta_problems + bad_total
         raise AnswerError(problems[:MAX_REPORTED], more=max(0, total - MAX_REPORTED))
 
-    return columns, ctx, aud, frame, n
+    return columns, (ctx, aud, stg), frame, n
 
 
-def _items(instrument, columns, ctx, aud, n):
+def _stage_index(stg) -> np.ndarray | None:
+    """Each response's stage as an index into STAGES (None: no item depends on it)."""
+    if stg is None:
+        return None
+    return pd.Series(stg, dtype=object).map(STAGE_INDEX).to_numpy(dtype=np.int8)
+
+
+def _items(instrument, columns, meta, n):
     """Visibility, expression values and points of every item, in order (show_if sees earlier ones).
 
     ``visible[i]`` is None for an item always shown; expression values are made only for names
     some expression uses. Numeric answers are NaN wherever not answered, so a likert item's
     values serve as its points without a copy."""
     env = _LazyEnv(instrument, n)
-    env["context"], env["audience"] = ctx, aud
+    ctx, aud, stg = meta
+    env["context"], env["audience"], env["stage"] = ctx, aud, stg
+    stage_index = _stage_index(stg)
     used = instrument.expression_names
     visible: dict[str, np.ndarray | None] = {}
     points: dict[str, np.ndarray] = {}
@@ -332,6 +347,9 @@ def _items(instrument, columns, ctx, aud, n):
     for iid, info in instrument.items.items():
         col = columns[iid]
         shown = None if info.show_if is None else ex.truthy_vector(ex.eval_vector(info.show_if, env, n))
+        if info.stage and stage_index is not None:  # asked only from its stage on (revision 2)
+            reached = stage_index >= info.stage
+            shown = reached if shown is None else shown & reached
         visible[iid] = shown
         numeric = info.spec.type in ("likert", "number")
         if numeric and shown is None:
@@ -349,8 +367,8 @@ def _items(instrument, columns, ctx, aud, n):
     return env, visible, points, answered
 
 
-def _evaluate(instrument, columns, ctx, aud, frame, n) -> pd.DataFrame:
-    env, visible, points, answered = _items(instrument, columns, ctx, aud, n)
+def _evaluate(instrument, columns, meta, frame, n) -> pd.DataFrame:
+    env, visible, points, answered = _items(instrument, columns, meta, n)
 
     raised: dict[str, np.ndarray] = {}
     for iid, info in instrument.items.items():
@@ -372,22 +390,43 @@ def _evaluate(instrument, columns, ctx, aud, frame, n) -> pd.DataFrame:
     for score in instrument.scores:
         out[score.spec.id] = _score(instrument, score, visible, points, has, n)
 
+    # shown critical-capable items answered unsure or left unanswered (revision 2)
+    unverified: dict[str, np.ndarray] = {}
+    for iid, info in instrument.items.items():
+        col = columns[iid]
+        if info.critical and not col.complete:
+            open_ = col.state != ANSWERED
+            unverified[iid] = open_ if visible[iid] is None else open_ & visible[iid]
+
+    severities: dict[str, np.ndarray] = {}
+    for fid, mask in raised.items():
+        severity = instrument.severity[fid]
+        severities[severity] = severities[severity] | mask if severity in severities else mask
     verdict = np.full(n, None, dtype=object)
     if instrument.band_score is not None:
         banded = out[instrument.band_score]
         verdict[np.isnan(banded)] = "incomplete"
+        position = np.full(n, -1, dtype=np.int64)
         unset = ~np.isnan(banded)
-        for band in instrument.spec.bands:
+        for k, band in enumerate(instrument.spec.bands):
             hit = unset & (banded >= band.min - 1e-9)
-            verdict[hit] = band.id
+            position[hit] = k
             unset &= ~hit
-    critical = np.zeros(n, bool)
-    for fid, mask in raised.items():
-        if instrument.severity[fid] == "critical":
-            critical |= mask
-    verdict[critical] = "critical"
+        for severity, cap in instrument.caps.items():  # a raised flag lowers the band to at most its cap
+            if severity in severities:
+                position = np.where(severities[severity] & (position >= 0) & (position < cap), cap, position)
+        band_ids = np.array([b.id for b in instrument.spec.bands], dtype=object)
+        placed = position >= 0
+        verdict[placed] = band_ids[position[placed]]
+    any_unverified = np.zeros(n, bool)
+    for mask in unverified.values():
+        any_unverified |= mask
+    verdict[any_unverified] = "unverified"
+    if "critical" in severities:
+        verdict[severities["critical"]] = "critical"
     out["verdict"] = pd.Series(verdict, dtype=object)  # object: no costly conversion to Arrow strings
     out["flags"] = pd.Series(_join_flags(instrument.flag_ids, raised, n), dtype=object)
+    out["unverified"] = pd.Series(_join_flags(list(unverified), unverified, n), dtype=object)
     return pd.DataFrame(out, copy=False)
 
 
@@ -462,40 +501,64 @@ def _points(info, col: _Column, ans: np.ndarray | None, n: int) -> np.ndarray:
 
 
 def _score(instrument, score, visible, points, has, n) -> np.ndarray:
-    """Sum item after item (in the order engine.py adds them, so results are identical)."""
+    """Sum item after item (in the order engine.py adds them, so results are identical).
+
+    Weights (revision 2) multiply each item's points; an item of weight 1 is added as it is
+    (a product with 1.0 is exact, so both engines still agree to the bit)."""
     always = always_got = 0
     shown = np.zeros(n, dtype=np.int16)
     got = np.zeros(n, dtype=np.int16)
     total = np.zeros(n)
-    percent = score.spec.method == "percent"
+    method = score.spec.method
+    percent = method == "percent"
+    mean_percent = method == "mean_percent"
+    weights = [instrument.items[i].weight for i in score.items]
+    weighted = any(w != 1.0 for w in weights)
+    # the denominator of a weighted mean or of mean_percent: the answered items' weights
+    wsum = np.zeros(n) if (mean_percent or (weighted and method == "mean")) else None
     low = np.zeros(n) if percent else None
     high = np.zeros(n) if percent else None
-    for iid in score.items:
+    for iid, w in zip(score.items, weights, strict=True):
         info = instrument.items[iid]
         answered = has[iid]
         if visible[iid] is None:
             always += 1
         else:
             shown += visible[iid]
+        if mean_percent:
+            if not info.pmax > info.pmin:
+                term = None  # counts as answered, but adds nothing to either side
+            else:
+                term = w * (points[iid] - info.pmin) / (info.pmax - info.pmin)
+        else:
+            term = points[iid] if w == 1.0 else w * points[iid]
         if answered is None:  # every response: plain in-place additions, in the same order
             always_got += 1
-            np.add(total, points[iid], out=total, casting="unsafe")
+            if term is not None:
+                np.add(total, term, out=total, casting="unsafe")
+                if wsum is not None:
+                    np.add(wsum, w, out=wsum)
             if percent:
-                np.add(low, info.pmin, out=low)
-                np.add(high, info.pmax, out=high)
+                np.add(low, w * info.pmin, out=low)
+                np.add(high, w * info.pmax, out=high)
             continue
         got += answered
-        np.add(total, points[iid], out=total, where=answered)
+        if term is not None:
+            np.add(total, term, out=total, where=answered)
+            if wsum is not None:
+                np.add(wsum, w, out=wsum, where=answered)
         if percent:
-            np.add(low, info.pmin, out=low, where=answered)
-            np.add(high, info.pmax, out=high, where=answered)
+            np.add(low, w * info.pmin, out=low, where=answered)
+            np.add(high, w * info.pmax, out=high, where=answered)
     shown += always
     got += always_got
     with np.errstate(all="ignore"):
-        if score.spec.method == "mean":
-            value = total / got
-        elif score.spec.method == "sum":
+        if method == "mean":
+            value = total / (wsum if wsum is not None else got)
+        elif method == "sum":
             value = total
+        elif mean_percent:
+            value = np.where(wsum == 0, np.nan, total / np.where(wsum == 0, 1, wsum) * 100.0)
         else:
             span = high - low
             value = np.where(span == 0, np.nan, (total - low) / np.where(span == 0, 1, span) * 100.0)

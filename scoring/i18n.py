@@ -140,6 +140,16 @@ UI: dict[str, dict[str, str]] = {
     "flow.optional": {"en": "optional", "nl": "optioneel"},
     "flow.help_hint": {"en": "Hover over or tap the (?) beside a question to see why it matters.",
                        "nl": "Ga met je muis over de (?) naast een vraag, of tik erop, om te zien waarom die vraag telt."},
+    "flow.answer_stage": {"en": "Where are you with this guide?", "nl": "Hoe ver ben je met deze begeleider?"},
+    "flow.answer_stage_help": {
+        "en": "Questions that can only be answered later (after the intake or after a session) are left out until "
+              "then, so you are never asked what you cannot know yet.",
+        "nl": "Vragen die je pas later kunt beantwoorden (na het intakegesprek of na een sessie) blijven tot dan "
+              "weg. Zo krijg je nooit een vraag die je nog niet kunt weten."},
+    "stage.choice.before_intake": {"en": "Before the intake: I am still choosing",
+                                   "nl": "Voor het intakegesprek: ik ben nog aan het kiezen"},
+    "stage.choice.after_intake": {"en": "I have had the intake", "nl": "Ik heb het intakegesprek gehad"},
+    "stage.choice.after_session": {"en": "I have had a session", "nl": "Ik heb een sessie gehad"},
     "flow.nothing_selected": {"en": "Nothing chosen yet", "nl": "Nog niets gekozen"},
     # report
     "report.title": {"en": "Report", "nl": "Rapport"},
@@ -149,11 +159,28 @@ UI: dict[str, dict[str, str]] = {
     "report.critical": {"en": "Critical red flags", "nl": "Kritieke waarschuwingssignalen"},
     "report.no_critical": {"en": "No critical red flags were raised by your answers.",
                            "nl": "Je antwoorden leverden geen kritieke waarschuwingssignalen op."},
-    "report.unverified": {"en": "Unverified critical points", "nl": "Niet geverifieerde kritieke punten"},
+    "report.no_critical_open": {
+        "en": "No critical red flag was raised, but that does not clear the provider: you could not check every "
+              "critical point (see below).",
+        "nl": "Er kwam geen kritiek waarschuwingssignaal naar voren, maar daarmee is de aanbieder nog niet in "
+              "orde: je kon niet alle kritieke punten nagaan (zie hieronder)."},
+    "report.no_critical_flags_listed": {
+        "en": "No critical red flag was raised; other warning signs are listed below.",
+        "nl": "Er kwam geen kritiek waarschuwingssignaal naar voren; andere waarschuwingssignalen staan hieronder."},
+    "report.no_critical_plain": {"en": "No critical red flag was raised.",
+                                 "nl": "Er kwam geen kritiek waarschuwingssignaal naar voren."},
+    "report.unverified": {"en": "Not cleared: ask the provider", "nl": "Nog niet nagegaan: vraag het de aanbieder"},
     "report.unverified_help": {
-        "en": "You answered 'I don't know' to these critical questions. They are not passed: ask the provider.",
-        "nl": "Op deze kritieke vragen antwoordde je 'weet ik niet'. Ze zijn niet in orde bevonden: vraag het "
-              "de aanbieder."},
+        "en": "You answered 'I don't know' to these critical questions, or left them open. They count as not "
+              "cleared, never as passed, until the provider has answered them. Questions you can ask:",
+        "nl": "Op deze kritieke vragen antwoordde je 'weet ik niet', of je liet ze open. Ze tellen als nog niet "
+              "nagegaan, nooit als in orde, tot de aanbieder ze heeft beantwoord. Vragen die je kunt stellen:"},
+    "report.unverified_audit": {
+        "en": "These critical points are answered 'don't know' or left open. Until they are settled, the audit "
+              "cannot count them as met.",
+        "nl": "Deze kritieke punten zijn met 'weet ik niet' beantwoord of opengelaten. Zolang ze niet zijn "
+              "uitgezocht, kan de evaluatie ze niet als in orde tellen."},
+    "report.stage": {"en": "Answers given {stage}", "nl": "Antwoorden gegeven {stage}"},
     "report.other_flags": {"en": "Other warning signs", "nl": "Andere waarschuwingssignalen"},
     "report.questions": {"en": "Questions to ask the provider", "nl": "Vragen om aan de aanbieder te stellen"},
     "report.open_items": {"en": "Questions still open", "nl": "Vragen die nog openstaan"},
@@ -177,17 +204,24 @@ UI: dict[str, dict[str, str]] = {
     "report.edit": {"en": "Change answers", "nl": "Antwoorden aanpassen"},
     # overall and levels
     "overall.critical": {"en": "Critical: at least one critical red flag", "nl": "Kritiek: minstens één kritiek waarschuwingssignaal"},
-    "overall.concerns": {"en": "Serious concerns", "nl": "Ernstige zorgen"},
-    "overall.partial": {"en": "Partly meets the criteria", "nl": "Voldoet deels aan de criteria"},
+    "overall.unverified": {"en": "Not cleared: critical points are still open. Ask the provider before you decide.",
+                           "nl": "Nog niet bevestigd: er staan nog kritieke punten open. Vraag het de aanbieder voordat je beslist."},
+    "overall.poor": {"en": "Serious concerns", "nl": "Ernstige zorgen"},
+    "overall.mixed": {"en": "Partly meets the criteria", "nl": "Voldoet deels aan de criteria"},
     "overall.incomplete": {"en": "Incomplete: too few answers to judge", "nl": "Onvolledig: te weinig antwoorden om te oordelen"},
-    "overall.meets": {"en": "Meets the criteria that were answered", "nl": "Voldoet aan de beantwoorde criteria"},
+    "overall.good": {"en": "Meets the criteria that were answered", "nl": "Voldoet aan de beantwoorde criteria"},
     "overall.none": {"en": "Described only", "nl": "Alleen beschreven"},
     "level.critical": {"en": "critical", "nl": "kritiek"},
-    "level.concerns": {"en": "concerns", "nl": "zorgen"},
-    "level.partial": {"en": "partly", "nl": "deels"},
+    "level.unverified": {"en": "not cleared", "nl": "niet bevestigd"},
+    "level.poor": {"en": "concerns", "nl": "zorgen"},
+    "level.mixed": {"en": "partly", "nl": "deels"},
     "level.incomplete": {"en": "incomplete", "nl": "onvolledig"},
-    "level.meets": {"en": "meets", "nl": "voldoet"},
+    "level.good": {"en": "meets", "nl": "voldoet"},
     "level.none": {"en": "described", "nl": "beschreven"},
+    "stage.before_intake": {"en": "before the intake (a call before booking)",
+                            "nl": "voor het intakegesprek (een gesprek voordat je boekt)"},
+    "stage.after_intake": {"en": "after the intake", "nl": "na het intakegesprek"},
+    "stage.after_session": {"en": "after a session", "nl": "na een sessie"},
     "severity.critical": {"en": "Critical", "nl": "Kritiek"},
     "severity.major": {"en": "Major", "nl": "Zwaar"},
     "severity.minor": {"en": "Minor", "nl": "Licht"},
@@ -200,7 +234,7 @@ UI: dict[str, dict[str, str]] = {
     "table.score": {"en": "Score", "nl": "Score"},
     "table.verdict": {"en": "Verdict", "nl": "Oordeel"},
     "table.file": {"en": "File", "nl": "Bestand"},
-    "table.bands": {"en": "Bands", "nl": "Grenzen"},
+    "table.bands": {"en": "Bands", "nl": "Scoregrenzen"},
     "table.flag": {"en": "Warning sign", "nl": "Waarschuwingssignaal"},
     "chart.scores": {"en": "Score per checklist", "nl": "Score per vragenlijst"},
     "chart.percent": {"en": "% of points reached", "nl": "% van de punten gehaald"},
@@ -247,6 +281,8 @@ UI: dict[str, dict[str, str]] = {
     "method.percent": {"en": "percent of the points possible", "nl": "percentage van de mogelijke punten"},
     "method.mean": {"en": "mean", "nl": "gemiddelde"},
     "method.sum": {"en": "sum", "nl": "som"},
+    "method.mean_percent": {"en": "weighted share of each question's points",
+                            "nl": "gewogen aandeel van de punten per vraag"},
     # files
     "file.bad": {"en": "{name}: {error}", "nl": "{name}: {error}"},
     # research: participants

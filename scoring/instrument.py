@@ -16,10 +16,17 @@ from dataclasses import dataclass, field
 from . import expressions as ex
 from . import model
 
-RESERVED = {"value", "context", "audience", "true", "false", "null", "and", "or", "not", "in",
-            "response_id", "verdict", "flags", "unsure"}
-TEXT_FIELDS = ("title", "description", "text", "self_audit_text", "help", "unit", "label", "message")
-OUTCOMES = ("critical", "incomplete")
+RESERVED = {"value", "context", "audience", "stage", "true", "false", "null", "and", "or", "not", "in",
+            "response_id", "verdict", "flags", "unverified", "unsure"}
+TEXT_FIELDS = ("title", "description", "text", "self_audit_text", "help", "unit", "label", "message",
+               "ask", "self_audit_message")
+# Verdicts that are not bands: a raised critical flag, an unsure or unanswered critical-capable item
+# (revision 2), a banded score that is null.
+OUTCOMES = ("critical", "unverified", "incomplete")
+# The tone of each outcome, for reports that colour verdicts (only `good` may look reassuring).
+OUTCOME_TONES = {"critical": "poor", "unverified": "mixed", "incomplete": None}
+STAGE_INDEX = {s: k for k, s in enumerate(model.STAGES)}
+CAPPABLE = ("major", "minor")
 
 
 @dataclass
@@ -31,8 +38,17 @@ class ItemInfo:
     pmax: float | None = None
     show_if: tuple | None = None
     flag: tuple | None = None
-    critical: bool = False  # an answer to it could raise a critical flag
+    critical: bool = False  # critical-capable: an answer to it could raise a critical flag or rule
     name_type: ex.NameType | None = None
+
+    @property
+    def weight(self) -> float:
+        return float(self.spec.weight)
+
+    @property
+    def stage(self) -> int:
+        """The item's stage as an index into model.STAGES (0: before the intake)."""
+        return STAGE_INDEX[self.spec.stage]
 
     @property
     def id(self) -> str:
@@ -62,6 +78,7 @@ class Instrument:
     rules: list[tuple] = field(default_factory=list)  # (rule spec, tree)
     scores: list[ScoreInfo] = field(default_factory=list)
     band_score: str | None = None
+    caps: dict[str, int] = field(default_factory=dict)  # severity -> index of the band it caps at
     flag_ids: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)
     expression_names: frozenset = frozenset()  # names some expression reads (others need no value)
@@ -94,6 +111,41 @@ class Instrument:
     def title(self, lang: str | None = None) -> str:
         return self.text(self.spec.title, lang)
 
+    def band_tone(self, band_id: str) -> str | None:
+        """A band's tone: its own, else good for the first band, poor for the last, mixed between."""
+        bands = self.spec.bands
+        for k, band in enumerate(bands):
+            if band.id == band_id:
+                if band.tone is not None:
+                    return band.tone
+                return "good" if k == 0 else "poor" if k == len(bands) - 1 else "mixed"
+        return None
+
+    def verdict_tone(self, verdict: str | None) -> str | None:
+        """The tone of a verdict: a band's tone, poor for critical, mixed for unverified, else None."""
+        if verdict is None:
+            return None
+        if verdict in OUTCOME_TONES:
+            return OUTCOME_TONES[verdict]
+        return self.band_tone(verdict)
+
+    def flag_message(self, flag_id: str, audience: str = "vetting"):
+        """The message of a flag or rule (the self-audit one for that audience, where given)."""
+        if flag_id in self.items and self.items[flag_id].spec.flag is not None:
+            spec = self.items[flag_id].spec.flag
+        else:
+            spec = next((r for r, _ in self.rules if r.id == flag_id), None)
+            if spec is None:
+                return flag_id
+        if audience == "self_audit" and spec.self_audit_message is not None:
+            return spec.self_audit_message
+        return spec.message
+
+    def ask_text(self, item_id: str, lang: str | None = None) -> str:
+        """The item as a question to put to the provider (``ask``), falling back to ``text``."""
+        spec = self.items[item_id].spec
+        return self.text(spec.ask if spec.ask is not None else spec.text, lang)
+
     def source_of(self, item_id: str) -> tuple[str, str, str | None] | None:
         """(key, full reference, locator) of an item's source."""
         src = self.items[item_id].spec.source
@@ -117,9 +169,26 @@ def split_source(src) -> tuple[str, str | None]:
     return text, None
 
 
+# Keys that revision 2 added, at the value that means what revision 1 meant: left out of the
+# content hash, so that an instrument whose scoring did not change keeps its hash (stored research
+# answers to it stay one version). The default of `min_answered` did change (0 -> 0.5), so a score
+# that relied on it hashes anew: its scoring changed.
+_REVISION2_DEFAULTS = {"ask": None, "stage": "before_intake", "weight": 1, "self_audit_message": None,
+                       "tone": None, "caps": {}}
+
+
+def _without_revision2_defaults(node):
+    if isinstance(node, dict):
+        return {k: _without_revision2_defaults(v) for k, v in node.items()
+                if not (k in _REVISION2_DEFAULTS and v == _REVISION2_DEFAULTS[k])}
+    if isinstance(node, list):
+        return [_without_revision2_defaults(v) for v in node]
+    return node
+
+
 def content_hash(spec: model.InstrumentSpec) -> str:
     """sha256 of the instrument's content (examples and x- keys left out), 16 hex digits."""
-    data = spec.model_dump(mode="json", exclude={"examples"})
+    data = _without_revision2_defaults(spec.model_dump(mode="json", exclude={"examples"}))
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -263,6 +332,25 @@ def _check_item(item, loc, spec, out: _Problems) -> None:
                     out.add(loc + ("options", i, "points"), "an unsure option cannot carry points")
 
 
+def _check_caps(spec: model.InstrumentSpec, inst: Instrument, out: _Problems) -> None:
+    """caps: severity (major or minor) -> a band id of this instrument (revision 2)."""
+    band_ids = [b.id for b in spec.bands]
+    for severity, band in spec.caps.items():
+        loc = ("caps", severity)
+        if severity == "critical":
+            out.add(loc, "critical cannot be capped: a critical flag decides the verdict on its own "
+                         "(caps take major or minor)")
+            continue
+        if severity not in CAPPABLE:
+            out.add(loc, f"'{severity}' is not a severity that caps can take (major or minor)")
+            continue
+        if band not in band_ids:
+            known = ", ".join(band_ids) or "no bands are defined"
+            out.add(loc, f"caps: {severity} names band '{band}', which is not a band of this instrument ({known})")
+            continue
+        inst.caps[severity] = band_ids.index(band)
+
+
 def _check_scale(points, loc, out: _Problems) -> None:
     values = [float(p.value) for p in points]
     if len(set(values)) != len(values):
@@ -326,7 +414,8 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
                                            name_type=_name_type(item, spec.scales))
 
     base = {"context": ex.NameType(ex.STR, model.CONTEXTS, "context"),
-            "audience": ex.NameType(ex.STR, model.AUDIENCES, "audience")}
+            "audience": ex.NameType(ex.STR, model.AUDIENCES, "audience"),
+            "stage": ex.NameType(ex.STR, model.STAGES, "stage")}
     item_env = {iid: info.name_type for iid, info in inst.items.items()}
 
     # derived values: parse, order (no cycles), type
@@ -376,8 +465,8 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
             if tree is not None:
                 later = [n for n in ex.names(tree) if n not in visible_env and (n in inst.items or n in env)]
                 if later:
-                    out.add(info.loc + ("show_if",), f"show_if may only use items that come before "
-                                                     f"{iid} (and context, audience): {', '.join(sorted(later))}")
+                    out.add(info.loc + ("show_if",), f"show_if may only use items that come before {iid} "
+                                                     f"(and context, audience, stage): {', '.join(sorted(later))}")
                 elif _typed(tree, visible_env, info.loc + ("show_if",), ex.BOOL, out, "show_if"):
                     info.show_if = tree
         if item.flag is not None:
@@ -461,14 +550,15 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
                     + (" (name a score 'total' or give the bands 'score:')" if target == "total" else ""))
         else:
             inst.band_score = target
-        band_ids: set[str] = set()
+        band_ids: list[str] = []
         for bi, band in enumerate(spec.bands):
             if band.id in band_ids:
                 out.add(("bands", bi, "id"), f"band id '{band.id}' is used twice")
             if band.id in OUTCOMES:
                 out.add(("bands", bi, "id"), f"'{band.id}' is a verdict of its own and cannot be a band id")
-            band_ids.add(band.id)
+            band_ids.append(band.id)
             if bi and band.min >= spec.bands[bi - 1].min:
                 out.add(("bands", bi, "min"), "bands must be listed highest min first, each min lower than the last")
+    _check_caps(spec, inst, out)
 
     return inst, list(out)

@@ -307,7 +307,7 @@ def run_examples(inst: Instrument) -> list[tuple[tuple, str]]:
                         f"{label}: verdict '{expect.verdict}' is not one of {', '.join(sorted(outcomes))}"))
             bad_ref = True
         try:
-            result = score_response(inst, answers, example.context, example.audience, label)
+            result = score_response(inst, answers, example.context, example.audience, label, stage=example.stage)
         except AnswerError as exc:
             for p in exc.problems:
                 key = ("answers", p.item) if p.item else ()

@@ -26,9 +26,16 @@ Severity = Literal["critical", "major", "minor"]
 Context = Literal["clinical", "harm_reduction"]
 ContextOrUnknown = Literal["clinical", "harm_reduction", "unknown"]
 Audience = Literal["vetting", "self_audit", "research"]
+# The earliest moment a person vetting a guide can know an answer (revision 2), in order.
+Stage = Literal["before_intake", "after_intake", "after_session"]
+Tone = Literal["good", "mixed", "poor"]
+# A weight: a number > 0 (revision 2). Strict: a quoted "2" is not a number (a whole number is).
+Weight = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 CONTEXTS = ("clinical", "harm_reduction", "unknown")
 AUDIENCES = ("vetting", "self_audit", "research")
+STAGES = ("before_intake", "after_intake", "after_session")
+TONES = ("good", "mixed", "poor")
 
 
 class Strict(BaseModel):
@@ -46,6 +53,7 @@ class Flag(Strict):
     when: Expr
     severity: Severity
     message: Text
+    self_audit_message: Text | None = None  # revision 2: the message for an organisation auditing itself
 
 
 class Option(Strict):
@@ -81,6 +89,10 @@ class ItemBase(Strict):
     criteria: list[Annotated[str, Field(min_length=1, max_length=40)]] = []
     source: Union[str, SourceRef, None] = None
     flag: Flag | None = None
+    # revision 2
+    ask: Text | None = None  # the item as a question to put to the provider
+    stage: Stage = "before_intake"  # the earliest moment a person vetting a guide can know the answer
+    weight: Weight = 1  # how much it counts in every score that holds it
 
 
 class YesNoItem(ItemBase):
@@ -153,8 +165,9 @@ class Score(Strict):
     label: Text
     items: list[ItemId] | None = None
     section: Ident | None = None
-    method: Literal["mean", "sum", "percent"]
-    min_answered: Annotated[float, Field(ge=0, le=1)] = 0
+    method: Literal["mean", "sum", "percent", "mean_percent"]
+    # revision 2 states the default: the half rule
+    min_answered: Annotated[float, Field(ge=0, le=1)] = 0.5
 
 
 class Rule(Strict):
@@ -162,6 +175,7 @@ class Rule(Strict):
     when: Expr
     severity: Severity
     message: Text
+    self_audit_message: Text | None = None
 
 
 class Band(Strict):
@@ -169,6 +183,7 @@ class Band(Strict):
     min: Number
     label: Text
     score: Ident | None = None
+    tone: Tone | None = None  # default: first band good, last poor, any between mixed
 
 
 class Expect(Strict):
@@ -184,6 +199,7 @@ class Example(Strict):
     answers: dict[str, Any] = {}
     context: ContextOrUnknown = "unknown"
     audience: Audience = "vetting"
+    stage: Stage = "after_session"
     expect: Expect
 
 
@@ -203,6 +219,8 @@ class InstrumentSpec(Strict):
     scores: list[Score] = []
     rules: list[Rule] = []
     bands: list[Band] = []
+    # revision 2: a raised flag of this severity lowers the verdict to at most this band
+    caps: dict[Annotated[str, Field(max_length=40)], Ident] = {}
     examples: list[Example] = []
 
 

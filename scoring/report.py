@@ -1,9 +1,10 @@
 """What a report says, worked out once for the app page, the HTML download and the CSV.
 
-The overall verdict is the worst of the instruments': any critical flag makes it critical;
-else the lowest band reached anywhere (relative to each instrument's own bands); else
-incomplete. Critical flags come first, merged across instruments when they rest on the same
-criterion (the red-flag screen and a detailed instrument ask about one issue from two sides).
+The overall verdict combines the instruments' as the contract (revision 2) says: critical if any
+is critical; else unverified if any critical-capable item is open; else the worst tone among the
+banded verdicts (poor, mixed, good); else incomplete. Only a `good` verdict may look reassuring.
+Critical flags come first, merged across instruments when they rest on the same criterion (the
+red-flag screen and a detailed instrument ask about one issue from two sides).
 """
 
 from __future__ import annotations
@@ -13,12 +14,22 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .engine import Result
+from .engine import Result, combined_verdict
 from .i18n import t
 from .instrument import Instrument
 
 SEVERITY_ORDER = ("critical", "major", "minor")
-OVERALL_ORDER = ("critical", "concerns", "partial", "incomplete", "meets")
+# Overall verdicts, worst first: the combined verdict of revision 2, plus `none` for a report that
+# only describes (no instrument with bands).
+OVERALL_ORDER = ("critical", "unverified", "poor", "mixed", "incomplete", "good", "none")
+PERCENT_METHODS = ("percent", "mean_percent")
+
+
+def format_score(value: float | None, method: str | None) -> str:
+    """A score as a person reads it: a percentage for percent methods, else two decimals."""
+    if value is None:
+        return "–"
+    return f"{value:.0f}%" if method in PERCENT_METHODS else f"{value:.2f}"
 CRITERIA_CSV = Path(__file__).resolve().parent.parent / "questionnaires" / "criteria.csv"
 
 
@@ -51,6 +62,7 @@ class ItemRow:
     criteria: list[str]
     severity: str = "minor"
     why: str = ""
+    ask: str = ""  # the item as a question to put to the provider (``ask``, else its text)
 
 
 @dataclass
@@ -59,7 +71,7 @@ class InstrumentSummary:
     title: str
     verdict: str | None
     verdict_label: str
-    level: str  # meets / partial / concerns / critical / incomplete / none
+    level: str  # critical / unverified / good / mixed / poor (the band's tone) / incomplete / none
     scores: dict[str, float | None]
     score_labels: dict[str, str]
     method: dict[str, str]
@@ -81,20 +93,22 @@ class Report:
     questions: list[ItemRow]
     action_plan: dict[str, list[ItemRow]] = field(default_factory=dict)
     rows: list[dict] = field(default_factory=list)  # item by item
+    stage: str = "after_session"  # when the answers were given
+
+    @property
+    def reassuring(self) -> bool:
+        """Whether the report may look reassuring (green, "no red flags"): only with a good verdict."""
+        return self.overall == "good"
+
+    @property
+    def flags_listed(self) -> int:
+        return len(self.critical) + len(self.other_flags)
 
 
 def _level(inst: Instrument, verdict: str | None) -> str:
-    if verdict == "critical":
-        return "critical"
-    if verdict == "incomplete":
-        return "incomplete"
-    bands = [b.id for b in inst.spec.bands]
-    if not bands or verdict not in bands:
-        return "none"
-    position = bands.index(verdict)
-    if position == 0:
-        return "meets"
-    return "concerns" if position == len(bands) - 1 else "partial"
+    if verdict in ("critical", "unverified", "incomplete"):
+        return verdict
+    return inst.band_tone(verdict) or "none" if verdict is not None else "none"
 
 
 def _source(inst: Instrument, item_id: str | None) -> str:
@@ -107,18 +121,15 @@ def _source(inst: Instrument, item_id: str | None) -> str:
     return f"{reference}, '{locator}'" if locator else reference
 
 
-def flag_text(inst: Instrument, flag_id: str, lang: str) -> str:
-    """A raised flag as a person reads it: its severity and message."""
-    if flag_id in inst.items and inst.items[flag_id].spec.flag is not None:
-        message = inst.items[flag_id].spec.flag.message
-    else:
-        message = next((r.message for r, _ in inst.rules if r.id == flag_id), flag_id)
+def flag_text(inst: Instrument, flag_id: str, lang: str, audience: str = "vetting") -> str:
+    """A raised flag as a person reads it: its severity and message (for the audience)."""
+    message = inst.flag_message(flag_id, audience)
     return f"{t('severity.' + inst.severity.get(flag_id, 'minor'), lang)}: {inst.text(message, lang)}"
 
 
 def verdict_text(inst: Instrument, verdict: str | None, lang: str) -> str:
-    """A verdict as a person reads it: the band's label, or critical / incomplete."""
-    if verdict in ("critical", "incomplete"):
+    """A verdict as a person reads it: the band's label, or critical / unverified / incomplete."""
+    if verdict in ("critical", "unverified", "incomplete"):
         return t("level." + verdict, lang)
     return next((inst.text(b.label, lang) for b in inst.spec.bands if b.id == verdict), "")
 
@@ -153,6 +164,7 @@ def _criteria_of_rule(inst: Instrument, tree) -> list[str]:
 def build(instruments: dict[str, Instrument], results: dict[str, Result], *, audience: str = "vetting",
           lang: str = "en") -> Report:
     summaries, flags, unverified, questions, rows = [], [], [], [], []
+    stages = {r.stage for r in results.values()}
     plan: dict[str, list[ItemRow]] = {s: [] for s in SEVERITY_ORDER}
     for iid, result in results.items():
         inst = instruments[iid]
@@ -175,17 +187,20 @@ def build(instruments: dict[str, Instrument], results: dict[str, Result], *, aud
                 tree = next(t for r, t in inst.rules if r.id == hit.id)
                 criteria = _criteria_of_rule(inst, tree)
                 why = ""
-            flags.append(FlagRow(hit.severity, inst.text(hit.message, lang), why, _source(inst, hit.item),
+            message = inst.flag_message(hit.id, audience)
+            flags.append(FlagRow(hit.severity, inst.text(message, lang), why, _source(inst, hit.item),
                                  criteria, [title], [f"{iid}:{hit.id}"]))
         for item_id in result.unverified:
             unverified.append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
                                       list(inst.items[item_id].spec.criteria), "critical",
-                                      inst.text(inst.items[item_id].spec.help, lang)))
+                                      inst.text(inst.items[item_id].spec.help, lang),
+                                      _question(inst, item_id, audience, lang)))
         for item_id in result.questions:
             if item_id in result.unverified:
                 continue
             questions.append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
-                                     list(inst.items[item_id].spec.criteria), item_severity(inst, item_id)))
+                                     list(inst.items[item_id].spec.criteria), item_severity(inst, item_id),
+                                     ask=_question(inst, item_id, audience, lang)))
         flagged_items = {h.item for h in result.flag_details if h.item}
         for item_id, info in inst.items.items():
             status = result.status[item_id]
@@ -207,10 +222,24 @@ def build(instruments: dict[str, Instrument], results: dict[str, Result], *, aud
     critical = [f for f in merged if f.severity == "critical"]
     other = sorted((f for f in merged if f.severity != "critical"), key=lambda f: SEVERITY_ORDER.index(f.severity))
     questions.sort(key=lambda q: SEVERITY_ORDER.index(q.severity))
-    levels = [s.level for s in summaries if s.level != "none"]
-    overall = min(levels, key=OVERALL_ORDER.index) if levels else "none"
+    overall = _overall(instruments, results)
     return Report(audience, lang, overall, summaries, critical, other, unverified, questions,
-                  plan if audience == "self_audit" else {}, rows)
+                  plan if audience == "self_audit" else {}, rows,
+                  stages.pop() if len(stages) == 1 else "after_session")
+
+
+def _overall(instruments: dict[str, Instrument], results: dict[str, Result]) -> str:
+    """The contract's combined verdict; `none` when nothing is judged (only descriptive inventories)."""
+    judged = any(instruments[i].spec.bands or r.verdict is not None for i, r in results.items())
+    return combined_verdict({i: instruments[i] for i in results}, results) if judged else "none"
+
+
+def _question(inst: Instrument, item_id: str, audience: str, lang: str) -> str:
+    """What to ask: the item's ``ask`` wording for a person vetting a guide (else its text);
+    an organisation auditing itself gets its own wording."""
+    if audience == "self_audit":
+        return item_text(inst, item_id, audience, lang)
+    return inst.ask_text(item_id, lang)
 
 
 def answer_text(inst: Instrument, item_id: str, value, status: str, lang: str) -> str:

@@ -19,6 +19,9 @@ from .engine import Result, score_response
 from .instrument import Instrument
 
 FORMAT = 1
+# The instrument contract's revision the scores in a file were computed under. A file without
+# it is from revision 1: its answers open as they are and are scored again under revision 2.
+REVISION = 2
 MAX_BYTES = 2 * 1024 * 1024
 
 
@@ -31,6 +34,7 @@ class InstrumentEntry(BaseModel):
     scores: dict[str, float | None] = {}
     verdict: str | None = None
     flags: list[str] = []
+    unverified: list[str] = []
 
 
 class ResultFile(BaseModel):
@@ -40,6 +44,8 @@ class ResultFile(BaseModel):
     submitted: bool = False
     label: str = Field("", max_length=200)
     context: Literal["clinical", "harm_reduction", "unknown"] = "unknown"
+    stage: Literal["before_intake", "after_intake", "after_session"] = "after_session"
+    revision: int = 1  # absent in files written before revision 2
     language: str = "en"
     date: dt.date | None = None
     instruments: list[InstrumentEntry] = Field(default_factory=list, max_length=50)
@@ -51,7 +57,7 @@ class ResultFileError(ValueError):
 
 def build(instruments: dict[str, Instrument], answers: dict[str, dict], *, kind: str, context: str,
           label: str = "", language: str = "en", submitted: bool = True,
-          results: dict[str, Result] | None = None) -> dict:
+          results: dict[str, Result] | None = None, stage: str = "after_session") -> dict:
     """The JSON-ready content of a result (or progress) file."""
     entries = []
     for iid, inst in instruments.items():
@@ -59,11 +65,11 @@ def build(instruments: dict[str, Instrument], answers: dict[str, dict], *, kind:
                  "answers": _jsonable(answers.get(iid, {}))}
         if results and iid in results:
             r = results[iid]
-            entry.update(scores=r.scores, verdict=r.verdict, flags=r.flags)
+            entry.update(scores=r.scores, verdict=r.verdict, flags=r.flags, unverified=r.unverified)
         entries.append(entry)
-    return {"guidecheck_result": FORMAT, "kind": kind, "submitted": submitted, "label": label[:200],
-            "context": context, "language": language, "date": dt.date.today().isoformat(),
-            "instruments": entries}
+    return {"guidecheck_result": FORMAT, "revision": REVISION, "kind": kind, "submitted": submitted,
+            "label": label[:200], "context": context, "stage": stage, "language": language,
+            "date": dt.date.today().isoformat(), "instruments": entries}
 
 
 def dumps(content: dict) -> bytes:
@@ -103,6 +109,10 @@ def parse(raw: bytes, instruments: dict[str, Instrument], *, kind: str | None = 
         raise ResultFileError(f"this file is a {file.kind.replace('_', '-')} result, not a "
                               f"{kind.replace('_', '-')} one")
     warnings: list[str] = []
+    if file.revision < REVISION and file.submitted and any(e.verdict is not None for e in file.instruments):
+        warnings.append("this file was scored under an earlier revision of the scoring rules (a critical question "
+                        "left open did not yet count as 'not cleared'); its answers were scored again under the "
+                        "current rules, so its verdicts may differ from what the file says")
     answers: dict[str, dict] = {}
     for entry in file.instruments:
         inst = instruments.get(entry.id)
@@ -128,10 +138,10 @@ def parse(raw: bytes, instruments: dict[str, Instrument], *, kind: str | None = 
 
 
 def score_all(instruments: dict[str, Instrument], answers: dict[str, dict], *, context: str,
-              audience: str) -> dict[str, Result]:
-    return {iid: score_response(instruments[iid], a, context=context, audience=audience)
+              audience: str, stage: str = "after_session") -> dict[str, Result]:
+    return {iid: score_response(instruments[iid], a, context=context, audience=audience, stage=stage)
             for iid, a in answers.items()}
 
 
 def rescore(file: ResultFile, answers: dict[str, dict], instruments: dict[str, Instrument]) -> dict[str, Result]:
-    return score_all(instruments, answers, context=file.context, audience=file.kind)
+    return score_all(instruments, answers, context=file.context, audience=file.kind, stage=file.stage)

@@ -31,10 +31,11 @@ def test_score_csv_to_stdout_and_file(capsys, tmp_path, write):
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["response_id"] for r in rows] == ["r1", "r2", "r3"]
-    assert list(rows[0]) == ["response_id", "total", "verdict", "flags"]
+    assert list(rows[0]) == ["response_id", "total", "verdict", "flags", "unverified"]
     assert rows[0]["total"] == "100" and rows[0]["verdict"] == "good" and rows[0]["flags"] == ""
     assert rows[1]["verdict"] == "critical" and rows[1]["flags"] == "q1"
-    assert rows[2]["total"] == "" and rows[2]["verdict"] == "incomplete"
+    # revision 2: the critical-capable q1 is unanswered, so the verdict is unverified, not incomplete
+    assert rows[2]["total"] == "" and rows[2]["verdict"] == "unverified" and rows[2]["unverified"] == "q1"
     out_file = tmp_path / "out.csv"
     assert main(["score", "--instrument", str(inst), "--answers", str(answers), "--out", str(out_file)]) == 0
     assert out_file.read_text() == out
@@ -48,9 +49,29 @@ def test_score_json_answers_and_context_flag(capsys, tmp_path, write):
     answers.write_text(json.dumps([{"response_id": "x", "answers": {"q1": "yes", "q2": 5, "q3": 5}}]))
     _, out, _ = run(capsys, "score", "--instrument", str(inst), "--answers", str(answers),
                     "--context", "harm_reduction")
-    assert out.splitlines()[1] == "x,100,good,"
+    assert out.splitlines()[1] == "x,100,good,,"
     _, out, _ = run(capsys, "score", "--instrument", str(inst), "--answers", str(answers), "--context", "clinical")
-    assert out.splitlines()[1] == "x,55.55555556,poor,"
+    assert out.splitlines()[1] == "x,55.55555556,poor,,"
+
+
+def test_score_stage_flag_and_column_hide_later_items(capsys, tmp_path, write):
+    spec = base_spec()
+    spec["sections"][0]["items"][2]["stage"] = "after_session"  # q3 can only be known after a session
+    spec["scores"][0]["min_answered"] = 1
+    inst = write(spec)
+    answers = tmp_path / "a.csv"
+    answers.write_text("response_id,q1,q2,q3,stage\na,yes,5,5,\nb,yes,5,5,before_intake\n")
+    code, out, _ = run(capsys, "score", "--instrument", str(inst), "--answers", str(answers))
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert rows[0]["total"] == "55.55555556"  # after_session (the default): q3 counts
+    assert rows[1]["total"] == "100"  # before the intake q3 is hidden, as if show_if were false
+    code, out, _ = run(capsys, "score", "--instrument", str(inst), "--answers", str(answers),
+                       "--stage", "after_intake")
+    assert [r["total"] for r in csv.DictReader(io.StringIO(out))] == ["100", "100"]
+    answers.write_text("q1,q2,q3,stage\nyes,5,5,someday\n")
+    code, out, _ = run(capsys, "score", "--instrument", str(inst), "--answers", str(answers))
+    assert code == 1 and "line 2" in out and "stage 'someday' is not one of" in out
 
 
 def test_score_malformed_answers_exit_1_with_response_and_item(capsys, tmp_path, write):
@@ -124,7 +145,8 @@ def test_codebook(capsys):
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     variables = [r["variable"] for r in rows]
-    assert variables[0] == "response_id" and "rf_intake" in variables and variables[-2:] == ["verdict", "flags"]
+    assert variables[0] == "response_id" and "rf_intake" in variables
+    assert variables[-3:] == ["verdict", "flags", "unverified"]
     intake = rows[variables.index("rf_intake")]
     assert intake["criteria"] == "RF-02;SCR-01" and intake["type"] == "yes_no"
     assert len({r["instrument_hash"] for r in rows}) == 1

@@ -1,5 +1,10 @@
 """Property: for any instrument and any answers, score_frame (whole columns) gives exactly what
-score_response (one at a time) gives, from native values and from the CSV text form alike."""
+score_response (one at a time) gives, from native values and from the CSV text form alike.
+
+The instruments carry every addition of contract revision 2: weights, stages (per item, and per
+response in a `stage` column), caps, explicit tones, `mean_percent`, and critical rules over
+derived values (so items become critical-capable through them); scores, verdicts, flags and
+`unverified` are compared."""
 
 import math
 
@@ -21,7 +26,10 @@ def instruments(draw):
     for k in range(n):
         kind = draw(st.sampled_from(TYPES))
         iid = f"i{k}"
-        item = {"id": iid, "type": kind, "text": "?"}
+        item = {"id": iid, "type": kind, "text": "?",
+                "stage": draw(st.sampled_from(["before_intake", "before_intake", "after_intake", "after_session"]))}
+        if draw(st.booleans()):
+            item["weight"] = draw(st.sampled_from([0.5, 1, 2, 3, 1.7]))
         if kind == "yes_no":
             item["points"] = {"yes": draw(st.integers(-2, 3)), "no": draw(st.integers(-2, 3))}
             item["allow_unsure"] = draw(st.booleans())
@@ -57,12 +65,15 @@ def instruments(draw):
                 item["show_if"] = f'{earlier["id"]} == "yes" or context == "clinical"'
             elif earlier["type"] in ("likert", "number"):
                 item["show_if"] = f'not ({earlier["id"]} < 2)'
+            elif draw(st.booleans()):
+                item["show_if"] = 'stage != "before_intake"'
             else:
                 item["show_if"] = 'context != "harm_reduction"'
         if kind != "text" and draw(st.integers(0, 2)) == 0:
             when = {"yes_no": 'value == "no"', "likert": "value <= 2", "number": "value > 10",
                     "choice": 'value == "o0"', "multi": '"o0" in ' + iid}[kind]
-            item["flag"] = {"when": when, "severity": draw(st.sampled_from(["critical", "major"])), "message": "m"}
+            item["flag"] = {"when": when, "severity": draw(st.sampled_from(["critical", "major", "minor"])),
+                            "message": "m"}
         items.append(item)
     spec = {"format": 1, "id": "prop", "version": "1.0.0", "languages": ["en"], "title": "P",
             "sections": [{"id": "s", "title": "S", "items": items}]}
@@ -72,8 +83,8 @@ def instruments(draw):
         rules.append({"id": "r_ratio", "when": "d_ratio > 1", "severity": "critical", "message": "m"})
     if numeric:
         derived.append({"id": "d_big", "expr": f"{numeric[0][0]} * 2 - 3 >= 4"})
-        rules.append({"id": "r_big", "when": "d_big and not (context == \"clinical\")", "severity": "major",
-                      "message": "m"})
+        rules.append({"id": "r_big", "when": "d_big and not (context == \"clinical\")",
+                      "severity": draw(st.sampled_from(["critical", "major"])), "message": "m"})
     if yesno:
         rules.append({"id": "r_yes", "when": f'{yesno[0]} in ["yes"] or {yesno[-1]} == "no"',
                       "severity": "minor", "message": "m"})
@@ -84,11 +95,19 @@ def instruments(draw):
     for s in range(draw(st.integers(0, 3)) if scored else 0):
         ids = draw(st.lists(st.sampled_from(scored), min_size=1, max_size=len(scored), unique=True))
         scores.append({"id": "total" if s == 0 else f"s{s}", "label": "S", "items": ids,
-                       "method": draw(st.sampled_from(["mean", "sum", "percent"])),
-                       "min_answered": draw(st.sampled_from([0, 0.5, 1]))})
+                       "method": draw(st.sampled_from(["mean", "sum", "percent", "mean_percent"])),
+                       **({"min_answered": draw(st.sampled_from([0, 0.5, 1]))} if draw(st.booleans()) else {})})
     spec["scores"] = scores
     if scores:
-        spec["bands"] = [{"id": "hi", "min": 50, "label": "H"}, {"id": "lo", "min": -100, "label": "L"}]
+        spec["bands"] = [{"id": "hi", "min": 50, "label": "H"}, {"id": "mid", "min": 10, "label": "M"},
+                         {"id": "lo", "min": -100, "label": "L"}]
+        if draw(st.booleans()):
+            spec["bands"][1]["tone"] = draw(st.sampled_from(["good", "mixed", "poor"]))
+        caps = {}
+        for severity in ("major", "minor"):
+            if draw(st.booleans()):
+                caps[severity] = draw(st.sampled_from(["hi", "mid", "lo"]))
+        spec["caps"] = caps
     inst, problems = build(InstrumentSpec.model_validate(spec))
     assert not problems, problems
     return inst
@@ -122,6 +141,7 @@ def cases(draw):
     for _ in range(draw(st.integers(1, 12))):
         row = {iid: answer_for(draw, info) for iid, info in inst.items.items()}
         row["context"] = draw(st.sampled_from(["clinical", "harm_reduction", "unknown"]))
+        row["stage"] = draw(st.sampled_from(["before_intake", "after_intake", "after_session"]))
         rows.append(row)
     return inst, rows
 
@@ -136,8 +156,8 @@ def as_csv_text(value):
 
 def check(inst, rows, frame):
     for i, row in enumerate(rows):
-        answers = {k: v for k, v in row.items() if k != "context" and v is not None}
-        one = score_response(inst, answers, context=row["context"])
+        answers = {k: v for k, v in row.items() if k not in ("context", "stage") and v is not None}
+        one = score_response(inst, answers, context=row["context"], stage=row["stage"])
         got = frame.iloc[i]
         for sid, value in one.scores.items():
             if value is None:
@@ -146,6 +166,7 @@ def check(inst, rows, frame):
                 assert got[sid] == value, (sid, got[sid], value, row)
         assert (got["verdict"] if isinstance(got["verdict"], str) else None) == one.verdict, row
         assert got["flags"] == ";".join(one.flags), (got["flags"], one.flags, row)
+        assert got["unverified"] == ";".join(one.unverified), (got["unverified"], one.unverified, row)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

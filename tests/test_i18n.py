@@ -36,9 +36,12 @@ def test_code_asks_only_for_existing_texts():
 
 
 def test_keys_built_at_run_time_exist():
-    for prefix, suffixes in {"context.": CONTEXTS, "level.": (*OVERALL_ORDER, "none"), "overall.": (*OVERALL_ORDER,
-                             "none"), "severity.": SEVERITY_ORDER, "method.": ("mean", "sum", "percent"),
-                             "answer.": ("yes", "no", "unsure")}.items():
+    from scoring.model import STAGES
+
+    built = {"context.": CONTEXTS, "level.": OVERALL_ORDER, "overall.": OVERALL_ORDER, "severity.": SEVERITY_ORDER,
+             "method.": ("mean", "sum", "percent", "mean_percent"), "stage.": STAGES, "stage.choice.": STAGES,
+             "answer.": ("yes", "no", "unsure")}
+    for prefix, suffixes in built.items():
         for suffix in suffixes:
             assert prefix + suffix in UI, prefix + suffix
 

@@ -77,10 +77,12 @@ def test_overall_is_the_worst_and_critical_flags_merge_across_instruments():
 def test_unverified_and_questions():
     answers = {"red-flags": {"rf_intake": "unsure", "rf_guarantee": "no"}}
     rep = report.build(BUILTIN, score(answers))
-    assert [u.item_id for u in rep.unverified] == ["rf_intake"]
+    # revision 2: an unanswered critical-capable item is unverified too, not only an unsure one
+    unverified = [u.item_id for u in rep.unverified]
+    assert unverified[0] == "rf_intake" and "rf_sober" in unverified
     asked = {q.item_id for q in rep.questions}
-    assert "rf_sober" in asked and "rf_intake" not in asked and "rf_guarantee" not in asked
-    assert rep.overall == "incomplete"
+    assert "rf_intake" not in asked and "rf_guarantee" not in asked and "rf_sober" not in asked
+    assert rep.overall == "unverified" and not rep.reassuring
 
 
 def test_alliance_is_described_never_judged():
@@ -167,3 +169,111 @@ def test_charts_and_summaries_use_the_banded_score_whatever_its_name(load):
     rep = report.build({"tiny": inst}, {"tiny": score_response(inst, {"q1": "yes", "q2": 5, "q3": 1})})
     assert rep.summaries[0].main == 100.0
     assert charts.scores_chart(rep)["data"][0]["x"] == [100.0]
+
+
+# --------------------------------------------------------------------------- revision 2 in reports
+
+REV2 = load_folder(QUESTIONNAIRES.parent / "tests" / "instruments")
+GOOD = {"sober": "yes", "participants": 2, "guides": 1, "trained": "yes", "followup": "yes", "calm": 5}
+
+
+def rev2(answers, audience="vetting", stage="after_session"):
+    return report.build(REV2, results.score_all(REV2, {"revision-two": answers}, context="harm_reduction",
+                                                 audience=audience, stage=stage), audience=audience)
+
+
+def test_a_major_flag_is_never_reassuring_and_caps_the_band():
+    rep = rev2(dict(GOOD, trained="no"))
+    assert rep.summaries[0].main == pytest.approx(83.33, abs=0.01)  # the top band's score...
+    assert rep.summaries[0].verdict == "partial" and rep.summaries[0].level == "mixed"  # ...capped
+    assert rep.overall == "mixed" and not rep.reassuring
+    assert export.no_critical_key(rep) == "report.no_critical_flags_listed"
+    html = export.report_html(rep, title="t", label="", date="d", context="harm_reduction", figures=[]).decode()
+    assert "banner good" not in html and "banner mixed" in html
+
+
+def test_only_a_good_verdict_without_flags_says_no_critical_flags_in_green():
+    rep = rev2(GOOD)
+    assert rep.overall == "good" and rep.reassuring and export.no_critical_key(rep) == "report.no_critical"
+    rep = rev2(dict(GOOD, followup="no"))  # a minor flag: still the top band, but a flag is listed
+    assert rep.overall == "good" and export.no_critical_key(rep) == "report.no_critical_flags_listed"
+
+
+def test_unverified_report_asks_the_provider_with_the_ask_wording():
+    rep = rev2(dict(GOOD, sober="unsure"))
+    assert rep.overall == "unverified" and not rep.reassuring
+    assert [(u.item_id, u.ask) for u in rep.unverified] == [
+        ("sober", "Will a sober person stay with me the whole time?")]
+    assert export.no_critical_key(rep) == "report.no_critical_open"
+    html = export.report_html(rep, title="t", label="", date="d", context="harm_reduction", figures=[]).decode()
+    assert "Will a sober person stay with me the whole time?" in html and "Not cleared" in html
+
+
+def test_questions_to_ask_use_ask_and_fall_back_to_text():
+    rep = rev2({"sober": "yes", "participants": 2, "guides": 1})
+    asked = {q.item_id: q.ask for q in rep.questions}
+    assert asked["trained"] == "What training in psychological first aid have you had?"
+    assert asked["calm"] == "How do you stay calm when a session gets hard?"
+    assert not any(a.startswith("I ") for a in asked.values())  # no first-person statements
+    spec = REV2["revision-two"].items["trained"].spec
+    assert REV2["revision-two"].ask_text("trained") == spec.ask
+    # an item without `ask` falls back to its text (the built-in red-flag screen has none yet)
+    rf = report.build(BUILTIN, score({"red-flags": {}}))
+    item = BUILTIN["red-flags"].items[rf.unverified[0].item_id].spec
+    assert rf.unverified[0].ask == BUILTIN["red-flags"].text(item.text, "en")
+
+
+def test_self_audit_report_uses_self_audit_messages():
+    rep = rev2(dict(GOOD, sober="no", trained="no"), audience="self_audit")
+    messages = [f.message for f in rep.critical + rep.other_flags]
+    assert "Put a sober person with every participant for the whole session." in messages
+    assert "Train every sitter in psychological first aid." in messages
+    assert "Nobody sober stays with the participant." not in messages
+    vetting = rev2(dict(GOOD, sober="no"))
+    assert [f.message for f in vetting.critical] == ["Nobody sober stays with the participant."]
+
+
+def test_report_says_the_stage_and_hides_later_questions():
+    rep = rev2({"sober": "yes", "participants": 2, "guides": 1, "trained": "yes"}, stage="before_intake")
+    assert rep.stage == "before_intake" and rep.overall == "good"
+    assert {r["item"] for r in rep.rows if r["status"] == "hidden"} == {"followup", "calm"}
+    html = export.report_html(rep, title="t", label="", date="d", context="harm_reduction", figures=[]).decode()
+    assert "Answers given before the intake" in html
+
+
+def test_combined_verdict_follows_the_contract_order():
+    from scoring.engine import combined_verdict
+
+    inst = REV2["revision-two"]
+
+    def verdicts(*answer_sets):
+        rs = {f"r{k}": score_response(inst, a) for k, a in enumerate(answer_sets)}
+        return combined_verdict({k: inst for k in rs}, rs)
+
+    critical, unsure = dict(GOOD, participants=9, guides=1), dict(GOOD, sober="unsure")
+    capped, incomplete = dict(GOOD, trained="no"), {"sober": "yes", "participants": 2, "guides": 1}
+    assert verdicts(GOOD, capped, unsure, critical) == "critical"
+    assert verdicts(GOOD, capped, unsure) == "unverified"
+    assert verdicts(GOOD, capped, incomplete) == "mixed"  # the worst tone; incomplete is ignored
+    assert verdicts(GOOD, incomplete) == "good"
+    assert verdicts(incomplete) == "incomplete"
+
+
+def test_result_file_carries_stage_and_revision_and_a_revision_1_file_is_rescored_with_a_note():
+    chosen = {"revision-two": REV2["revision-two"]}
+    answers = {"revision-two": dict(GOOD, sober="unsure")}
+    scored = results.score_all(REV2, answers, context="harm_reduction", audience="vetting", stage="after_intake")
+    content = results.build(chosen, answers, kind="vetting", context="harm_reduction", results=scored,
+                            stage="after_intake")
+    assert content["stage"] == "after_intake" and content["revision"] == results.REVISION == 2
+    assert content["instruments"][0]["unverified"] == ["sober"]
+    file, back, warnings = results.parse(results.dumps(content), REV2)
+    assert warnings == [] and file.stage == "after_intake"
+    assert results.rescore(file, back, REV2)["revision-two"].verdict == "unverified"
+    old = dict(content)
+    old.pop("revision"), old.pop("stage")
+    old["instruments"] = [dict(content["instruments"][0], verdict="meets")]  # what revision 1 said
+    file, back, warnings = results.parse(json.dumps(old).encode(), REV2)
+    assert file.revision == 1 and file.stage == "after_session"
+    assert any("earlier revision of the scoring rules" in w for w in warnings)
+    assert results.rescore(file, back, REV2)["revision-two"].verdict == "unverified"

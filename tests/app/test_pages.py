@@ -137,8 +137,10 @@ def test_unsure_on_a_critical_question_is_unverified_not_passed():
 
     at = walk(start(app(), "vetting", ["red-flags"], "harm_reduction"), "vetting", unsure_sober)
     warnings = " ".join(w.value for w in at.warning)
-    assert "Unverified" in all_text(at) and "sober person" in warnings
-    assert "No critical red flags" in all_text(at)
+    assert "Not cleared" in all_text(at) and "sober person" in warnings
+    # revision 2: no green box while a critical point is open
+    assert not any("No critical red flags" in s.value for s in at.success)
+    assert any("does not clear the provider" in w.value for w in at.warning)
 
 
 def test_empty_submission_is_refused_with_what_is_missing():
@@ -337,3 +339,72 @@ def test_safe_text_can_never_become_a_link_image_or_html():
     out = safe("<b>x</b> [a](javascript:alert(1)) ![i](data:image/png;base64,AA) https://evil.invalid www.evil.invalid")
     for bad in ("<b>", "](", "![", "://", "www."):
         assert bad not in out, bad
+
+
+# --------------------------------------------------------------------------- contract revision 2
+
+REV2 = load_folder(ROOT / "tests" / "instruments")["revision-two"]
+REV2_GOOD = {"sober": "yes", "participants": 2, "guides": 1, "trained": "yes", "followup": "yes", "calm": 5}
+
+
+def rev2_report(audience: str, answers: dict, stage: str = "after_session") -> AppTest:
+    """Answer the revision-2 example instrument through the app's own widgets and submit."""
+    at = app()
+    at.session_state["custom_instruments"] = {REV2.id: REV2}
+    at.switch_page("app_pages/vet.py" if audience == "vetting" else "app_pages/self_audit.py").run()
+    at.radio(key=f"context_{audience}").set_value("harm_reduction").run()
+    if audience == "vetting":
+        at.radio(key="answer_stage_vetting").set_value(stage).run()
+    at.multiselect(key=f"selected_{audience}_harm_reduction").set_value([REV2.id]).run()
+    at.button(key=f"start_{audience}").click().run()
+    for _ in range(5):
+        for radio in at.radio:
+            if radio.key and radio.key.startswith("q:") and radio.key.split(":")[3] in answers:
+                radio.set_value(answers[radio.key.split(":")[3]])
+        for box in at.number_input:
+            if box.key and box.key.startswith("q:") and box.key.split(":")[3] in answers:
+                box.set_value(answers[box.key.split(":")[3]])
+        at.run()
+        nexts = [b for b in at.button if b.key == f"next_{audience}"]
+        if not nexts:
+            break
+        nexts[0].click().run()
+    at.button(key=f"submit_{audience}").click().run()
+    assert not at.exception
+    return at
+
+
+def test_report_with_a_major_flag_is_not_green():
+    at = rev2_report("vetting", dict(REV2_GOOD, trained="no"))
+    assert not at.success, [s.value for s in at.success]  # no green box anywhere
+    assert any("Partly meets the criteria" in w.value for w in at.warning)
+    assert "The sitter has no training" in all_text(at)
+
+
+def test_good_report_is_green_and_says_no_critical_flags():
+    at = rev2_report("vetting", REV2_GOOD)
+    assert any("Meets the criteria" in s.value for s in at.success)
+    assert any("No critical red flags" in s.value for s in at.success)
+
+
+def test_unsure_critical_answer_shows_not_cleared_and_the_ask_question():
+    at = rev2_report("vetting", dict(REV2_GOOD, sober="unsure"))
+    assert not at.success
+    text = " ".join(w.value for w in at.warning)
+    assert "Not cleared" in text and "Will a sober person stay with me the whole time?" in text
+
+
+def test_self_audit_report_shows_self_audit_message():
+    at = rev2_report("self_audit", dict(REV2_GOOD, sober="no"))
+    errors = " ".join(e.value for e in at.error)
+    assert "Put a sober person with every participant" in errors
+    assert "Nobody sober stays with the participant" not in all_text(at)
+
+
+def test_report_says_the_stage_and_asks_only_what_can_be_known():
+    at = rev2_report("vetting", {"sober": "yes", "participants": 2, "guides": 1, "trained": "yes"},
+                     stage="before_intake")
+    assert "Answers given before the intake" in all_text(at)
+    status = at.session_state["reports"]["vetting"]["results"][REV2.id].status
+    assert status["calm"] == status["followup"] == "hidden"  # not asked before the intake
+    assert any("Meets the criteria" in s.value for s in at.success)

@@ -147,6 +147,17 @@ CASES = {
                              "    expect: {verdict: incomplete}\n", "like: first", "names no earlier example"),
     "example-bad-answer": (BASE + "examples:\n  - name: bad\n    answers: {q1: \"perhaps\"}\n"
                            "    expect: {verdict: incomplete}\n", "answers:", "expected yes, no or unsure"),
+    # --- revision 2
+    "cap-unknown-band": (BASE + "caps:\n  major: middle\n", "major: middle", "band 'middle', which is not a band"),
+    "cap-critical": (BASE + "caps:\n  critical: low\n", "critical: low", "critical cannot be capped"),
+    "cap-unknown-severity": (BASE + "caps:\n  fatal: low\n", "fatal: low", "not a severity that caps can take"),
+    "unknown-stage": (sub(Q1, Q1 + "        stage: after_booking\n"), "stage: after_booking", "after_intake"),
+    "weight-zero": (sub(Q1, Q1 + "        weight: 0\n"), "weight: 0", "greater than 0"),
+    "weight-negative": (sub(Q1, Q1 + "        weight: -2.5\n"), "weight: -2.5", "greater than 0"),
+    "weight-text": (sub(Q1, Q1 + "        weight: heavy\n"), "weight: heavy", "weight"),
+    "stage-as-item-id": (sub("- id: q2", "- id: stage"), "- id: stage", "reserved name"),
+    "example-unknown-stage": (BASE + "examples:\n  - name: e\n    stage: later\n    expect: {verdict: incomplete}\n",
+                              "stage: later", "after_session"),
 }
 
 
