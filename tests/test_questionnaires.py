@@ -13,12 +13,13 @@ from tests.conftest import QUESTIONNAIRES, ROOT
 LOADED, PROBLEMS = validate_paths([QUESTIONNAIRES])
 CATALOGUE = ROOT.parent / "shared" / "criteria.md"
 EXPECTED = {"red-flags", "staffing", "screening", "preparation", "setting", "boundaries", "claims",
-            "integration", "aftercare", "working-alliance"}
+            "integration", "aftercare", "working-alliance", "organisation"}
 
 
-def criteria_table() -> dict[str, dict]:
+def criteria_table(active: bool = True) -> dict[str, dict]:
+    """Criterion id -> row; without the withdrawn ones (CLM-13) unless ``active`` is False."""
     with (QUESTIONNAIRES / "criteria.csv").open(encoding="utf-8") as f:
-        return {row["id"]: row for row in csv.DictReader(f)}
+        return {row["id"]: row for row in csv.DictReader(f) if not active or row["severity"] != "withdrawn"}
 
 
 def all_items():
@@ -35,14 +36,16 @@ def texts(inst, lang):
         out.append(inst.text(section.title, lang))
         out.append(inst.text(section.description, lang))
         for item in section.items:
-            for field in ("text", "self_audit_text", "help", "unit"):
+            for field in ("text", "self_audit_text", "help", "unit", "ask"):
                 out.append(inst.text(getattr(item, field, None), lang))
             for option in getattr(item, "options", None) or []:
                 out.append(inst.text(option.label, lang))
             if item.flag:
                 out.append(inst.text(item.flag.message, lang))
+                out.append(inst.text(item.flag.self_audit_message, lang))
     for rule in spec.rules:
         out.append(inst.text(rule.message, lang))
+        out.append(inst.text(rule.self_audit_message, lang))
     for group in (spec.scores, spec.bands, spec.derived):
         out.extend(inst.text(x.label, lang) for x in group)
     for points in spec.scales.values():
@@ -57,7 +60,7 @@ def test_all_builtin_instruments_load():
 
 def test_every_catalogue_id_is_covered():
     table = criteria_table()
-    assert len(table) == 132
+    assert len(table) == 145  # revision 2: 132 - CLM-13 + 14 new (ORG included)
     covered = {c for _, _, item in all_items() for c in item.criteria}
     missing = sorted(set(table) - covered)
     assert not missing, f"criteria no item covers: {missing}"
@@ -68,14 +71,15 @@ def test_every_catalogue_id_is_covered():
 def test_criteria_table_matches_the_catalogue():
     if not CATALOGUE.exists():
         pytest.skip(f"the catalogue is not beside this checkout ({CATALOGUE})")
-    ids = re.findall(r"^\| ((?:RF|ST|SCR|PREP|SET|BND|CLM|INT|AFT|WA)-\d\d) \|", CATALOGUE.read_text(), flags=re.M)
-    assert sorted(ids) == sorted(criteria_table())
+    ids = re.findall(r"^\| ((?:RF|ST|SCR|PREP|SET|BND|CLM|INT|AFT|WA|ORG)-\d\d) \|.*\|.*\|.*\|",
+                     CATALOGUE.read_text(), flags=re.M)
+    assert sorted(set(ids)) == sorted(criteria_table(active=False))
 
 
 def test_each_category_lives_in_its_instrument():
     home = {"RF": "red-flags", "ST": "staffing", "SCR": "screening", "PREP": "preparation", "SET": "setting",
             "BND": "boundaries", "CLM": "claims", "INT": "integration", "AFT": "aftercare",
-            "WA": "working-alliance"}
+            "WA": "working-alliance", "ORG": "organisation"}
     for category, inst_id in home.items():
         ids = {c for iid, info in LOADED[inst_id].items.items() for c in info.spec.criteria}
         wanted = {c for c in criteria_table() if c.startswith(category + "-")}
@@ -176,3 +180,21 @@ def test_unknown_context_applies_the_stricter_rule():
         context_only = [i for i in hidden if "context" in (inst.items[i].spec.show_if or "")
                         and not any(other in inst.items[i].spec.show_if for other in inst.items)]
         assert not context_only, (inst.id, context_only)
+
+
+def test_no_red_flags_found_only_when_no_flag_is_raised():
+    """The red-flag screen's top band reads 'No red flags found': raising any one of its flags from
+    the careful answers must leave it (revision 2 caps), whatever the score says."""
+    from scoring import score_response
+
+    inst = LOADED["red-flags"]
+    careful = {e.name: e for e in inst.spec.examples}["a careful guide in harm reduction"].answers
+    assert score_response(inst, careful, context="harm_reduction").verdict == inst.spec.bands[0].id
+    for iid, info in inst.items.items():
+        if info.flag is None:
+            continue
+        item = info.spec
+        for answer in ("yes", "no") if item.type == "yes_no" else ():
+            result = score_response(inst, dict(careful, **{iid: answer}), context="harm_reduction")
+            if result.flags:
+                assert result.verdict != inst.spec.bands[0].id, (iid, answer, result.flags)
