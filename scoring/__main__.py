@@ -106,6 +106,18 @@ def _codebook(args) -> int:
     return 0
 
 
+def _convert(args) -> int:
+    from .convert import cli
+
+    return cli.convert(args)
+
+
+def _export(args) -> int:
+    from .convert import cli
+
+    return cli.export(args)
+
+
 def _scoring_command(sub, name: str, help_text: str, run, audience: str):
     """A command that reads an instrument and an answer file (score, aggregate, reliability)."""
     p = sub.add_parser(name, help=help_text)
@@ -139,6 +151,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE")
     p.add_argument("--lang", default=None, help="language of the texts (default: the instrument's first)")
     p.set_defaults(run=_codebook)
+    p = sub.add_parser("convert", help="an instrument to XLSForm or a REDCap data dictionary, or an XLSForm to YAML")
+    p.add_argument("source", metavar="INSTRUMENT_OR_FORM", help="an instrument (.yaml) or an XLSForm (.xlsx)")
+    p.add_argument("--to", required=True, choices=("xlsform", "redcap", "yaml"))
+    p.add_argument("--out", metavar="FILE", help="write here (default: standard output; <id>.xlsx for xlsform)")
+    p.add_argument("--lang", default=None, help="REDCap: language of the labels (default: the instrument's first)")
+    p.set_defaults(run=_convert)
+    p = sub.add_parser("export", help="answers as SPSS (.sav), Stata (.dta) or a Frictionless data package")
+    p.add_argument("--instrument", required=True, metavar="PATH")
+    p.add_argument("--answers", required=True, metavar="FILE")
+    p.add_argument("--to", required=True, choices=("sav", "dta", "datapackage"))
+    p.add_argument("--out", required=True, metavar="PATH", help="the .sav / .dta file, or the data package's folder")
+    p.add_argument("--lang", default=None, help="language of the labels (default: the instrument's first)")
+    p.set_defaults(run=_export)
     return top
 
 
