@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .answers import AnswerError, AnswerFileError, read_answers
+from .answers import AnswerError, AnswerFileError
 from .codebook import codebook
 from .frame import score_frame
 from .loader import InstrumentError, load_instrument, validate_paths
@@ -35,9 +35,19 @@ def _write(frame, out: str | None) -> None:
         frame.to_csv(out, index=False, float_format="%.10g", lineterminator="\n")
 
 
+def _read(args, inst):
+    """The answer file, normalised when it is a Kobo/ODK or REDCap export (messages on stderr)."""
+    from .convert.imports import read_answers_for
+
+    frame, kind, notes = read_answers_for(inst, args.answers, args.source)
+    for note in notes:
+        print(f"{args.answers}: {note}", file=sys.stderr)
+    return frame, kind
+
+
 def _score(args) -> int:
     inst = load_instrument(args.instrument)
-    frame, kind = read_answers(args.answers)
+    frame, kind = _read(args, inst)
     try:
         result = score_frame(inst, frame, context=args.context, audience=args.audience, kind=kind)
     except AnswerError as exc:
@@ -52,7 +62,7 @@ def _score(args) -> int:
 
 def _scored_input(args):
     inst = load_instrument(args.instrument)
-    frame, kind = read_answers(args.answers)
+    frame, kind = _read(args, inst)
     return inst, frame, kind
 
 
@@ -126,6 +136,8 @@ def _scoring_command(sub, name: str, help_text: str, run, audience: str):
     p.add_argument("--out", metavar="FILE", help="write here (.csv, or .json) instead of standard output")
     p.add_argument("--context", default="unknown", choices=CONTEXTS)
     p.add_argument("--audience", default=audience, choices=AUDIENCES)
+    p.add_argument("--from", dest="source", default="auto", choices=("auto", "plain", "kobo", "redcap"),
+                   help="the answer file's origin (default: recognised from its columns)")
     p.set_defaults(run=run)
     return p
 
@@ -163,6 +175,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, choices=("sav", "dta", "datapackage"))
     p.add_argument("--out", required=True, metavar="PATH", help="the .sav / .dta file, or the data package's folder")
     p.add_argument("--lang", default=None, help="language of the labels (default: the instrument's first)")
+    p.add_argument("--from", dest="source", default="auto", choices=("auto", "plain", "kobo", "redcap"),
+                   help="the answer file's origin (default: recognised from its columns)")
+    p.add_argument("--context", default="unknown", choices=CONTEXTS)
+    p.add_argument("--audience", default="research", choices=AUDIENCES)
     p.set_defaults(run=_export)
     return top
 

@@ -65,7 +65,7 @@ def export(args) -> int:
     from .imports import read_answers_for
 
     inst = load_instrument(args.instrument)
-    frame, kind, notes = read_answers_for(inst, args.answers)
+    frame, kind, notes = read_answers_for(inst, args.answers, args.source)
     for note in notes:
         print(f"{args.answers}: {note}", file=sys.stderr)
     try:

@@ -277,6 +277,12 @@ METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "p
 _SLUG_BAD = re.compile(r"[^a-z0-9_]+")
 
 
+def slug_id(name: str) -> str:
+    """The GuideCheck id for a form's name: lower case letters, digits and _, never a reserved word."""
+    gid = _SLUG_BAD.sub("_", name.lower()).strip("_") or "q"
+    return "q_" + gid if gid in RESERVED or gid[0].isdigit() else gid
+
+
 def _lang_code(spec: str) -> str | None:
     m = re.search(r"\(([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\)\s*$", spec)
     if m:
@@ -451,9 +457,7 @@ def read_xlsform(raw: bytes, name: str = "form.xlsx") -> tuple[dict, list[Note]]
         if name in META_LISTS and len(typ) > 1 and typ[1] == META_LISTS[name]:
             rename[name], kinds[name] = name, "text"
             continue
-        gid = _SLUG_BAD.sub("_", name.lower()).strip("_") or "q"
-        if gid in RESERVED or gid[0].isdigit():
-            gid = "q_" + gid
+        gid = slug_id(name)
         base, k = gid, 2
         while gid in used:
             gid, k = f"{base}_{k}", k + 1
