@@ -69,7 +69,8 @@ def export(args) -> int:
     for note in notes:
         print(f"{args.answers}: {note}", file=sys.stderr)
     try:
-        written = write_export(inst, frame, args.to, args.out, lang=args.lang, kind=kind)
+        written = write_export(inst, frame, args.to, args.out, lang=args.lang, kind=kind, context=args.context,
+                               audience=args.audience)
     except AnswerError as exc:
         for p in exc.problems:
             print(f"{args.answers}: {p}")
