@@ -93,3 +93,38 @@ def test_cli_export(tmp_path):
     frame, _ = pyreadstat.read_dta(str(tmp_path / "a.dta"))
     assert len(frame) == 30
     assert (tmp_path / "pkg" / "datapackage.json").exists()
+
+
+def test_research_page_exports_work_on_the_store_frame(tmp_path):
+    """The Research page feeds Store.export_frame to the same functions."""
+    import uuid
+
+    from frictionless import validate
+
+    from scoring import score_response
+    from scoring.store import Store
+
+    inst = BUILT_IN["screening"]
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    study = store.create_study("S", ["screening"], providers=["p1"])
+    answers = random_answers(inst, 12, seed=5)
+    for k in range(12):
+        row = {c: v for c, v in answers.iloc[k].items() if c in inst.items and v != ""}
+        row = {c: (v.split(";") if inst.items[c].spec.type == "multi" and v != "unsure" else v)
+               for c, v in row.items()}
+        row = {c: [x for x in v if x] if isinstance(v, list) else v for c, v in row.items()}
+        result = score_response(inst, row, audience="research")
+        store.submit(study, uuid.uuid4().hex, {"screening": (inst, row, result)}, provider="p1", language="en")
+    frame = store.export_frame(study.id, "screening", inst.content_hash, inst)
+    assert len(frame) == 12
+    path = tmp_path / "x.sav"
+    path.write_bytes(sav_bytes(inst, frame, "nl"))
+    data, meta = pyreadstat.read_sav(str(path), user_missing=True)
+    assert meta.variable_value_labels["scr_intake"][1] == "ja"
+    assert list(data["scr_intake"].map({1.0: "yes", 0.0: "no", -1.0: "unsure"}).fillna("")) == [
+        v if v in ("yes", "no", "unsure") else "" for v in frame["scr_intake"].fillna("")]
+    (tmp_path / "dta").write_bytes(dta_bytes(inst, frame))
+    with zipfile.ZipFile(io.BytesIO(datapackage_zip(inst, frame))) as z:
+        z.extractall(tmp_path / "pkg")
+    report = validate(str(tmp_path / "pkg" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
