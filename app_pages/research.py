@@ -179,6 +179,16 @@ def export_tab():
     right.download_button(T("research.export_codebook"),
                           lambda: export.rows_csv(codebook(inst, language).to_dict("records")),
                           f"{stem}-codebook.csv", "text/csv", width="stretch")
+    from scoring.convert import exports  # SPSS, Stata and Frictionless (issue 14)
+
+    sav, dta, package = st.columns(3)
+    sav.download_button(T("research.export_sav"), lambda: exports.sav_bytes(inst, frame(), language),
+                        f"{stem}.sav", "application/octet-stream", width="stretch")
+    dta.download_button(T("research.export_dta"), lambda: exports.dta_bytes(inst, frame(), language),
+                        f"{stem}.dta", "application/octet-stream", width="stretch")
+    package.download_button(T("research.export_datapackage"),
+                            lambda: exports.datapackage_zip(inst, frame(), language),
+                            f"{stem}-datapackage.zip", "application/zip", width="stretch")
 
 
 def import_tab():

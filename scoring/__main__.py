@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .answers import AnswerError, AnswerFileError, read_answers
+from .answers import AnswerError, AnswerFileError
 from .codebook import codebook
 from .frame import score_frame
 from .loader import InstrumentError, load_instrument, validate_paths
@@ -35,9 +35,19 @@ def _write(frame, out: str | None) -> None:
         frame.to_csv(out, index=False, float_format="%.10g", lineterminator="\n")
 
 
+def _read(args, inst):
+    """The answer file, normalised when it is a Kobo/ODK or REDCap export (messages on stderr)."""
+    from .convert.imports import read_answers_for
+
+    frame, kind, notes = read_answers_for(inst, args.answers, args.source)
+    for note in notes:
+        print(f"{args.answers}: {note}", file=sys.stderr)
+    return frame, kind
+
+
 def _score(args) -> int:
     inst = load_instrument(args.instrument)
-    frame, kind = read_answers(args.answers)
+    frame, kind = _read(args, inst)
     try:
         result = score_frame(inst, frame, context=args.context, audience=args.audience, stage=args.stage,
                              kind=kind)
@@ -53,7 +63,7 @@ def _score(args) -> int:
 
 def _scored_input(args):
     inst = load_instrument(args.instrument)
-    frame, kind = read_answers(args.answers)
+    frame, kind = _read(args, inst)
     return inst, frame, kind
 
 
@@ -108,6 +118,18 @@ def _codebook(args) -> int:
     return 0
 
 
+def _convert(args) -> int:
+    from .convert import cli
+
+    return cli.convert(args)
+
+
+def _export(args) -> int:
+    from .convert import cli
+
+    return cli.export(args)
+
+
 def _scoring_command(sub, name: str, help_text: str, run, audience: str):
     """A command that reads an instrument and an answer file (score, aggregate, reliability)."""
     p = sub.add_parser(name, help=help_text)
@@ -118,6 +140,8 @@ def _scoring_command(sub, name: str, help_text: str, run, audience: str):
     p.add_argument("--audience", default=audience, choices=AUDIENCES)
     p.add_argument("--stage", default="after_session", choices=STAGES,
                    help="when the answers were given; items of a later stage are hidden (default after_session)")
+    p.add_argument("--from", dest="source", default="auto", choices=("auto", "plain", "kobo", "redcap"),
+                   help="the answer file's origin (default: recognised from its columns)")
     p.set_defaults(run=run)
     return p
 
@@ -143,6 +167,23 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE")
     p.add_argument("--lang", default=None, help="language of the texts (default: the instrument's first)")
     p.set_defaults(run=_codebook)
+    p = sub.add_parser("convert", help="an instrument to XLSForm or a REDCap data dictionary, or an XLSForm to YAML")
+    p.add_argument("source", metavar="INSTRUMENT_OR_FORM", help="an instrument (.yaml) or an XLSForm (.xlsx)")
+    p.add_argument("--to", required=True, choices=("xlsform", "redcap", "yaml"))
+    p.add_argument("--out", metavar="FILE", help="write here (default: standard output; <id>.xlsx for xlsform)")
+    p.add_argument("--lang", default=None, help="REDCap: language of the labels (default: the instrument's first)")
+    p.set_defaults(run=_convert)
+    p = sub.add_parser("export", help="answers as SPSS (.sav), Stata (.dta) or a Frictionless data package")
+    p.add_argument("--instrument", required=True, metavar="PATH")
+    p.add_argument("--answers", required=True, metavar="FILE")
+    p.add_argument("--to", required=True, choices=("sav", "dta", "datapackage"))
+    p.add_argument("--out", required=True, metavar="PATH", help="the .sav / .dta file, or the data package's folder")
+    p.add_argument("--lang", default=None, help="language of the labels (default: the instrument's first)")
+    p.add_argument("--from", dest="source", default="auto", choices=("auto", "plain", "kobo", "redcap"),
+                   help="the answer file's origin (default: recognised from its columns)")
+    p.add_argument("--context", default="unknown", choices=CONTEXTS)
+    p.add_argument("--audience", default="research", choices=AUDIENCES)
+    p.set_defaults(run=_export)
     return top
 
 

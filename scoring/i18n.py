@@ -374,6 +374,9 @@ UI: dict[str, dict[str, str]] = {
     "research.export_csv": {"en": "Responses (CSV)", "nl": "Antwoorden (CSV)"},
     "research.export_parquet": {"en": "Responses (Parquet)", "nl": "Antwoorden (Parquet)"},
     "research.export_codebook": {"en": "Codebook (CSV)", "nl": "Codeboek (CSV)"},
+    "research.export_sav": {"en": "SPSS (.sav)", "nl": "SPSS (.sav)"},
+    "research.export_dta": {"en": "Stata (.dta)", "nl": "Stata (.dta)"},
+    "research.export_datapackage": {"en": "Frictionless data package (.zip)", "nl": "Frictionless-datapakket (.zip)"},
     "research.export_note": {
         "en": "Every file carries the instrument's content hash; one file holds one version only. Exports hold "
               "individual anonymous responses: keep them as the study's data protection plan says.",

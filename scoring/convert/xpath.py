@@ -1,0 +1,378 @@
+"""GuideCheck expressions to and from the small part of XPath that XLSForm and REDCap use.
+
+Forward (``to_xpath``, ``to_redcap``) walks the tree that ``expressions.parse`` compiles, so every
+expression GuideCheck accepts has a translation. Backward (``from_xpath``) reads a whitelist:
+``${name}``, numbers, quoted strings, ``= != < <= > >=``, ``+ - * div``, ``and``, ``or``,
+``not()``, ``selected()``, ``true()`` and ``false()``; anything else raises ``Unsupported`` with
+the construct named, so that the caller can report it by row. Hand-written because no maintained
+library translates between these two languages; the subset is small and closed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import expressions as ex
+
+
+class Unsupported(ValueError):
+    """A construct that has no GuideCheck translation (the message names it)."""
+
+
+_XPATH_CMP = {"==": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_XPATH_ARITH = {"+": "+", "-": "-", "*": "*", "/": "div"}
+
+
+def _quote(text: str, redcap: bool = False) -> str:
+    if redcap:
+        if '"' in text and "'" in text:
+            raise Unsupported(f"the string {text!r} holds both kinds of quote")
+        return f"'{text}'" if "'" not in text else f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text:
+        return f'"{text}"'
+    raise Unsupported(f"the string {text!r} holds both kinds of quote, which XPath 1.0 cannot write")
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+# Precedence of the output (XPath and REDCap agree): or < and < comparison < + - < * div < unary.
+_PREC = {"or": 1, "and": 2, "cmp": 3, "+": 4, "-": 4, "*": 5, "/": 5}
+
+
+def _wrap(text: str, prec: int, above: int) -> str:
+    return text if prec > above else f"({text})"
+
+
+def to_xpath(source: str) -> str:
+    """An XLSForm ``relevant`` / ``calculation`` for a GuideCheck expression."""
+    return _xp(ex.parse(source))[0]
+
+
+def _xp(node) -> tuple[str, int]:
+    kind = node[0]
+    if kind == "lit":
+        v = node[1]
+        if v is None:
+            return "''", 9
+        if isinstance(v, bool):
+            return ("true()" if v else "false()"), 9
+        if isinstance(v, float):
+            return _num(v), 9
+        return _quote(v), 9
+    if kind == "name":
+        return "${" + node[1] + "}", 9
+    if kind == "not":
+        return f"not({_xp(node[1])[0]})", 9
+    if kind == "neg":
+        return f"-{_wrap(*_xp(node[1]), 5)}", 6
+    if kind in ("and", "or"):
+        p = _PREC[kind]
+        return f"{_wrap(*_xp(node[1]), p)} {kind} {_wrap(*_xp(node[2]), p)}", p
+    if kind == "arith":
+        p = _PREC[node[1]]
+        return f"{_wrap(*_xp(node[2]), p - 1)} {_XPATH_ARITH[node[1]]} {_wrap(*_xp(node[3]), p)}", p
+    if kind == "cmp":
+        return f"{_wrap(*_xp(node[2]), 3)} {_XPATH_CMP[node[1]]} {_wrap(*_xp(node[3]), 3)}", 3
+    if kind == "inlist":
+        left = _xp(node[1])[0]
+        parts = [f"{left} = {_xp(('lit', v))[0]}" for v in node[2]]
+        return " or ".join(parts), (3 if len(parts) == 1 else 1)
+    if kind == "inset":
+        return f"selected({_xp(node[2])[0]}, {_xp(('lit', _option_text(node[1][1])))[0]})", 9
+    raise Unsupported(kind)  # pragma: no cover - every node kind of expressions.py is listed above
+
+
+def _option_text(value) -> str:
+    return _num(value) if isinstance(value, float) else str(value)
+
+
+def to_redcap(source: str, checkbox: set[str]) -> str:
+    """REDCap branching logic: ``[field] = 'v'``; a multi item is a checkbox, ``[field(v)] = '1'``."""
+    return _rc(ex.parse(source), checkbox)[0]
+
+
+def _rc(node, checkbox) -> tuple[str, int]:
+    kind = node[0]
+    if kind == "lit":
+        v = node[1]
+        if v is None:
+            return "''", 9
+        if isinstance(v, bool):
+            return ("1" if v else "0"), 9
+        if isinstance(v, float):
+            return _num(v), 9
+        return _quote(v, redcap=True), 9
+    if kind == "name":
+        return f"[{node[1]}]", 9
+    if kind == "not":  # REDCap logic has no not(): push the negation inwards
+        inner = node[1]
+        if inner[0] == "cmp":
+            opposite = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}[inner[1]]
+            return _rc(("cmp", opposite, inner[2], inner[3]), checkbox)
+        if inner[0] == "inset":
+            return f"[{inner[2][1]}({_option_text(inner[1][1])})] = '0'", 3
+        if inner[0] == "inlist":
+            left = _rc(inner[1], checkbox)[0]
+            return " and ".join(f"{left} <> {_rc(('lit', v), checkbox)[0]}" for v in inner[2]), 2
+        if inner[0] in ("and", "or"):  # De Morgan
+            return _rc(("or" if inner[0] == "and" else "and", ("not", inner[1]), ("not", inner[2])), checkbox)
+        if inner[0] == "not":
+            return _rc(inner[1], checkbox)
+        raise Unsupported("REDCap logic cannot negate this expression")
+    if kind == "neg":
+        return f"-{_wrap(*_rc(node[1], checkbox), 5)}", 6
+    if kind in ("and", "or"):
+        p = _PREC[kind]
+        return f"{_wrap(*_rc(node[1], checkbox), p)} {kind} {_wrap(*_rc(node[2], checkbox), p)}", p
+    if kind == "arith":
+        p = _PREC[node[1]]
+        return f"{_wrap(*_rc(node[2], checkbox), p - 1)} {node[1]} {_wrap(*_rc(node[3], checkbox), p)}", p
+    if kind == "cmp":
+        op = "<>" if node[1] == "!=" else ("=" if node[1] == "==" else node[1])
+        return f"{_wrap(*_rc(node[2], checkbox), 3)} {op} {_wrap(*_rc(node[3], checkbox), 3)}", 3
+    if kind == "inlist":
+        left = _rc(node[1], checkbox)[0]
+        parts = [f"{left} = {_rc(('lit', v), checkbox)[0]}" for v in node[2]]
+        return " or ".join(parts), (3 if len(parts) == 1 else 1)
+    if kind == "inset":
+        return f"[{node[2][1]}({_option_text(node[1][1])})] = '1'", 3
+    raise Unsupported(kind)  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- XPath -> GuideCheck
+
+_TOKEN = re.compile(r"""\s*(?:
+    (?P<ref>\$\{\s*(?P<refname>[^}\s]+)\s*\})
+  | (?P<num>\d+(?:\.\d+)?|\.\d+)
+  | (?P<str>'[^']*'|"[^"]*")
+  | (?P<op>!=|<=|>=|=|<|>|\+|-|\*|\(|\)|,)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_:.-]*)
+  | (?P<dot>\.)
+  | (?P<bad>\S)
+)""", re.VERBOSE)
+
+_FUNCTIONS_OK = ("not", "selected", "true", "false")
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out = []
+    pos = 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+        kind = m.lastgroup if m.lastgroup != "refname" else "ref"
+        if m.group("ref"):
+            out.append(("ref", m.group("refname")))
+        elif kind == "bad":
+            raise Unsupported(f"'{m.group('bad')}' is not understood")
+        else:
+            out.append((kind, m.group(kind)))
+    return out
+
+
+class _Parser:
+    """Recursive descent over the whitelist; builds GuideCheck source text."""
+
+    def __init__(self, text: str, types: dict[str, str], rename: dict[str, str]):
+        self.toks = _tokens(text)
+        self.i = 0
+        self.types = types  # name -> "number" | "text" | "multi" | "yes_no"
+        self.rename = rename
+
+    def peek(self, k=0):
+        j = self.i + k
+        return self.toks[j] if j < len(self.toks) else (None, None)
+
+    def take(self, value=None):
+        tok = self.peek()
+        if value is not None and tok[1] != value:
+            raise Unsupported(f"expected '{value}' but found '{tok[1] or 'the end'}'")
+        self.i += 1
+        return tok
+
+    def parse(self) -> str:
+        out = self.or_()
+        if self.peek()[0] is not None:
+            raise Unsupported(f"'{self.peek()[1]}' is not understood here")
+        return out[0]
+
+    # Each rule returns (text, kind, precedence); kind is "name:<id>", "num", "str", "bool" or "expr".
+    # Parentheses are written only where GuideCheck's (Python's) precedence needs them.
+    OR, AND, NOT, CMP, ADD, MUL, NEG, ATOM = range(1, 9)
+
+    @staticmethod
+    def wrap(side, above: int) -> str:
+        return side[0] if side[2] > above else f"({side[0]})"
+
+    def or_(self):
+        left = self.and_()
+        while self.peek() == ("word", "or"):
+            self.take()
+            right = self.and_()
+            left = (f"{self.wrap(left, self.OR - 1)} or {self.wrap(right, self.OR - 1)}", "bool", self.OR)
+        return left
+
+    def and_(self):
+        left = self.cmp()
+        while self.peek() == ("word", "and"):
+            self.take()
+            right = self.cmp()
+            left = (f"{self.wrap(left, self.AND - 1)} and {self.wrap(right, self.AND - 1)}", "bool", self.AND)
+        return left
+
+    def cmp(self):
+        left = self.add()
+        tok = self.peek()
+        if tok[0] == "op" and tok[1] in ("=", "!=", "<", "<=", ">", ">="):
+            self.take()
+            right = self.add()
+            if "''" in (left[0], right[0]) or '""' in (left[0], right[0]):
+                raise Unsupported("a comparison with '' (an empty answer) has no GuideCheck form: "
+                                  "an unanswered question is null, and a comparison with it is never true")
+            a, b = self._coerce(left, right), self._coerce(right, left)
+            op = {"=": "==", "!=": "!="}.get(tok[1], tok[1])
+            return (f"{a} {op} {b}", "bool", self.CMP)
+        return left
+
+    def _coerce(self, side, other) -> str:
+        text, kind, _ = side
+        if kind == "str":
+            inner = text[1:-1]
+            if other[1].startswith("name:") and self.types.get(other[1][5:]) == "number":
+                try:
+                    return ex_num(float(inner))
+                except ValueError:
+                    raise Unsupported(f"{text} is compared with the number question "
+                                      f"${{{other[1][5:]}}}") from None
+            return '"' + inner + '"' if '"' not in inner else "'" + inner + "'"
+        if kind == "num" and other[1].startswith("name:") and self.types.get(other[1][5:]) in ("text", "yes_no"):
+            return f'"{text}"'
+        return self.wrap(side, self.CMP)
+
+    def add(self):
+        left = self.mul()
+        while self.peek()[0] == "op" and self.peek()[1] in ("+", "-"):
+            op = self.take()[1]
+            right = self.mul()
+            left = (f"{self.wrap(left, self.ADD - 1)} {op} {self.wrap(right, self.ADD)}", "num", self.ADD)
+        return left
+
+    def mul(self):
+        left = self.unary()
+        while self.peek() in (("op", "*"), ("word", "div")):
+            op = "*" if self.take()[1] == "*" else "/"
+            right = self.unary()
+            left = (f"{self.wrap(left, self.MUL - 1)} {op} {self.wrap(right, self.MUL)}", "num", self.MUL)
+        if self.peek() == ("word", "mod"):
+            raise Unsupported("'mod' has no GuideCheck form")
+        return left
+
+    def unary(self):
+        if self.peek() == ("op", "-"):
+            self.take()
+            inner = self.unary()
+            return (f"-{self.wrap(inner, self.NEG - 1)}", "num", self.NEG)
+        return self.primary()
+
+    def primary(self):
+        kind, value = self.take()
+        if kind is None:
+            raise Unsupported("the expression ends too early")
+        if kind == "num":
+            return (value, "num", self.ATOM)
+        if kind == "str":
+            return (value, "str", self.ATOM)
+        if kind == "ref":
+            if value not in self.rename:
+                raise Unsupported(f"${{{value}}} is not a question of this form that GuideCheck carries")
+            name = self.rename[value]
+            if self.types.get(name) in ("multi", "multi_num"):
+                raise Unsupported(f"${{{value}}} is a select_multiple: only selected(${{{value}}}, 'x') "
+                                  "is understood")
+            return (name, f"name:{name}", self.ATOM)
+        if kind == "op" and value == "(":
+            inner = self.or_()
+            self.take(")")
+            return inner if inner[1] != "str" else (inner[0], "expr", inner[2])
+        if kind == "word" and self.peek() == ("op", "("):
+            if value not in _FUNCTIONS_OK:
+                raise Unsupported(f"the function {value}() has no GuideCheck form")
+            self.take("(")
+            if value in ("true", "false"):
+                self.take(")")
+                return (value, "bool", self.ATOM)
+            if value == "not":
+                inner = self.or_()
+                self.take(")")
+                return (f"not {self.wrap(inner, self.NOT - 1)}", "bool", self.NOT)
+            ref = self.take()
+            if ref[0] != "ref" or ref[1] not in self.rename:
+                raise Unsupported("selected() needs a select_multiple question of this form as its first argument")
+            self.take(",")
+            opt = self.take()
+            if opt[0] not in ("str", "num"):
+                raise Unsupported("selected() needs a quoted choice as its second argument")
+            self.take(")")
+            name = self.rename[ref[1]]
+            choice = opt[1].strip("'\"")
+            if self.types.get(name) not in ("multi", "multi_num"):
+                raise Unsupported(f"selected() on ${{{ref[1]}}}, which is not a select_multiple")
+            literal = choice if self.types.get(name) == "multi_num" else f'"{choice}"'
+            return (f"{literal} in {name}", "bool", self.CMP)
+        if kind == "dot":
+            raise Unsupported("'.' (the current answer) is only understood in a constraint")
+        raise Unsupported(f"'{value}' is not understood")
+
+
+def ex_num(value: float) -> str:
+    return _num(value)
+
+
+def from_xpath(text: str, types: dict[str, str], rename: dict[str, str]) -> str:
+    """A GuideCheck expression for an XLSForm expression; raise Unsupported.
+
+    ``types`` gives each GuideCheck name its kind (number, text, yes_no, multi, or multi_num for a
+    multi item with numeric choices); ``rename`` maps XLSForm names to GuideCheck ids.
+    """
+    out = _Parser(text, types, rename).parse()
+    ex.parse(out)  # our own output must be a valid expression
+    return out
+
+
+_BOUND = re.compile(r"^\s*\.\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$")
+_LENGTH = re.compile(r"^\s*string-length\(\s*\.\s*\)\s*<=?\s*(\d+)\s*$")
+
+
+def parse_constraint(text: str, integer: bool) -> tuple[dict, list[str]]:
+    """Bounds from ``. >= 0 and . <= 10`` (or ``string-length(.) <= 200``): (keys, notes)."""
+    out, notes = {}, []
+    for part in re.split(r"\s+and\s+", text.strip()):
+        part = part.strip()
+        while part.startswith("(") and part.endswith(")"):
+            part = part[1:-1].strip()
+        m = _BOUND.match(part)
+        if m:
+            op, value = m.group(1), float(m.group(2))
+            key = "min" if op in (">", ">=") else "max"
+            if op in ("<", ">"):
+                if integer and value.is_integer():
+                    value = value + 1 if op == ">" else value - 1
+                else:
+                    notes.append(f"'{part}' is kept as '{'. >=' if key == 'min' else '. <='} {_num(value)}' "
+                                 "(GuideCheck bounds include the bound itself)")
+            out[key] = int(value) if value.is_integer() else value
+            continue
+        m = _LENGTH.match(part)
+        if m:
+            out["max_length"] = int(m.group(1))
+            continue
+        raise Unsupported(f"the constraint part '{part}' has no GuideCheck form (only '. >= N', '. <= N' "
+                          "and string-length(.) <= N are carried)")
+    return out, notes
