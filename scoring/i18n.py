@@ -50,15 +50,23 @@ UI: dict[str, dict[str, str]] = {
               "op de pagina Onderzoek getallen voor groepen die groot genoeg zijn om iedereen te beschermen."},
     "home.how": {"en": "How scoring works", "nl": "Hoe de score werkt"},
     "home.how_text": {
-        "en": "Each careful answer earns points; the score is the share of points reached, over the questions "
-              "you could answer. Questions you answer with 'I don't know' are left out of the score and become "
-              "questions to ask. Some criteria are critical: one critical answer makes the verdict 'critical', "
-              "whatever the score. The working-alliance profile is only described, never passed or failed.",
-        "nl": "Elk zorgvuldig antwoord levert punten op; de score is het deel van de punten dat je haalt, over de "
-              "vragen die je kon beantwoorden. Vragen waarop je 'weet ik niet' antwoordt, tellen niet mee en "
-              "worden vragen om te stellen. Sommige criteria zijn kritiek: één kritiek antwoord maakt het oordeel "
-              "'kritiek', wat de score ook is. Het profiel van de werkrelatie wordt alleen beschreven, nooit "
-              "goed- of afgekeurd."},
+        "en": "Each question counts by its weight: 3 for a critical point, 2 for a major one, 1 for a minor one, "
+              "whatever its answer scale. The score is the weighted share of careful answers over the questions "
+              "you could answer, and it needs at least half of them. A verdict is only as good as its worst "
+              "finding: one critical answer makes it 'critical', whatever the score; a critical question you "
+              "answered 'I don't know' or left open makes it 'not cleared' until the provider answers it; a "
+              "major warning sign keeps it below the top band. Questions you cannot know yet (before the intake, "
+              "before a session) are not asked. The working-alliance profile is only described, never passed or "
+              "failed.",
+        "nl": "Elke vraag telt mee naar haar gewicht: 3 voor een kritiek punt, 2 voor een zwaar punt en 1 voor een "
+              "licht punt, hoe de antwoordschaal ook is. De score is het gewogen deel van de zorgvuldige antwoorden "
+              "op de vragen die je kon beantwoorden, en je moet minstens de helft daarvan beantwoorden. Een oordeel "
+              "is nooit beter dan de ernstigste bevinding: één kritiek antwoord maakt het 'kritiek', wat de score "
+              "ook is; een kritieke vraag waarop je 'weet ik niet' antwoordde of die je openliet, maakt het 'nog "
+              "niet bevestigd' tot de aanbieder die vraag beantwoordt; een zwaar waarschuwingssignaal houdt het "
+              "onder de hoogste categorie. Vragen die je nog niet kunt weten (voor het intakegesprek, voor een "
+              "sessie) krijg je niet. Het profiel van de werkrelatie wordt alleen beschreven, nooit goed- of "
+              "afgekeurd."},
     "home.legal": {"en": "The law", "nl": "De wet"},
     "home.legal_text": {
         "en": "MDMA is prohibited in the Netherlands; guided sessions there take place only in research or as "
