@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from app_pages.common import T, crisis_box, language_picker, start_run
+from app_pages.common import T, crisis_box, language_picker, page_language, start_run
 
 st.set_page_config(page_title="GuideCheck", layout="wide")
 start_run()  # the language, once per run: every text below reads it
+page_language()  # <html lang="..."> for this page
 if st.query_params.get("study"):
     # a participant's study link: that page only, no way to the rest of the app
     st.navigation([st.Page("app_pages/participate.py", title=T("nav.study"))], position="hidden").run()

@@ -50,6 +50,15 @@ def T(key: str, **values) -> str:  # noqa: N802 - short on purpose: used on ever
     return t(key, lang(), **values)
 
 
+def page_language() -> None:
+    """Set <html lang> to the page's language (Streamlit always writes "en", streamlit#15726), so
+    that screen readers and translation tools read Dutch pages as Dutch. The script is a constant
+    of ours; the code it sets comes from the closed list LANGUAGES, never from the URL as given."""
+    code = lang() if lang() in LANGUAGES else "en"
+    st.html(f"<script>document.documentElement.lang = '{code}';</script>", unsafe_allow_javascript=True,
+            width="content")
+
+
 def language_picker() -> None:
     current = lang()
 

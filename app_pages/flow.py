@@ -181,9 +181,11 @@ def questions(audience: str, flow: dict) -> None:
         st.markdown("\n".join(f"- {safe(available[i].title(lang()))}: "
                               f"{safe(question_text(audience, available[i], available[i].items[q].spec))}"
                               for i, q in missing[:8]))
-    middle.download_button(T("flow.save"), data=lambda: progress_file(audience, flow),
+    # bytes, not a callable, and no rerun on click: a deferred file can be dropped when another
+    # session's run ends, and a failed download is lost work (the answers are kept nowhere else)
+    middle.download_button(T("flow.save"), data=progress_file(audience, flow),
                            file_name=f"guidecheck-{audience}-progress.json", mime="application/json",
-                           key=f"save_{audience}", width="stretch")
+                           key=f"save_{audience}", width="stretch", on_click="ignore")
     with st.sidebar:
         if st.button(T("flow.restart"), key=f"restart_{audience}"):
             st.session_state["flows"].pop(audience, None)

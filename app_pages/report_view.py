@@ -2,6 +2,7 @@
 run, no page switch) and on the Report page."""
 
 import datetime as dt
+import json
 from collections.abc import Callable
 
 import pandas as pd
@@ -90,39 +91,63 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
         items = pd.DataFrame([r for r in rep.rows if r["status"] != "hidden"])
         st.dataframe(items, hide_index=True, width="stretch")
 
+    trend = _trend(rep, available, language, today) if audience == "self_audit" else None
+
     st.header(T("report.download"))
     stem = f"guidecheck-{audience}-{today}"
+    files = _files(saved, chosen, scored, rep, audience, language, title, today, trend)
     c1, c2, c3 = st.columns(3)
-    # The files are made when a button is clicked (Streamlit calls these then), not on every rerun.
-    c1.download_button(T("report.download_json"), lambda: resultfile.dumps(resultfile.build(
-        chosen, saved["answers"], kind=audience, context=saved["context"], label=saved["label"], language=language,
-        results=scored, stage=saved.get("answer_stage", "after_session"))), f"{stem}.json", "application/json",
-        width="stretch")
-    c2.download_button(T("report.download_csv"), lambda: export.rows_csv(rep.rows), f"{stem}.csv", "text/csv",
-                       width="stretch")
-    c3.download_button(T("report.download_html"), lambda: export.report_html(
-        rep, title=title, label=saved["label"], date=today, context=saved["context"], figures=figures),
-        f"{stem}.html", "text/html", width="stretch")
+    # The files are made once per report and handed over as bytes, not as callables: Streamlit keeps
+    # a deferred download's callable only while this session's last run references it, so a click
+    # while another session's run ends could find it gone ("Deferred file ... not found"). With
+    # on_click="ignore" a click starts no rerun, so the file stays referenced until it has arrived.
+    for column, (key, name, mime) in zip((c1, c2, c3), (("json", f"{stem}.json", "application/json"),
+                                                     ("csv", f"{stem}.csv", "text/csv"),
+                                                     ("html", f"{stem}.html", "text/html")), strict=True):
+        column.download_button(T(f"report.download_{key}"), files[key], name, mime, width="stretch",
+                               on_click="ignore", key=f"download_{audience}_{key}")
     if st.button(T("report.edit"), key=f"edit_{audience}"):
         edit()
 
-    if audience == "self_audit":
-        st.header(T("report.trend"))
-        uploads = st.file_uploader(T("report.trend_upload"), type=["json"], accept_multiple_files=True)
-        points = [(today, s.title, s.main) for s in rep.summaries if not s.descriptive]
-        for upload in uploads or []:
-            try:
-                file, answers, warnings = resultfile.parse(upload.getvalue(), available, kind="self_audit")
-            except resultfile.ResultFileError as exc:
-                st.error(T("file.bad", name=upload.name, error=str(exc)))
-                continue
-            for w in warnings:
-                st.caption(safe(f"{upload.name}: {w}"))
-            when = (file.date or dt.date.today()).isoformat()
-            for iid, result in resultfile.rescore(file, answers, available).items():
-                if available[iid].band_score:
-                    points.append((when, available[iid].title(language), result.scores.get(available[iid].band_score)))
-        if uploads:
-            st.plotly_chart(charts.trend_chart(points, language), width="stretch")
-
     crisis_box()
+
+
+def _trend(rep, available, language: str, today: str) -> list:
+    """A self-audit's banded scores today and in the earlier audit files uploaded here (also drawn)."""
+    st.header(T("report.trend"))
+    uploads = st.file_uploader(T("report.trend_upload"), type=["json"], accept_multiple_files=True)
+    points = [(today, s.title, s.main) for s in rep.summaries if not s.descriptive]
+    for upload in uploads or []:
+        try:
+            file, answers, warnings = resultfile.parse(upload.getvalue(), available, kind="self_audit")
+        except resultfile.ResultFileError as exc:
+            st.error(T("file.bad", name=upload.name, error=str(exc)))
+            continue
+        for w in warnings:
+            st.caption(safe(f"{upload.name}: {w}"))
+        when = (file.date or dt.date.today()).isoformat()
+        for iid, result in resultfile.rescore(file, answers, available).items():
+            if available[iid].band_score:
+                points.append((when, available[iid].title(language), result.scores.get(available[iid].band_score)))
+    if uploads:
+        st.plotly_chart(charts.trend_chart(points, language), width="stretch")
+    return points if uploads else []
+
+
+def _files(saved, chosen, scored, rep, audience, language, title, today, trend) -> dict[str, bytes]:
+    """The three downloads, made once per report, language and trend (kept in the session)."""
+    key = json.dumps([audience, language, today, saved["context"], saved["label"], saved.get("answer_stage"),
+                      sorted(chosen), resultfile._jsonable({k: resultfile._jsonable(v)
+                                                            for k, v in saved["answers"].items()}),
+                      trend], sort_keys=True, default=str)
+    cache = st.session_state.setdefault("_download_files", {})
+    if cache.get(audience, (None,))[0] != key:
+        cache[audience] = (key, {
+            "json": resultfile.dumps(resultfile.build(
+                chosen, saved["answers"], kind=audience, context=saved["context"], label=saved["label"],
+                language=language, results=scored, stage=saved.get("answer_stage", "after_session"))),
+            "csv": export.rows_csv(rep.rows),
+            "html": export.report_html(rep, title=title, label=saved["label"], date=today, context=saved["context"],
+                                       trend=trend),
+        })
+    return cache[audience][1]

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .i18n import t
-from .report import PERCENT_METHODS, Report, format_score
+from .report import PERCENT_METHODS, TONE_COLOURS, Report, format_score
 
 
 def _layout(title: str, height: int, **extra) -> dict:
@@ -18,9 +18,7 @@ def _layout(title: str, height: int, **extra) -> dict:
     return layout
 
 
-# By tone (revision 2): only `good` is green; `unverified` is never shown as passed.
-COLOURS = {"critical": "#b3261e", "poor": "#e8710a", "mixed": "#f2c230", "unverified": "#f2c230", "good": "#2e7d32",
-           "incomplete": "#9e9e9e", "none": "#5c6bc0"}
+COLOURS = TONE_COLOURS
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14)
 
 

@@ -6,12 +6,10 @@ from __future__ import annotations
 import csv
 import html
 import io
-from functools import lru_cache
 
-import plotly.graph_objects as go
-
+from . import svg
 from .i18n import t
-from .report import Report, format_score
+from .report import PERCENT_METHODS, TONE_COLOURS, Report, format_score
 from .resources import CRISIS_RESOURCES, NOT_A_GUARANTEE, WHAT_IT_IS_NOT, text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,13 +33,6 @@ def rows_csv(rows: list[dict]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-@lru_cache(maxsize=1)
-def _plotly_js() -> str:
-    from plotly.offline import get_plotlyjs
-
-    return get_plotlyjs()
-
-
 CSS = """
 body{font-family:'Source Sans Pro',Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;
 line-height:1.45}
@@ -53,7 +44,8 @@ h1{margin-bottom:.2rem}h2{border-bottom:2px solid #eee;padding-bottom:.2rem;marg
 .incomplete,.none{background:#f1f1f1;border-left:6px solid #9e9e9e}
 .flag{border:1px solid #ddd;border-radius:.4rem;padding:.6rem .9rem;margin:.6rem 0;break-inside:avoid}
 .small{color:#555;font-size:.9rem}table{border-collapse:collapse;width:100%;font-size:.9rem}
-th,td{border:1px solid #ddd;padding:.3rem .4rem;text-align:left;vertical-align:top}th{background:#f6f6f6}
+th,td{border:1px solid #ddd;padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th{background:#f6f6f6}.table{overflow-x:auto}
 .note{background:#f4f6fb;padding:.7rem 1rem;border-radius:.4rem}
 @media print{body{margin:0;max-width:none}.chart{break-inside:avoid}h2{break-after:avoid}}
 """
@@ -63,14 +55,40 @@ def _e(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def report_html(report: Report, *, title: str, label: str, date: str, context: str, figures: list) -> bytes:
+def report_charts(report: Report, trend: list | None = None) -> list[str]:
+    """The report's charts as static SVG: the banded scores, the alliance profile, a self-audit trend."""
+    lang = report.language
+    out = []
+    banded = [s for s in report.summaries if not s.descriptive]
+    if banded:
+        rows = [(s.title, s.main, TONE_COLOURS.get(s.level, TONE_COLOURS["none"]),
+                 (format_score(s.main, s.main_method) + " · " if s.main is not None else "")
+                 + t("level." + s.level, lang)) for s in banded]
+        percent = all(s.main_method in PERCENT_METHODS for s in banded)
+        out.append(svg.bars(t("chart.scores", lang), rows, top=100.0 if percent else None,
+                            axis=t("chart.percent", lang) if percent else ""))
+    profile = next((s for s in report.summaries if s.descriptive), None)
+    if profile is not None and any(v is not None for v in profile.scores.values()):
+        out.append(svg.columns(t("report.alliance", lang), [
+            (profile.score_labels[k], v, "–" if v is None else f"{v:.2f}") for k, v in profile.scores.items()],
+            low=1.0, high=5.0, colour=TONE_COLOURS["none"]))
+    if trend:
+        series: dict[str, list] = {}
+        for when, name, value in sorted(trend, key=lambda p: p[0]):
+            series.setdefault(name, []).append((when, value))
+        out.append(svg.lines(t("report.trend", lang), series))
+    return out
+
+
+def report_html(report: Report, *, title: str, label: str, date: str, context: str, figures: list | None = None,
+                trend: list | None = None) -> bytes:
+    """The whole report as one HTML file: opens offline, prints, fits a phone. ``figures`` is kept for
+    callers of the first version and no longer used: the charts are drawn as SVG from the report."""
     lang = report.language
     parts = [f"<!doctype html><html lang='{_e(lang)}'><head><meta charset='utf-8'>",
              "<meta name='viewport' content='width=device-width, initial-scale=1'>",
              f"<title>{_e(title)}</title><style>{CSS}</style>"]
-    if figures:
-        parts.append(f"<script>{_plotly_js()}</script>")
-    parts.append("</head><body>")
+    parts.append("</head><body><main>")
     parts.append(f"<h1>{_e(title)}</h1>")
     meta = [m for m in (label, date, t('context.' + context, lang),
                         t("report.stage", lang, stage=t("stage." + report.stage, lang))) if m]
@@ -108,18 +126,14 @@ def report_html(report: Report, *, title: str, label: str, date: str, context: s
         parts.append("</ul>")
 
     parts.append(f"<h2>{_e(t('report.scores', lang))}</h2>")
-    for fig in figures:
-        fig = fig if isinstance(fig, go.Figure) else go.Figure(fig)
-        parts.append("<div class='chart'>" + fig.to_html(full_html=False, include_plotlyjs=False,
-                                                         config={"displayModeBar": False, "responsive": True})
-                     + "</div>")
+    parts.extend(f"<div class='chart'>{chart}</div>" for chart in report_charts(report, trend))
     parts.append(_summary_table(report))
     parts.append(f"<h2>{_e(t('report.items', lang))}</h2>")
     parts.append(_items_table(report))
     parts.append(f"<h2>{_e(t('crisis.title', lang))}</h2><ul>")
     parts.extend(f"<li><strong>{_e(text(r['name'], lang))}</strong>: {_e(r['contact'])}. "
                  f"{_e(text(r['about'], lang))}</li>" for r in CRISIS_RESOURCES)
-    parts.append(f"</ul><p class='small'>{_e(WHAT_IT_IS_NOT[lang])}</p></body></html>")
+    parts.append(f"</ul><p class='small'>{_e(WHAT_IT_IS_NOT[lang])}</p></main></body></html>")
     return "".join(parts).encode("utf-8")
 
 
@@ -158,10 +172,10 @@ def _items_table(report: Report) -> str:
 
 
 def _table(head, rows) -> str:
-    out = ["<table><thead><tr>", *(f"<th>{_e(h)}</th>" for h in head), "</tr></thead><tbody>"]
+    out = ["<div class='table'><table><thead><tr>", *(f"<th>{_e(h)}</th>" for h in head), "</tr></thead><tbody>"]
     for row in rows:
         out.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "".join(out)
 
 

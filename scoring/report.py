@@ -23,6 +23,9 @@ SEVERITY_ORDER = ("critical", "major", "minor")
 # only describes (no instrument with bands).
 OVERALL_ORDER = ("critical", "unverified", "poor", "mixed", "incomplete", "good", "none")
 PERCENT_METHODS = ("percent", "mean_percent")
+# Colours by tone (revision 2): only `good` is green; `unverified` is never shown as passed.
+TONE_COLOURS = {"critical": "#b3261e", "poor": "#e8710a", "mixed": "#f2c230", "unverified": "#f2c230",
+                "good": "#2e7d32", "incomplete": "#9e9e9e", "none": "#5c6bc0"}
 
 
 def format_score(value: float | None, method: str | None) -> str:

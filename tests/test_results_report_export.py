@@ -120,9 +120,24 @@ def test_html_report_is_self_contained_escaped_and_carries_the_fixed_texts():
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert not re.search(r"<script[^>]+src=", page), "no script is loaded from elsewhere"
     assert not re.search(r"<link[^>]+href=", page)
-    assert "Plotly" in page and "62-FIRESIDE" in page and "not a guarantee" in page
+    assert "62-FIRESIDE" in page and "not a guarantee" in page
     assert "No intake or screening took place" in page
     assert "@media print" in page
+    # charts are static SVG: no script at all, a main landmark, and a few kilobytes instead of 4.9 MB
+    assert "<script" not in page and "<svg" in page and "<main>" in page
+    assert len(page.encode()) < 300_000
+
+
+def test_html_report_of_every_checklist_stays_small_and_draws_the_trend():
+    answers = {i: careful_answers(i) for i in BUILTIN if i != "working-alliance"}
+    answers["working-alliance"] = {f"wa_{d}_{k}": 4 for d in ("goal", "task", "bond") for k in range(1, 5)}
+    rep = report.build(BUILTIN, score(answers))
+    trend = [("2026-01-01", "Staffing", 50.0), ("2026-06-01", "Staffing", 75.0), ("2026-06-01", "Screening", None)]
+    page = export.report_html(rep, title="Report", label="", date="d", context="harm_reduction", trend=trend)
+    assert len(page) < 300_000, len(page)
+    text = page.decode()
+    assert text.count("<svg") == 3 and "polyline" in text  # scores, alliance profile, trend
+    assert "<script" not in text
 
 
 # --------------------------------------------------------------------------- pre-fill

@@ -90,7 +90,7 @@ def download_and_open(page, folder: Path, lang: str) -> str:
     offline.route("**/*", lambda route: route.abort() if not route.request.url.startswith("file:")
                   else route.continue_())  # prove it opens with no network at all
     offline.goto(target.as_uri())
-    offline.locator(".plotly").first.wait_for(timeout=30000)
+    offline.locator("svg").first.wait_for(timeout=30000)
     offline.screenshot(path=str(folder / f"{lang}-5-downloaded-report.png"), full_page=True)
     text = offline.inner_text("body")
     offline.close()
