@@ -82,7 +82,7 @@ def columns(title: str, rows: list[tuple[str, float | None, str]], *, low: float
 def lines(title: str, series: dict[str, list[tuple[str, float | None]]], *, top: float = 100.0) -> str:
     """One line per series over dates (category axis, in order of first appearance)."""
     dates = list(dict.fromkeys(d for points in series.values() for d, _ in points))
-    height, base, top_y, left, right = 260, 200, 40, 30, WIDTH - 10
+    base, top_y, left, right = 200, 40, 30, WIDTH - 10
     palette = ["#1f5fa8", "#e8710a", "#2e7d32", "#8e24aa", "#6d4c41", "#00838f"]
     step = (right - left) / max(len(dates) - 1, 1)
 
