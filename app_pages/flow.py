@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import browser_store
 from app_pages.common import T, instruments, lang, not_a_guarantee, safe
 from scoring import results as resultfile
 from scoring import score_response
@@ -27,6 +28,7 @@ def state(audience: str) -> dict:
     flow = flows.setdefault(audience, {"stage": "setup", "context": "unknown", "selected": None, "label": "",
                                        "answers": {}, "step": 0})
     flow.setdefault("answer_stage", "before_intake" if audience == "vetting" else "after_session")
+    flow.setdefault("_restored", False)  # whether this browser's stored answers were looked at yet
     return flow
 
 
@@ -39,6 +41,8 @@ def applicable(audience: str, context: str) -> list[str]:
 
 def run(audience: str) -> None:
     flow = state(audience)
+    if keep_in_browser(audience, flow):
+        st.rerun()
     if flow["stage"] == "report":  # right after submitting: the report, in place
         saved = st.session_state.get("reports", {}).get(audience)
         if saved is not None:
@@ -95,6 +99,43 @@ def setup(audience: str, flow: dict) -> None:
         st.rerun()
 
 
+def keep_in_browser(audience: str, flow: dict) -> bool:
+    """Keep the answers in this browser's storage, and bring them back after a reload or a closed
+    tab (once per session, and only into an empty questionnaire). True when answers were restored."""
+    forget = st.session_state.pop(f"_forget_{audience}", False)
+    answered = any(flow["answers"].values()) and flow["selected"]
+    payload = None if forget or not answered else progress_file(audience, flow).decode("utf-8")
+    stored = browser_store.sync(audience, save=payload, loaded=flow["_restored"], clear=forget)
+    if stored is None or flow["_restored"]:
+        return False
+    flow["_restored"] = True
+    if not stored or answered:
+        return False
+    try:
+        file, answers, warnings = resultfile.parse(stored.encode("utf-8"), instruments(), kind=audience)
+    except resultfile.ResultFileError:
+        return False  # an unreadable leftover: start afresh, as if nothing were stored
+    restore(audience, flow, file, answers, [T("flow.restored"), *warnings])
+    return True
+
+
+def restore(audience: str, flow: dict, file, answers: dict, notices: list[str]) -> None:
+    """Pick up where the file left off: at the first part with an open question, or at the report."""
+    flow.update(stage="questions", context=file.context, label=file.label, step=0, answer_stage=file.stage,
+                selected=list(answers), answers=answers, notices=notices)
+    results = _results(audience, flow)
+    plan = steps(flow, results)
+    available = instruments()
+    open_steps = [k for k, (iid, section) in enumerate(plan)
+                  if any(results[iid].status[item.id] == "missing" and item.required and item.type != "text"
+                         for item in available[iid].spec.sections[section].items)]
+    if open_steps:
+        flow["step"] = open_steps[0]
+    elif plan:
+        flow["step"] = len(plan) - 1
+        submit(audience, flow)  # every question answered: straight to the report
+
+
 def resume(audience: str, flow: dict, upload) -> None:
     marker = (upload.name, upload.size)
     if st.session_state.get(f"_resumed_{audience}") == marker:
@@ -105,8 +146,7 @@ def resume(audience: str, flow: dict, upload) -> None:
         st.error(T("file.bad", name=upload.name, error=str(exc)))
         return
     st.session_state[f"_resumed_{audience}"] = marker
-    flow.update(stage="questions", context=file.context, label=file.label, step=0, answer_stage=file.stage,
-                selected=list(answers), answers=answers, notices=[T("flow.resumed"), *warnings])
+    restore(audience, flow, file, answers, [T("flow.resumed"), *warnings])
     st.rerun()
 
 
@@ -189,6 +229,12 @@ def questions(audience: str, flow: dict) -> None:
     with st.sidebar:
         if st.button(T("flow.restart"), key=f"restart_{audience}"):
             st.session_state["flows"].pop(audience, None)
+            st.session_state[f"_forget_{audience}"] = True  # else a reload would bring them back
+            st.rerun()
+        if st.button(T("flow.forget"), key=f"forget_{audience}", help=T("flow.forget_help")):
+            st.session_state["flows"].pop(audience, None)
+            st.session_state.get("reports", {}).pop(audience, None)
+            st.session_state[f"_forget_{audience}"] = True
             st.rerun()
     not_a_guarantee()
 

@@ -158,6 +158,16 @@ UI: dict[str, dict[str, str]] = {
                                    "nl": "Voor het intakegesprek: ik ben nog aan het kiezen"},
     "stage.choice.after_intake": {"en": "I have had the intake", "nl": "Ik heb het intakegesprek gehad"},
     "stage.choice.after_session": {"en": "I have had a session", "nl": "Ik heb een sessie gehad"},
+    "flow.restored": {"en": "Welcome back: your answers were kept in this browser, and you are at the first "
+                            "part with an open question.",
+                      "nl": "Welkom terug: je antwoorden waren in deze browser bewaard. Je staat bij het eerste "
+                            "deel met een open vraag."},
+    "flow.forget": {"en": "Forget my answers on this device", "nl": "Vergeet mijn antwoorden op dit apparaat"},
+    "flow.forget_help": {
+        "en": "Your answers are kept only in this browser, so that a reload or a closed tab loses nothing. This "
+              "removes them from this browser and starts again.",
+        "nl": "Je antwoorden staan alleen in deze browser, zodat je niets kwijtraakt als je de pagina opnieuw "
+              "laadt of het tabblad sluit. Hiermee haal je ze uit deze browser en begin je opnieuw."},
     "flow.nothing_selected": {"en": "Nothing chosen yet", "nl": "Nog niets gekozen"},
     # report
     "report.title": {"en": "Report", "nl": "Rapport"},

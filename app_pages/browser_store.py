@@ -1,0 +1,46 @@
+"""Answers kept in the person's own browser (localStorage), never on the server.
+
+A reload or a closed tab used to wipe every answer. This small custom component (Streamlit's
+components v2, which runs in the page itself) writes the current progress file to the browser's
+storage after each change and, once per session, reads it back so that the page can restore it.
+Written here rather than taken from a package: the whole bridge is a dozen lines of JavaScript,
+and the packages that wrap localStorage for Streamlit are little-kept single-author projects.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+_JS = """
+export default function(component) {
+  const { data, setTriggerValue } = component;
+  const key = "guidecheck:" + data.name;
+  try {
+    if (data.clear) {
+      window.localStorage.removeItem(key);
+    } else if (typeof data.save === "string" && data.save.length) {
+      window.localStorage.setItem(key, data.save);
+    }
+    if (!data.loaded) {
+      const stored = window.localStorage.getItem(key);
+      setTriggerValue("stored", stored === null ? "" : stored);
+    }
+  } catch (e) {
+    // storage is off (a private window, a strict setting): answers then live in this tab only
+    if (!data.loaded) { setTriggerValue("stored", ""); }
+  }
+}
+"""
+
+_component = st.components.v2.component("guidecheck_browser_store", js=_JS)
+
+
+def sync(name: str, *, save: str | None, loaded: bool, clear: bool = False) -> str | None:
+    """Write ``save`` to this browser's storage under ``name`` (or remove it when ``clear``); until
+    ``loaded`` is true, ask the browser for what it holds. Returns that text once it arrives ("" when
+    nothing is stored), else None."""
+    result = _component(key=f"browser_store_{name}", data={"name": name, "save": save or "", "loaded": loaded,
+                                                          "clear": clear},
+                        on_stored_change=lambda: None)
+    stored = getattr(result, "stored", None)
+    return stored if isinstance(stored, str) else None
