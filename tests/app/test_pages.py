@@ -197,6 +197,35 @@ def test_save_progress_and_resume():
     assert any("saved answers are back" in s.value for s in fresh.success)
 
 
+def test_resume_starts_at_the_first_part_with_an_open_question_or_at_the_report():
+    """Resume used to start at part 1 whatever was answered (34 clicks back to a finished report)."""
+    from scoring import results
+
+    inst = REV2
+    first_part = {"sober": "yes", "participants": 2, "guides": 1, "trained": "yes"}  # only part 1 is answered
+    two_parts = {"revision-two": dict(first_part)}
+    spec = inst.spec.model_copy(update={"sections": [
+        inst.spec.sections[0].model_copy(update={"items": inst.spec.sections[0].items[:4]}),
+        inst.spec.sections[0].model_copy(update={"id": "later", "items": inst.spec.sections[0].items[4:]})]})
+    from scoring.instrument import build
+
+    split, problems = build(spec)
+    assert not problems
+    for answers, want_step, want_report in ((two_parts, 1, False),
+                                            ({"revision-two": dict(first_part, followup="yes", calm=4)}, 1, True)):
+        data = results.build({split.id: split}, answers, kind="vetting", context="harm_reduction", submitted=False)
+        at = app()
+        at.session_state["custom_instruments"] = {split.id: split}
+        at.switch_page("app_pages/vet.py").run()
+        at.get("file_uploader")[0].set_value(("progress.json", results.dumps(data), "application/json")).run()
+        assert not at.exception
+        flow = at.session_state["flows"]["vetting"]
+        assert flow["step"] == want_step
+        assert (flow["stage"] == "report") == want_report
+        if want_report:
+            assert any("Meets the criteria" in s.value for s in at.success)
+
+
 @pytest.mark.parametrize("content, words", [
     (b"not json at all", "not a GuideCheck result file"),
     (json.dumps({"guidecheck_result": 1, "kind": "self_audit", "instruments": []}).encode(), "self-audit result"),
