@@ -34,8 +34,9 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
               "good": st.success}
     banner.get(rep.overall, st.info)(f"**{T('overall.' + rep.overall)}**")
     not_a_guarantee()
+    summary(rep, audience)
 
-    st.header(T("report.critical"))
+    st.header(T("report.critical"), anchor="critical")
     if not rep.critical:  # green only when the verdict is good and no flag at all is listed
         key = export.no_critical_key(rep)
         {"report.no_critical": st.success, "report.no_critical_open": st.warning}.get(key, st.info)(T(key))
@@ -50,16 +51,17 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
         st.error("  \n".join(lines))
 
     if rep.unverified:
-        st.header(T("report.unverified"))
+        st.header(T("report.unverified"), anchor="unverified")
         help_key = "report.unverified_audit" if audience == "self_audit" else "report.unverified_help"
         st.warning(T(help_key) + "\n\n" + "\n".join(
             f"- **{safe(u.ask)}** ({safe(u.instrument)}; {safe(', '.join(u.criteria))})" for u in rep.unverified))
 
     if rep.other_flags and audience != "self_audit":  # a self-audit lists them in its action plan
-        st.header(T("report.other_flags"))
-        for flag in rep.other_flags:
-            st.markdown(f"- **{T('severity.' + flag.severity)}**: {safe(flag.message)}  \n"
-                        f"  {safe(', '.join(flag.instruments) + ' · ' + ', '.join(flag.criteria))}")
+        st.header(T("report.other_flags"), anchor="warnings")
+        with st.expander(T("report.show_list", n=len(rep.other_flags)), expanded=len(rep.other_flags) <= 5):
+            for flag in rep.other_flags:
+                st.markdown(f"- **{T('severity.' + flag.severity)}**: {safe(flag.message)}  \n"
+                            f"  {safe(', '.join(flag.instruments) + ' · ' + ', '.join(flag.criteria))}")
 
     if rep.action_plan and any(rep.action_plan.values()):
         st.header(T("report.action_plan"))
@@ -69,8 +71,13 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
                 st.markdown("\n".join(f"- {safe(r.text)} ({safe(', '.join(r.criteria))})" for r in rows))
 
     if rep.questions:
-        st.header(T("report.questions" if audience == "vetting" else "report.open_items"))
-        st.markdown("\n".join(f"- {safe(q.ask or q.text)}" for q in rep.questions))
+        st.header(T("report.questions" if audience == "vetting" else "report.open_items"), anchor="questions")
+        with st.expander(T("report.show_list", n=len(rep.questions)), expanded=len(rep.questions) <= 8):
+            groups: dict[str, list] = {}
+            for q in rep.questions:
+                groups.setdefault(q.instrument, []).append(q)
+            for instrument, rows in groups.items():
+                st.markdown(f"**{safe(instrument)}**\n\n" + "\n".join(f"- {safe(q.ask or q.text)}" for q in rows))
 
     st.header(T("report.scores"))
     figures = [f for f in (charts.scores_chart(rep), charts.alliance_chart(rep)) if f is not None]
@@ -151,3 +158,16 @@ def _files(saved, chosen, scored, rep, audience, language, title, today, trend) 
                                        trend=trend),
         })
     return cache[audience][1]
+
+
+def summary(rep, audience: str) -> None:
+    """The counts first, each a link to its section: a long report is read from the top down."""
+    parts = [(T("report.critical"), len(rep.critical), "critical")]
+    if rep.unverified:
+        parts.append((T("report.unverified_short"), len(rep.unverified), "unverified"))
+    if rep.other_flags and audience != "self_audit":
+        parts.append((T("report.other_flags"), len(rep.other_flags), "warnings"))
+    if rep.questions:
+        parts.append((T("report.questions" if audience == "vetting" else "report.open_items"), len(rep.questions),
+                      "questions"))
+    st.markdown(" · ".join(f"[{label}: **{n}**](#{anchor})" for label, n, anchor in parts))

@@ -198,6 +198,8 @@ UI: dict[str, dict[str, str]] = {
               "cannot count them as met.",
         "nl": "Deze kritieke punten zijn met 'weet ik niet' beantwoord of opengelaten. Zolang ze niet zijn "
               "uitgezocht, kan de evaluatie ze niet als in orde tellen."},
+    "report.unverified_short": {"en": "Not cleared", "nl": "Nog niet nagegaan"},
+    "report.show_list": {"en": "Show the list ({n})", "nl": "Toon de lijst ({n})"},
     "report.stage": {"en": "Answers given {stage}", "nl": "Antwoorden gegeven {stage}"},
     "report.other_flags": {"en": "Other warning signs", "nl": "Andere waarschuwingssignalen"},
     "report.questions": {"en": "Questions to ask the provider", "nl": "Vragen om aan de aanbieder te stellen"},
