@@ -8,6 +8,7 @@ import html
 import io
 from functools import lru_cache
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from .i18n import t
@@ -31,8 +32,15 @@ def rows_csv(rows: list[dict]) -> bytes:
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: neutralise("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: neutralise(_cell(v)) for k, v in row.items()})
     return out.getvalue().encode("utf-8")
+
+
+def _cell(value):
+    """An empty cell for nothing: None, NaN and pandas' NA/NaT (a frame's gaps), never 'nan'."""
+    if value is None or (not isinstance(value, (str, bytes, list, tuple, dict, set)) and pd.isna(value)):
+        return ""
+    return value
 
 
 @lru_cache(maxsize=1)

@@ -157,3 +157,29 @@ def test_import_a_csv_without_a_database(db, tmp_path):
     assert not at.exception
     table = at.dataframe[-1].value
     assert list(table["group"]) == ["other", "all"]
+
+
+@pytest.mark.parametrize("language, words", [("en", "could not be saved"), ("nl", "niet worden opgeslagen")])
+def test_a_failed_submission_is_logged_with_its_traceback_and_told_plainly(db, monkeypatch, caplog, language,
+                                                                            words):
+    study = db.create_study("Fails", ["working-alliance"])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full (test)")
+
+    monkeypatch.setattr(Store, "submit", broken)
+    at = participant(study.code, {"lang": language})
+    at.checkbox(key="consent").check().run()
+    at.button[0].click().run()
+    for radio in at.radio:
+        if radio.key and radio.key.startswith("q:research:"):
+            radio.set_value(3)
+    at.run()
+    with caplog.at_level("ERROR", logger="guidecheck"):
+        at.button[-1].click().run()
+    assert not at.exception
+    assert any(words in e.value for e in at.error)
+    assert "disk is full" not in all_text(at) and "Traceback" not in all_text(at)
+    logged = [r for r in caplog.records if r.name == "guidecheck" and r.exc_info]
+    assert logged and "disk is full" in str(logged[0].exc_info[1])
+    assert db.count(study.id) == 0
