@@ -350,6 +350,15 @@ UI: dict[str, dict[str, str]] = {
               "eventueel een kolom provider). Er wordt niets bewaard."},
     "research.import_file": {"en": "Responses (CSV)", "nl": "Antwoorden (CSV)"},
     "research.import_by": {"en": "Group by column", "nl": "Groeperen op kolom"},
+    "research.version_missing": {
+        "en": "The questions of this version are not stored, so its answers cannot be shown. Load the instrument "
+              "file of that version once (put it in questionnaires/) to store it.",
+        "nl": "De vragen van deze versie zijn niet opgeslagen, dus de antwoorden kunnen niet worden getoond. Laad het "
+              "bestand van die versie één keer (zet het in questionnaires/) om het op te slaan."},
+    "research.failed": {"en": "Something went wrong while computing these figures. The details are in the server's "
+                              "log.",
+                        "nl": "Er ging iets mis bij het berekenen van deze cijfers. De details staan in het logboek "
+                              "van de server."},
     "research.import_none": {"en": "(no grouping)", "nl": "(niet groeperen)"},
 }
 

@@ -102,3 +102,45 @@ def test_free_text_is_exported_in_full(store):
     send(store, study, RF, answers)
     frame = store.export_frame(study.id, "red-flags", RF.content_hash, RF, include_text=True)
     assert frame.loc[0, "rf_off_details"] == long_text
+
+
+def test_a_cache_that_does_not_fit_its_version_is_rebuilt_from_the_answers(store):
+    from sqlalchemy import text, update
+
+    from scoring.store import responses
+
+    study = store.create_study("Cache", ["working-alliance"])
+    for k in range(5):
+        send(store, study, WA, alliance_answers(k))
+    before = store.vectors(study.id, WA, WA.content_hash)
+    with store.engine.begin() as conn:  # a damaged cache: vectors of the wrong length
+        conn.execute(update(responses).values(score_vector=b"\0" * 8, point_vector=b"\0" * 16))
+    after = store.vectors(study.id, WA, WA.content_hash)
+    for a, b in zip(before, after, strict=True):
+        np.testing.assert_array_equal(a, b)
+    # a cache laid out by another GuideCheck (another cache version) is rebuilt when a store opens
+    with store.engine.begin() as conn:
+        conn.execute(update(responses).values(score_vector=np.zeros(len(WA.score_ids)).tobytes()))
+        conn.execute(text("UPDATE guidecheck_meta SET value = '0' WHERE key = 'vector_cache'"))
+    from scoring.store import Store
+
+    reopened = Store(store.url)
+    np.testing.assert_array_equal(reopened.vectors(study.id, WA, WA.content_hash)[1], before[1])
+    reopened.dispose()
+
+
+def test_a_version_is_stored_on_first_use_and_read_without_its_file(store, tmp_path):
+    study = store.create_study("Gone", ["working-alliance"])
+    edited = edited_alliance(tmp_path, version="2.0.0")
+    send(store, study, edited, {**alliance_answers(1), "wa_goal_extra": 2})
+    from scoring.store import Store
+
+    fresh = Store(store.url)  # another server: it never loaded the edited file, which is gone now
+    (tmp_path / "wa-2.0.0.yaml").unlink()
+    inst = fresh.instrument(edited.content_hash)
+    assert inst.version == "2.0.0" and list(inst.items) == list(edited.items)
+    frame = fresh.export_frame(study.id, "working-alliance", edited.content_hash, WA)
+    assert frame.loc[0, "wa_goal_extra"] == "2" and list(frame.columns).index("wa_goal_extra") < list(
+        frame.columns).index("wa_goal_1")
+    assert fresh.instrument("0" * 16) is None
+    fresh.dispose()

@@ -183,3 +183,27 @@ def test_a_failed_submission_is_logged_with_its_traceback_and_told_plainly(db, m
     logged = [r for r in caplog.records if r.name == "guidecheck" and r.exc_info]
     assert logged and "disk is full" in str(logged[0].exc_info[1])
     assert db.count(study.id) == 0
+
+
+def test_dashboard_and_export_read_each_version_through_its_own_questions(db, tmp_path):
+    """Responses to an edited instrument (one question added) beside responses to today's file:
+    the dashboard draws either version without 'cannot reshape' (the defect) and exports it."""
+    from tests.test_research_integrity import alliance_answers, edited_alliance
+
+    study = db.create_study("Edited", ["working-alliance"])
+    fill(db, study, 12)
+    edited = edited_alliance(tmp_path, version="1.1.0")
+    for k in range(13):
+        answers = {**alliance_answers(k), "wa_goal_extra": 1 + k % 5}
+        db.submit(study, uuid.uuid4().hex, {"working-alliance": (edited, answers, score_response(edited, answers))},
+                  provider=None, language="en")
+    at = research()
+    assert not at.exception and not at.error
+    version = at.selectbox(key="version_dashboard")
+    assert len(version.options) == 2
+    for option, goal_items in ((0, 5), (1, 4)):  # newest first: the edited version has 5 goal questions
+        version.set_value(option).run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        assert len(_unknown(at, "plotly_chart")) >= 5
+        alphas = at.dataframe[1].value.set_index("score")
+        assert alphas.loc["goal", "items"] == goal_items  # the version's own questions, not today's file
