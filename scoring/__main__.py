@@ -72,6 +72,11 @@ def _aggregate(args) -> int:
         print(f"{args.answers}: {exc}")
         return 1
     _write(result, args.out)
+    for sid, fit in result.attrs.get("icc", {}).items():
+        print(f"ICC(1) of {sid} across providers: " + (
+            f"{fit.icc:.3f} (95% interval {fit.low:.3f} to {fit.high:.3f}; {fit.groups} providers, "
+            f"{fit.n} responses, {fit.method})" if fit else "not computed (it needs two providers with responses, "
+            "and the whole set to reach the minimum group size)"), file=sys.stderr)
     return 0
 
 
