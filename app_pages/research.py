@@ -55,8 +55,9 @@ def figures(url: str, study_code: str, instrument_id: str, content_hash: str, co
         after.append(charts.diverging(likert, item_labels, language))
     if not flags.empty:
         after.append(charts.flag_bars(flags, language))
-    return {"charts": [_plain(f) for f in charts_out], "means": means,
-            "alphas": research.alphas(vectors, study, inst), "after": [_plain(f) for f in after]}
+    return {"charts": [_plain(f) for f in charts_out], "means": _marked(means),
+            "icc": research.icc_table(means, labels), "alphas": research.alphas(vectors, study, inst),
+            "after": [_plain(f) for f in after]}
 
 
 def version_of(instrument_id: str, content_hash: str):
@@ -76,6 +77,14 @@ def _title(instrument_id: str) -> str:
     if instrument_id in available:
         return available[instrument_id].title(language)
     return instrument_id
+
+
+def _marked(means):
+    """The means table as shown: providers whose mean is not reliable enough marked in words."""
+    shown = means.copy()
+    shown.attrs = {}  # the fitted ICCs are shown in a table of their own
+    shown["note"] = shown["note"].map(lambda v: T("research.too_few_to_compare") if v else "")
+    return shown.rename(columns={"note": T("research.compare_column")})
 
 
 def _plain(fig) -> dict:
@@ -181,6 +190,12 @@ def dashboard_tab():
         st.plotly_chart(fig, width="stretch")
     st.caption(T("research.suppressed", k=study.min_group))
     st.dataframe(data["means"], hide_index=True, width="stretch")
+    st.subheader(T("research.icc_title"))
+    st.markdown(T("research.icc_explain"))
+    if data["icc"].empty:
+        st.info(T("research.icc_none"))
+    else:
+        st.dataframe(data["icc"], hide_index=True, width="stretch")
     if not data["alphas"].empty:
         st.subheader(T("research.alpha"))
         st.dataframe(data["alphas"], hide_index=True, width="stretch")

@@ -207,3 +207,27 @@ def test_dashboard_and_export_read_each_version_through_its_own_questions(db, tm
         assert len(_unknown(at, "plotly_chart")) >= 5
         alphas = at.dataframe[1].value.set_index("score")
         assert alphas.loc["goal", "items"] == goal_items  # the version's own questions, not today's file
+
+
+@pytest.mark.parametrize("language, explained, marked", [
+    ("en", "How sure are these provider figures?", "too few responses to compare"),
+    ("nl", "Hoe zeker zijn deze cijfers per aanbieder?", "te weinig antwoorden om te vergelijken")])
+def test_dashboard_shows_how_sure_provider_figures_are(db, monkeypatch, language, explained, marked):
+    study = db.create_study("Sure", ["working-alliance"], providers=["a", "b"])
+    fill(db, study, 14, "a")
+    fill(db, study, 12, "b")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = language
+    at.run()
+    at.switch_page("app_pages/research.py").run()
+    at.text_input[0].set_value("correct horse")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any(explained in s.value for s in at.subheader) and "ICC" in all_text(at)
+    means = at.dataframe[0].value.set_index("group")
+    assert {"total_reliability", "total_shrunken"} <= set(means.columns)
+    # the same answers from both providers: no difference between them, so nothing can be compared
+    column = [c for c in means.columns if c in ("Can be compared", "Te vergelijken")][0]
+    assert list(means[column][["a", "b"]]) == [marked, marked] and list(means.index[:2]) == ["a", "b"]
+    icc = at.dataframe[1].value
+    assert list(icc["providers"]) == [2] * 4 and (icc["icc"] <= 0.05).all()
