@@ -252,7 +252,12 @@ def import_tab():
     except AnswerError as exc:
         st.error("\n".join(safe(str(p)) for p in exc.problems[:20]))
         return
+    icc = research.icc_table(table, {})
+    table.attrs = {}
     st.dataframe(table, hide_index=True, width="stretch")
+    if not icc.empty:
+        st.markdown(T("research.icc_explain"))
+        st.dataframe(icc, hide_index=True, width="stretch")
 
 
 studies, dashboard, exports, imports = st.tabs([T("research.tab_studies"), T("research.tab_dashboard"),
