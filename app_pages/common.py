@@ -3,6 +3,7 @@ person uploaded this session), safe rendering of instrument texts, and the fixed
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from pathlib import Path
@@ -13,7 +14,9 @@ from scoring import validate_paths
 from scoring.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from scoring.resources import CRISIS_RESOURCES, NOT_A_GUARANTEE, WHAT_IT_IS_NOT, text
 
-QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
+# the built-in instruments; GUIDECHECK_QUESTIONNAIRES points elsewhere (the browser tests edit a copy)
+QUESTIONNAIRES = Path(os.environ.get("GUIDECHECK_QUESTIONNAIRES")
+                      or Path(__file__).resolve().parent.parent / "questionnaires")
 _AUTOLINK = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*:/|www\.|@)")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 

@@ -6,6 +6,7 @@ submission instead of making a second one. Nothing from the database is shown he
 the study's own title, consent text and questions.
 """
 
+import logging
 import uuid
 
 import streamlit as st
@@ -14,6 +15,8 @@ from app_pages.common import T, builtin_instruments, lang, safe, set_language
 from app_pages.flow import question
 from app_pages.research_access import get_store
 from scoring import score_response
+
+log = logging.getLogger("guidecheck")
 
 store = get_store()
 if store is None:
@@ -77,6 +80,7 @@ if st.button(T("study.submit"), type="primary"):
     try:
         store.submit(study, submission, results, provider=provider, language=lang())
     except Exception:  # noqa: BLE001 - the participant sees a plain message; their answers stay in the session
+        log.exception("a submission to study %s could not be stored", study.id)
         st.error(T("study.failed"))
         st.stop()
     st.rerun()

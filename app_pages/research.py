@@ -2,6 +2,7 @@
 Every run starts at the gate: without a login nothing below it is computed or shown."""
 
 import io
+import logging
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +14,9 @@ from scoring.aggregate import aggregate
 from scoring.answers import AnswerError
 from scoring.codebook import codebook
 from scoring.i18n import LANGUAGES
+from scoring.store import StoreError
+
+log = logging.getLogger("guidecheck")
 
 st.title(T("research.title"))
 researcher_gate()
@@ -34,7 +38,7 @@ def figures(url: str, study_code: str, instrument_id: str, content_hash: str, co
     nothing. One query fetches every response's score and point vectors; the rest is computed on
     whole columns or in SQL."""
     study = store.study(study_code)
-    inst = available[instrument_id]
+    inst = version_of(instrument_id, content_hash)  # the version answered, never today's file
     vectors = store.vectors(study.id, inst, content_hash)
     labels = {s.spec.id: inst.text(s.spec.label, language) for s in inst.scores}
     means = research.provider_means(vectors, study, inst)
@@ -51,8 +55,36 @@ def figures(url: str, study_code: str, instrument_id: str, content_hash: str, co
         after.append(charts.diverging(likert, item_labels, language))
     if not flags.empty:
         after.append(charts.flag_bars(flags, language))
-    return {"charts": [_plain(f) for f in charts_out], "means": means,
-            "alphas": research.alphas(vectors, study, inst), "after": [_plain(f) for f in after]}
+    return {"charts": [_plain(f) for f in charts_out], "means": _marked(means),
+            "icc": research.icc_table(means, labels), "alphas": research.alphas(vectors, study, inst),
+            "after": [_plain(f) for f in after]}
+
+
+def version_of(instrument_id: str, content_hash: str):
+    """The instrument version the responses were answered with, from the store (registered from
+    the loaded instrument when it is that version and the store does not have it yet)."""
+    loaded = available.get(instrument_id)
+    found = store.instrument(content_hash)
+    if found is None and loaded is not None and loaded.content_hash == content_hash:
+        store.register(loaded)
+        found = loaded
+    if found is None:
+        raise StoreError(f"the definition of version {content_hash} is not stored")
+    return found
+
+
+def _title(instrument_id: str) -> str:
+    if instrument_id in available:
+        return available[instrument_id].title(language)
+    return instrument_id
+
+
+def _marked(means):
+    """The means table as shown: providers whose mean is not reliable enough marked in words."""
+    shown = means.copy()
+    shown.attrs = {}  # the fitted ICCs are shown in a table of their own
+    shown["note"] = shown["note"].map(lambda v: T("research.too_few_to_compare") if v else "")
+    return shown.rename(columns={"note": T("research.compare_column")})
 
 
 def _plain(fig) -> dict:
@@ -117,8 +149,8 @@ def pick(key: str):
         return None
     study = st.selectbox(T("research.choose_study"), existing, format_func=lambda s: s.title,
                          index=len(existing) - 1, key=f"study_{key}")
-    inst_id = st.selectbox(T("research.choose_instrument"), [i for i in study.instruments if i in available],
-                           format_func=lambda i: available[i].title(language), key=f"instrument_{key}")
+    inst_id = st.selectbox(T("research.choose_instrument"), list(study.instruments),
+                           format_func=_title, key=f"instrument_{key}")
     latest = store.latest(study.id)
     found = versions(store.url, study.id, inst_id, latest)
     if found.empty:
@@ -129,7 +161,14 @@ def pick(key: str):
     row = st.selectbox(T("research.choose_version"), found.index, key=f"version_{key}",
                        format_func=lambda k: f"{found.loc[k, 'instrument_version']} · "
                                              f"{found.loc[k, 'instrument_hash']} · n={found.loc[k, 'n']}")
-    return study, available[inst_id], found.loc[row, "instrument_hash"], int(found.loc[row, "n"]), latest
+    content_hash = found.loc[row, "instrument_hash"]
+    try:
+        inst = version_of(inst_id, content_hash)
+    except StoreError:
+        log.exception("instrument version %s of %s cannot be read", content_hash, inst_id)
+        st.error(T("research.version_missing"))
+        return None
+    return study, inst, content_hash, int(found.loc[row, "n"]), latest
 
 
 def dashboard_tab():
@@ -140,12 +179,23 @@ def dashboard_tab():
     if n < study.min_group:
         st.info(T("research.too_few", k=study.min_group))
         return
-    data = figures(store.url, study.code, inst.id, content_hash, n, latest, language)
+    try:
+        data = figures(store.url, study.code, inst.id, content_hash, n, latest, language)
+    except Exception:  # noqa: BLE001 - the researcher sees a plain message, the log has the traceback
+        log.exception("the dashboard of study %s, %s %s failed", study.id, inst.id, content_hash)
+        st.error(T("research.failed"))
+        return
     not_a_guarantee()
     for fig in data["charts"]:
         st.plotly_chart(fig, width="stretch")
     st.caption(T("research.suppressed", k=study.min_group))
     st.dataframe(data["means"], hide_index=True, width="stretch")
+    st.subheader(T("research.icc_title"))
+    st.markdown(T("research.icc_explain"))
+    if data["icc"].empty:
+        st.info(T("research.icc_none"))
+    else:
+        st.dataframe(data["icc"], hide_index=True, width="stretch")
     if not data["alphas"].empty:
         st.subheader(T("research.alpha"))
         st.dataframe(data["alphas"], hide_index=True, width="stretch")
@@ -212,7 +262,12 @@ def import_tab():
     except AnswerError as exc:
         st.error("\n".join(safe(str(p)) for p in exc.problems[:20]))
         return
+    icc = research.icc_table(table, {})
+    table.attrs = {}
     st.dataframe(table, hide_index=True, width="stretch")
+    if not icc.empty:
+        st.markdown(T("research.icc_explain"))
+        st.dataframe(icc, hide_index=True, width="stretch")
 
 
 studies, dashboard, exports, imports = st.tabs([T("research.tab_studies"), T("research.tab_dashboard"),

@@ -83,6 +83,11 @@ def _aggregate(args) -> int:
         print(f"{args.answers}: {exc}")
         return 1
     _write(result, args.out)
+    for sid, fit in result.attrs.get("icc", {}).items():
+        print(f"ICC(1) of {sid} across providers: " + (
+            f"{fit.icc:.3f} (95% interval {fit.low:.3f} to {fit.high:.3f}; {fit.groups} providers, "
+            f"{fit.n} responses, {fit.method})" if fit else "not computed (it needs two providers with responses, "
+            "and the whole set to reach the minimum group size)"), file=sys.stderr)
     return 0
 
 
@@ -130,6 +135,23 @@ def _export(args) -> int:
     return cli.export(args)
 
 
+def _rebuild_cache(args) -> int:
+    """Open the research database (upgrading it if needed) and recompute every response's cached
+    score and point vectors from its answers, through the instrument version it was answered with."""
+    from .store import Store, StoreError
+
+    try:
+        store = Store(args.database)
+    except StoreError as exc:
+        print(exc)
+        return 1
+    rebuilt, skipped = store.rebuild_cache()
+    store.dispose()
+    print(f"{rebuilt} response(s) rebuilt" + (f", {skipped} kept as they were (their instrument version is not "
+                                                 "stored)" if skipped else ""), file=sys.stderr)
+    return 0
+
+
 def _scoring_command(sub, name: str, help_text: str, run, audience: str):
     """A command that reads an instrument and an answer file (score, aggregate, reliability)."""
     p = sub.add_parser(name, help=help_text)
@@ -160,6 +182,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--min-group", type=int, default=11, metavar="K",
                    help="groups below K responses never appear by name (default 11)")
     _scoring_command(sub, "reliability", "Cronbach's alpha per mean or sum score", _reliability, "research")
+    p = sub.add_parser("rebuild-cache", help="upgrade the research database and recompute its cached scores "
+                       "from the stored answers")
+    p.add_argument("--database", metavar="URL", help="database URL (default: DATABASE_URL, else data/guidecheck.db)")
+    p.set_defaults(run=_rebuild_cache)
     p = sub.add_parser("schema", help="print the JSON Schema of the instrument format")
     p.set_defaults(run=_schema)
     p = sub.add_parser("codebook", help="write the data dictionary of an instrument (CSV)")

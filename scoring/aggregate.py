@@ -16,10 +16,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from . import icc as iccs
 from .frame import score_frame
 from .instrument import Instrument
 
 ALL, OTHER = "all", "other"
+NO_GROUP = {"(none)", "(no provider)", ""}  # responses without a provider: in no provider's figures
+TOO_FEW = "too few responses to compare"
 
 
 def plan_groups(sizes: dict, min_group: int) -> dict:
@@ -77,6 +80,48 @@ def _describe(sid: str, part, withheld: bool) -> dict:
     return dict(zip(keys, (mean, sd, mean - half, mean + half), strict=True))
 
 
+def with_reliability(table: pd.DataFrame, scores: pd.DataFrame, groups, score_ids: list[str]) -> pd.DataFrame:
+    """``table`` (from ``from_stats``) with, per score, ``S_reliability`` (Spearman–Brown reliability
+    of each named provider's mean) and ``S_shrunken`` (its empirical-Bayes mean), and ``note``
+    saying "too few responses to compare" for a provider whose mean reliability is below 0.7 on
+    any score. The provider ICC(1) of each score is in ``table.attrs["icc"]`` (None when not
+    computed). The ICC rests on every response with a provider, as the 'all' row does; nothing is
+    added to a pooled or withheld row, so nothing from a hidden group appears by name."""
+    out = table.copy()
+    labels = pd.Series(groups, dtype=object).reset_index(drop=True) if groups is not None else None
+    if labels is not None:
+        labels = labels.map(lambda g: None if g is None or (isinstance(g, float) and np.isnan(g))
+                            or str(g) in NO_GROUP else str(g))
+    shown = out["group"].astype(str)
+    named = ~shown.isin([ALL, OTHER])
+    low = pd.Series(False, index=out.index)
+    fits = {}
+    for sid in score_ids:
+        rel = pd.Series(np.nan, index=out.index)
+        shrunk = pd.Series(np.nan, index=out.index)
+        fit = None
+        visible = out.loc[shown == ALL, f"{sid}_mean"].notna().any()
+        if labels is not None and visible:
+            values = scores[sid].astype(float).reset_index(drop=True)
+            has = labels.notna() & values.notna()
+            fit = iccs.provider_icc(values[has].to_numpy(), labels[has].to_numpy())
+        if fit is not None:
+            counts = labels[labels.notna() & scores[sid].astype(float).reset_index(drop=True).notna()].value_counts()
+            rows = named & out[f"{sid}_mean"].notna() & shown.isin(counts.index)
+            k = shown[rows].map(counts).astype(float)
+            rel[rows] = iccs.spearman_brown(fit.rho, k.to_numpy())
+            shrunk[rows] = iccs.shrunken(out.loc[rows, f"{sid}_mean"].to_numpy(), k.to_numpy(), fit)
+            low |= rows & (rel < iccs.COMPARE_AT)
+        fits[sid] = fit
+        out[f"{sid}_reliability"], out[f"{sid}_shrunken"] = rel, shrunk
+    out["note"] = np.where(low, TOO_FEW, "")
+    order = ["group", "n"] + [f"{s}_{k}" for s in score_ids
+                              for k in ("mean", "sd", "ci_low", "ci_high", "reliability", "shrunken")] + ["note"]
+    out = out[order]
+    out.attrs["icc"] = fits
+    return out
+
+
 def sufficient_stats(scores: pd.DataFrame, groups: pd.Series, score_ids: list[str]) -> tuple[pd.DataFrame, dict]:
     """Per-group n, sum and sum of squares of each score, on whole columns."""
     frame = scores[score_ids].astype(float).copy()
@@ -101,7 +146,7 @@ def aggregate(instrument: Instrument, answers: pd.DataFrame, by: str | None = No
     stats, sizes = sufficient_stats(scores, groups, ids)
     if by is None:
         return from_stats(stats, sizes, min_group, ids).query("group == @ALL").reset_index(drop=True)
-    return from_stats(stats, sizes, min_group, ids)
+    return with_reliability(from_stats(stats, sizes, min_group, ids), scores, groups, ids)
 
 
 def cronbach_alpha(points: pd.DataFrame) -> tuple[float, int]:

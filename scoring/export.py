@@ -7,6 +7,8 @@ import csv
 import html
 import io
 
+import pandas as pd
+
 from . import svg
 from .i18n import t
 from .report import PERCENT_METHODS, TONE_COLOURS, Report, format_score
@@ -29,8 +31,15 @@ def rows_csv(rows: list[dict]) -> bytes:
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: neutralise("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: neutralise(_cell(v)) for k, v in row.items()})
     return out.getvalue().encode("utf-8")
+
+
+def _cell(value):
+    """An empty cell for nothing: None, NaN and pandas' NA/NaT (a frame's gaps), never 'nan'."""
+    if value is None or (not isinstance(value, (str, bytes, list, tuple, dict, set)) and pd.isna(value)):
+        return ""
+    return value
 
 
 CSS = """

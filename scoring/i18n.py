@@ -409,6 +409,38 @@ UI: dict[str, dict[str, str]] = {
               "eventueel een kolom provider). Er wordt niets bewaard."},
     "research.import_file": {"en": "Responses (CSV)", "nl": "Antwoorden (CSV)"},
     "research.import_by": {"en": "Group by column", "nl": "Groeperen op kolom"},
+    "research.compare_column": {"en": "Can be compared", "nl": "Te vergelijken"},
+    "research.too_few_to_compare": {"en": "too few responses to compare", "nl": "te weinig antwoorden om te vergelijken"},
+    "research.icc_title": {"en": "How sure are these provider figures?", "nl": "Hoe zeker zijn deze cijfers per aanbieder?"},
+    "research.icc_explain": {
+        "en": "People who rate the same provider still differ a lot, so a provider's mean from a few responses says "
+              "little about the provider. The ICC is the share of the differences that lies between providers (in "
+              "therapy research often only 0.05 to 0.10). From it, each provider's *reliability* tells how far its "
+              "mean would hold up with other respondents (1 = fully); below 0.7 the provider is marked \"too few "
+              "responses to compare\", and providers are listed by name, never ranked. The *shrunken* mean pulls "
+              "each mean towards the overall mean, more so the fewer responses it rests on: a fairer guess of "
+              "where the provider really stands. A good score is not a guarantee.",
+        "nl": "Mensen die dezelfde aanbieder beoordelen verschillen nog altijd sterk, dus het gemiddelde van een "
+              "aanbieder uit een paar antwoorden zegt weinig over die aanbieder. De ICC is het deel van de "
+              "verschillen dat tussen aanbieders ligt (in therapieonderzoek vaak maar 0,05 tot 0,10). Daaruit volgt "
+              "per aanbieder de *betrouwbaarheid*: hoe goed het gemiddelde stand zou houden met andere invullers "
+              "(1 = helemaal). Onder 0,7 staat er \"te weinig antwoorden om te vergelijken\", en aanbieders staan "
+              "op naam, nooit in een ranglijst. Het *gekrompen* gemiddelde trekt elk gemiddelde naar het totale "
+              "gemiddelde, sterker naarmate er minder antwoorden zijn: een eerlijkere schatting van waar de "
+              "aanbieder echt staat. Een goede score is geen garantie."},
+    "research.icc_none": {
+        "en": "No ICC yet: it needs responses from at least two providers, and at least the minimum group size in all.",
+        "nl": "Nog geen ICC: daarvoor zijn antwoorden van minstens twee aanbieders nodig, en in totaal minstens de "
+              "minimale groepsgrootte."},
+    "research.version_missing": {
+        "en": "The questions of this version are not stored, so its answers cannot be shown. Load the instrument "
+              "file of that version once (put it in questionnaires/) to store it.",
+        "nl": "De vragen van deze versie zijn niet opgeslagen, dus de antwoorden kunnen niet worden getoond. Laad het "
+              "bestand van die versie één keer (zet het in questionnaires/) om het op te slaan."},
+    "research.failed": {"en": "Something went wrong while computing these figures. The details are in the server's "
+                              "log.",
+                        "nl": "Er ging iets mis bij het berekenen van deze cijfers. De details staan in het logboek "
+                              "van de server."},
     "research.import_none": {"en": "(no grouping)", "nl": "(niet groeperen)"},
 }
 

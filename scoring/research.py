@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .aggregate import cronbach_alpha, from_stats, sufficient_stats
+from .aggregate import cronbach_alpha, from_stats, sufficient_stats, with_reliability
 from .instrument import Instrument
 from .store import Store, Study
 
@@ -14,11 +14,20 @@ NONE = "(no provider)"
 
 
 def provider_means(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
-    """Per-provider means and intervals under the suppression rule, on whole columns."""
+    """Per-provider means and intervals under the suppression rule, on whole columns, with each
+    provider mean's reliability and shrunken mean (the ICCs in ``.attrs["icc"]``)."""
     providers, scores, _ = vectors
     frame = pd.DataFrame(scores, columns=inst.score_ids)
     stats, sizes = sufficient_stats(frame, pd.Series(providers, dtype=object).fillna(NONE), inst.score_ids)
-    return from_stats(stats, sizes, study.min_group, inst.score_ids)
+    return with_reliability(from_stats(stats, sizes, study.min_group, inst.score_ids), frame, providers,
+                            inst.score_ids)
+
+
+def icc_table(means: pd.DataFrame, labels: dict) -> pd.DataFrame:
+    """One row per score: the provider ICC(1) and its 95 % interval (rows only where computed)."""
+    rows = [{"score": labels.get(sid, sid), "icc": fit.icc, "ci_low": fit.low, "ci_high": fit.high,
+             "providers": fit.groups, "n": fit.n} for sid, fit in means.attrs.get("icc", {}).items() if fit]
+    return pd.DataFrame(rows, columns=["score", "icc", "ci_low", "ci_high", "providers", "n"])
 
 
 def alphas(vectors, study: Study, inst: Instrument) -> pd.DataFrame:

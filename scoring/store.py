@@ -1,10 +1,15 @@
 """Storage for research mode: studies and anonymous responses, in SQLite (the default, a file in
 ``data/``) or PostgreSQL when ``DATABASE_URL`` says so, so that several app servers can share one.
 
-Each response keeps its instrument's id, version and content hash, the answers, and the scores
-computed at submission. The response row also holds its scores and item points as two float64
-vectors, which the dashboard reads for a whole study in one query and works on as whole columns;
-answers per item and raised flags go into narrow tables for exports and counts in SQL.
+Each response keeps its instrument's id, version and content hash, and the scores computed at
+submission. The instrument's definition as loaded is stored once per content hash
+(``instrument_versions``, written on first use), and every response is read back through the
+version it was answered with, never through today's file. The answers live in one long table
+(``answers``: the answer as given, its full text and its points); each response row also holds its
+scores and item points as two float64 vectors, a cache the dashboard reads for a whole study in
+one query, rebuilt from the answers when it does not fit its version (or ``python -m scoring
+rebuild-cache``). Raised flags go into a narrow table for counts in SQL. The schema is moved on
+by the migrations in ``scoring/migrations`` (Alembic) when a store opens.
 A submission carries an idempotency key under a unique constraint: sending it twice (a double
 click, a refresh, a retry) never makes a second row. Only the date is stored, never a time, and
 nothing about the person: no name, address, IP or browser.
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -46,10 +52,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
-from .engine import Result
-from .instrument import Instrument
+from . import migrations, model
+from .engine import Result, score_response
+from .instrument import Instrument, build
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+CACHE_VERSION = 1  # the layout of score_vector / point_vector; another value rebuilds them on start
+log = logging.getLogger("guidecheck")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "guidecheck.db"
 MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR = 11, 5
 
@@ -82,13 +91,12 @@ responses = Table(
     Column("language", String(8)),
     Column("context", String(20), nullable=False),
     Column("submitted", Date, nullable=False),
-    Column("answers", JSON, nullable=False),
-    Column("scores", JSON, nullable=False),
+    Column("scores", JSON, nullable=False),  # as computed at submission (the vectors may be rebuilt)
     Column("verdict", String(40)),
     Column("flags", String(4000), nullable=False),
-    # the scores (in the instrument's score order) and every item's points (in item order) as
-    # float64 arrays, NaN where null: the dashboard reads them for a whole study in one query and
-    # computes on whole columns. The content hash pins the order.
+    # a cache: the scores (in the version's score order) and every item's points (in its item
+    # order) as float64 arrays, NaN where null, rebuilt from ``answers`` when they do not fit. The
+    # dashboard reads them for a whole study in one query and computes on whole columns.
     Column("score_vector", LargeBinary, nullable=False),
     Column("point_vector", LargeBinary, nullable=False),
     UniqueConstraint("submission", "instrument_id", name="uq_response_submission"),
@@ -96,12 +104,21 @@ responses = Table(
     Index("ix_responses_day", "study_id", "submitted"),
     Index("ix_responses_latest", "study_id", "id"),
 )
-item_points = Table(
-    "item_points", metadata,
+answers_table = Table(
+    "answers", metadata,
     Column("response_id", ForeignKey("responses.id"), primary_key=True),
     Column("item_id", String(80), primary_key=True),
-    Column("answer", String(200)),
+    Column("value", JSON),  # the answer as given ("unsure" for unsure, a list for a multiple choice)
+    Column("answer", Text),  # as text, in full
     Column("points", Float),
+)
+instrument_versions = Table(
+    "instrument_versions", metadata,
+    Column("content_hash", String(16), primary_key=True),
+    Column("instrument_id", String(80), nullable=False),
+    Column("version", String(40), nullable=False),
+    Column("spec", JSON, nullable=False),  # the definition as loaded (model.InstrumentSpec as JSON)
+    Column("first_used", Date, nullable=False),
 )
 raised_flags = Table(
     "raised_flags", metadata,
@@ -188,20 +205,28 @@ class Store:
             return "(database)"
 
     def _migrate(self) -> None:
+        """Upgrade the database to this GuideCheck's schema (or refuse, saying why), check that
+        every expected table and column is there, and rebuild the vector cache if its layout changed."""
+        self._versions: dict[str, Instrument | None] = {}
         try:
             with self.engine.begin() as conn:
-                metadata.create_all(conn, checkfirst=True)
-                found = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
-                if found is None:
-                    conn.execute(self._insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION))
-                                 .on_conflict_do_nothing())
-                elif int(found) > SCHEMA_VERSION:
-                    raise StoreError(f"the database has schema version {found}; this GuideCheck knows "
-                                     f"{SCHEMA_VERSION}. Update GuideCheck.")
+                migrations.upgrade(conn, SCHEMA_VERSION)
+                missing = migrations.missing_columns(conn, {t.name: {c.name for c in t.columns}
+                                                            for t in metadata.sorted_tables})
+                if missing:
+                    raise StoreError(f"the database {self.safe_url} lacks {', '.join(missing)}; it does not have "
+                                     "the schema it claims. Restore it from a backup or point GuideCheck at "
+                                     "another database.")
+                cache = conn.execute(select(meta.c.value).where(meta.c.key == "vector_cache")).scalar()
         except StoreError:
             raise
+        except migrations.SchemaError as exc:
+            raise StoreError(f"cannot use the database {self.safe_url}: {exc}") from None
         except Exception as exc:  # noqa: BLE001
+            log.exception("cannot open the database %s", self.safe_url)
             raise StoreError(f"cannot open the database {self.safe_url}: {str(exc).splitlines()[0]}") from None
+        if cache != str(CACHE_VERSION):
+            self.rebuild_cache()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -244,6 +269,54 @@ class Store:
 
     # ------------------------------------------------------------------ responses
 
+    # ------------------------------------------------------------------ instrument versions
+
+    def register(self, inst: Instrument, conn=None) -> None:
+        """Keep ``inst``'s definition under its content hash (once: later calls change nothing)."""
+        if self._versions.get(inst.content_hash) is not None:
+            return
+        stmt = self._insert(instrument_versions).values(
+            content_hash=inst.content_hash, instrument_id=inst.id, version=inst.version,
+            spec=inst.spec.model_dump(mode="json", by_alias=True), first_used=dt.date.today(),
+        ).on_conflict_do_nothing(index_elements=["content_hash"])
+        if conn is None:
+            with self.engine.begin() as own:
+                own.execute(stmt)
+            self._versions[inst.content_hash] = inst
+        else:
+            conn.execute(stmt)  # known only once the caller's transaction commits (see submit)
+
+    def instrument(self, content_hash: str) -> Instrument | None:
+        """The instrument version with this content hash, rebuilt from its stored definition (None
+        when it was never stored). Kept in memory: a version never changes."""
+        if content_hash in self._versions and self._versions[content_hash] is not None:
+            return self._versions[content_hash]
+        with self.engine.connect() as conn:
+            spec = conn.execute(select(instrument_versions.c.spec)
+                                .where(instrument_versions.c.content_hash == content_hash)).scalar()
+        if spec is None:
+            return None
+        inst, problems = build(model.InstrumentSpec.model_validate(spec), f"<stored version {content_hash}>")
+        if problems:
+            raise StoreError(f"the stored definition of instrument version {content_hash} no longer loads: "
+                             f"{problems[0][1]}")
+        inst.content_hash = content_hash  # the hash it was stored under, whatever later code computes
+        self._versions[content_hash] = inst
+        return inst
+
+    def _version(self, instrument: Instrument | None, content_hash: str) -> Instrument:
+        """The version answered: stored, else ``instrument`` if it is that version (then stored)."""
+        found = self.instrument(content_hash)
+        if found is None and instrument is not None and instrument.content_hash == content_hash:
+            self.register(instrument)
+            found = instrument
+        if found is None:
+            raise StoreError(f"the definition of instrument version {content_hash} is not stored, and no "
+                             "instrument with that content hash is loaded")
+        return found
+
+    # ------------------------------------------------------------------ responses
+
     def submit(self, study: Study, submission: str, results: dict[str, tuple[Instrument, dict, Result]], *,
                provider: str | None, language: str, context: str = "unknown") -> bool:
         """Store one participant's submission (one row per instrument) in one transaction.
@@ -255,10 +328,11 @@ class Store:
         with self.engine.begin() as conn:
             fresh = False
             for inst_id, (inst, answers, result) in results.items():
+                self.register(inst, conn)
                 stmt = self._insert(responses).values(
                     study_id=study.id, submission=submission, instrument_id=inst_id,
                     instrument_version=inst.version, instrument_hash=inst.content_hash, provider=provider,
-                    language=language, context=context, submitted=today, answers=_jsonable(answers),
+                    language=language, context=context, submitted=today,
                     scores={k: v for k, v in result.scores.items()}, verdict=result.verdict,
                     flags=";".join(result.flags), score_vector=_vector(result.scores[s] for s in inst.score_ids),
                     point_vector=_vector(result.points.get(i) for i in inst.items),
@@ -267,13 +341,55 @@ class Store:
                 if new_id is None:
                     continue
                 fresh = True
-                points = [{"response_id": new_id, "item_id": i, "answer": _answer(result, i),
-                           "points": result.points.get(i)} for i, s in result.status.items() if s != "hidden"]
+                given = _jsonable(answers)
+                rows = [{"response_id": new_id, "item_id": i, "value": given.get(i), "answer": _answer(result, i),
+                         "points": result.points.get(i)} for i, s in result.status.items() if s != "hidden"]
                 flags = [{"response_id": new_id, "flag_id": f} for f in dict.fromkeys(result.flags)]
-                for table, rows in ((item_points, points), (raised_flags, flags)):
-                    if rows:
-                        conn.execute(table.insert(), rows)
+                for table, batch in ((answers_table, rows), (raised_flags, flags)):
+                    if batch:
+                        conn.execute(table.insert(), batch)
+        for inst, _, _ in results.values():
+            self._versions.setdefault(inst.content_hash, inst)
         return fresh
+
+    def rebuild_cache(self, study_id: int | None = None, content_hash: str | None = None) -> tuple[int, int]:
+        """Recompute the score and point vectors from the answers table, through each response's
+        own instrument version. Returns (rebuilt, skipped: responses whose version is not stored)."""
+        q = select(responses.c.id, responses.c.instrument_hash, responses.c.context).order_by(responses.c.id)
+        if study_id is not None:
+            q = q.where(responses.c.study_id == study_id)
+        if content_hash is not None:
+            q = q.where(responses.c.instrument_hash == content_hash)
+        rebuilt = skipped = 0
+        with self.engine.connect() as conn:
+            targets = conn.execute(q).all()
+        for start in range(0, len(targets), 500):
+            chunk = targets[start:start + 500]
+            versions = {h: self.instrument(h) for h in {r.instrument_hash for r in chunk}}  # before the write lock
+            with self.engine.begin() as conn:
+                given: dict[int, dict] = {r.id: {} for r in chunk}
+                for rid, item_id, value in conn.execute(
+                        select(answers_table.c.response_id, answers_table.c.item_id, answers_table.c.value)
+                        .where(answers_table.c.response_id.in_(list(given)))):
+                    if value is not None:
+                        given[rid][item_id] = value
+                for row in chunk:
+                    inst = versions[row.instrument_hash]
+                    if inst is None:
+                        skipped += 1
+                        continue
+                    result = score_response(inst, given[row.id], context=row.context, audience="research")
+                    conn.execute(update(responses).where(responses.c.id == row.id).values(
+                        score_vector=_vector(result.scores[s] for s in inst.score_ids),
+                        point_vector=_vector(result.points.get(i) for i in inst.items)))
+                    rebuilt += 1
+        if study_id is None and content_hash is None:
+            with self.engine.begin() as conn:
+                conn.execute(self._insert(meta).values(key="vector_cache", value=str(CACHE_VERSION))
+                             .on_conflict_do_update(index_elements=["key"], set_={"value": str(CACHE_VERSION)}))
+        if skipped:
+            log.warning("%d responses kept their cached vectors: their instrument version is not stored", skipped)
+        return rebuilt, skipped
 
     def has_submission(self, submission: str) -> bool:
         with self.engine.connect() as conn:
@@ -319,14 +435,26 @@ class Store:
                         study_id, instrument_id, instrument_hash).group_by(raised_flags.c.flag_id)
         return self._frame(q, ["flag_id", "n"])
 
-    def vectors(self, study_id, instrument: Instrument, instrument_hash) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def vectors(self, study_id, instrument: Instrument | None, instrument_hash
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(providers, scores, points) of every response to one instrument version, from one query:
-        scores is responses x the instrument's scores, points is responses x its items (NaN: null)."""
-        q = self._scope(select(responses.c.provider, responses.c.score_vector, responses.c.point_vector),
-                        study_id, instrument.id, instrument_hash).order_by(responses.c.id)
-        with self.engine.connect() as conn:
-            rows = conn.execute(q).all()
-        n_scores, n_items = len(instrument.score_ids), len(instrument.items)
+        scores is responses x that version's scores, points is responses x its items (NaN: null).
+        The shapes come from the version answered (``instrument`` is only used when that version
+        was never stored and it is that version); a cache that does not fit is rebuilt first."""
+        inst = self._version(instrument, instrument_hash)
+        n_scores, n_items = len(inst.score_ids), len(inst.items)
+        for attempt in (1, 2):
+            q = self._scope(select(responses.c.provider, responses.c.score_vector, responses.c.point_vector),
+                            study_id, inst.id, instrument_hash).order_by(responses.c.id)
+            with self.engine.connect() as conn:
+                rows = conn.execute(q).all()
+            fits = all(len(r[1]) == 8 * n_scores and len(r[2]) == 8 * n_items for r in rows)
+            if fits:
+                break
+            if attempt == 2:
+                raise StoreError(f"the cached scores of instrument version {instrument_hash} cannot be rebuilt")
+            log.warning("cached vectors of version %s do not fit it: rebuilding them", instrument_hash)
+            self.rebuild_cache(study_id, instrument_hash)
         providers = np.array([r[0] for r in rows], dtype=object)
         scores = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float64).reshape(len(rows), n_scores)
         points = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float64).reshape(len(rows), n_items)
@@ -334,39 +462,34 @@ class Store:
 
     def export_frame(self, study_id, instrument_id, instrument_hash, instrument: Instrument | None = None,
                      include_text: bool = False) -> pd.DataFrame:
-        """Tidy rows for export: one per response, one column per item and per score (every one of
-        the instrument's, even where all are empty). Free-text answers only with ``include_text``."""
+        """Tidy rows for export: one per response, one column per item and per score of the version
+        answered (every one, even where all are empty), answers in full. Free-text answers only
+        with ``include_text``."""
+        inst = self._version(instrument, instrument_hash)
         q = self._scope(select(responses.c.id, responses.c.submission, responses.c.instrument_id,
                                responses.c.instrument_version, responses.c.instrument_hash, responses.c.provider,
                                responses.c.language, responses.c.submitted, responses.c.verdict,
                                responses.c.flags), study_id, instrument_id, instrument_hash)
-        base = self._frame(q, ["id", "submission", "instrument_id", "instrument_version", "instrument_hash",
-                               "provider", "language", "date", "verdict", "flags"])
+        base = self._frame(q.order_by(responses.c.id), ["id", "submission", "instrument_id", "instrument_version",
+                                                        "instrument_hash", "provider", "language", "date",
+                                                        "verdict", "flags"])
         if base.empty:
             return base
-        answers = self._frame(self._scope(select(item_points.c.response_id, item_points.c.item_id,
-                                                 item_points.c.answer)
-                                          .join(responses, item_points.c.response_id == responses.c.id),
+        answers = self._frame(self._scope(select(answers_table.c.response_id, answers_table.c.item_id,
+                                                 answers_table.c.answer)
+                                          .join(responses, answers_table.c.response_id == responses.c.id),
                                           study_id, instrument_id, instrument_hash),
                               ["response_id", "item_id", "answer"])
         wide = base.set_index("id")
         if not answers.empty:
             wide = wide.join(answers.pivot(index="response_id", columns="item_id", values="answer"))
-        if instrument is not None:
-            vectors = self._frame(self._scope(select(responses.c.id, responses.c.score_vector), study_id,
-                                              instrument_id, instrument_hash).order_by(responses.c.id),
-                                  ["id", "score_vector"])
-            matrix = np.frombuffer(b"".join(vectors["score_vector"]), dtype=np.float64).reshape(
-                len(vectors), len(instrument.score_ids))
-            wide = wide.join(pd.DataFrame(matrix, index=vectors["id"],
-                                          columns=[f"score_{s}" for s in instrument.score_ids]))
+        _, matrix, _ = self.vectors(study_id, inst, instrument_hash)
+        wide = wide.join(pd.DataFrame(matrix, index=wide.index, columns=[f"score_{s}" for s in inst.score_ids]))
         wide = wide.reset_index(drop=True)
         wide.insert(0, "response_id", wide.pop("submission"))
-        if instrument is not None:
-            items = [i for i, f in instrument.items.items() if include_text or f.spec.type != "text"]
-            fixed = [c for c in wide.columns if c not in instrument.items and not c.startswith("score_")]
-            wide = wide.reindex(columns=fixed + items + [f"score_{s}" for s in instrument.score_ids])
-        return wide
+        items = [i for i, f in inst.items.items() if include_text or f.spec.type != "text"]
+        fixed = [c for c in wide.columns if c not in inst.items and not c.startswith("score_")]
+        return wide.reindex(columns=fixed + items + [f"score_{s}" for s in inst.score_ids])
 
     def _frame(self, query, columns) -> pd.DataFrame:
         with self.engine.connect() as conn:
@@ -381,11 +504,16 @@ def _answer(result: Result, item_id: str) -> str | None:
     value = result.values.get(item_id)
     if value is None:
         return None
-    if isinstance(value, (set, frozenset)):
+    return answer_text(value)
+
+
+def answer_text(value) -> str:
+    """An answer as text, in full: a multiple choice as its values joined by ';'."""
+    if isinstance(value, (set, frozenset, list, tuple)):
         return ";".join(sorted(map(str, value)))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)[:200]
+    return str(value)
 
 
 def _vector(values) -> bytes:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from scoring import load_folder, score_response
-from scoring.aggregate import from_stats, sufficient_stats
+from scoring.aggregate import from_stats, sufficient_stats, with_reliability
 from scoring.store import MIN_GROUP_FLOOR, Store, StoreError, database_url
 from tests.conftest import QUESTIONNAIRES
 
@@ -153,8 +153,10 @@ def test_dashboard_aggregates_equal_the_dataframe_path(store):
     from_store = research.provider_means(store.vectors(study.id, RF, RF.content_hash), study, RF)
     scores = pd.DataFrame([score_response(RF, a).scores for _, a in answers])
     stats, counts = sufficient_stats(scores, pd.Series([p for p, _ in answers]), ["total"])
-    from_frame = from_stats(stats, counts, 11, ["total"])
+    from_frame = with_reliability(from_stats(stats, counts, 11, ["total"]), scores, [p for p, _ in answers],
+                                  ["total"])
     pd.testing.assert_frame_equal(from_store, from_frame, check_dtype=False)
+    assert from_store.attrs["icc"] == from_frame.attrs["icc"]
     assert list(from_store["group"]) == ["a", "other", "all"]
     providers, scores, points = store.vectors(study.id, RF, RF.content_hash)
     assert scores.shape == (30, 1) and points.shape == (30, len(RF.items)) and list(providers[:14]) == ["a"] * 14

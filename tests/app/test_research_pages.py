@@ -155,5 +155,79 @@ def test_import_a_csv_without_a_database(db, tmp_path):
     upload.set_value(("gathered.csv", "\n".join(rows).encode(), "text/csv")).run()
     [s for s in at.selectbox if s.label == "Group by column"][0].set_value("provider").run()
     assert not at.exception
-    table = at.dataframe[-1].value
+    table = [d.value for d in at.dataframe if "group" in d.value.columns][-1]
     assert list(table["group"]) == ["other", "all"]
+
+
+@pytest.mark.parametrize("language, words", [("en", "could not be saved"), ("nl", "niet worden opgeslagen")])
+def test_a_failed_submission_is_logged_with_its_traceback_and_told_plainly(db, monkeypatch, caplog, language,
+                                                                            words):
+    study = db.create_study("Fails", ["working-alliance"])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full (test)")
+
+    monkeypatch.setattr(Store, "submit", broken)
+    at = participant(study.code, {"lang": language})
+    at.checkbox(key="consent").check().run()
+    at.button[0].click().run()
+    for radio in at.radio:
+        if radio.key and radio.key.startswith("q:research:"):
+            radio.set_value(3)
+    at.run()
+    with caplog.at_level("ERROR", logger="guidecheck"):
+        at.button[-1].click().run()
+    assert not at.exception
+    assert any(words in e.value for e in at.error)
+    assert "disk is full" not in all_text(at) and "Traceback" not in all_text(at)
+    logged = [r for r in caplog.records if r.name == "guidecheck" and r.exc_info]
+    assert logged and "disk is full" in str(logged[0].exc_info[1])
+    assert db.count(study.id) == 0
+
+
+def test_dashboard_and_export_read_each_version_through_its_own_questions(db, tmp_path):
+    """Responses to an edited instrument (one question added) beside responses to today's file:
+    the dashboard draws either version without 'cannot reshape' (the defect) and exports it."""
+    from tests.test_research_integrity import alliance_answers, edited_alliance
+
+    study = db.create_study("Edited", ["working-alliance"])
+    fill(db, study, 12)
+    edited = edited_alliance(tmp_path, version="1.1.0")
+    for k in range(13):
+        answers = {**alliance_answers(k), "wa_goal_extra": 1 + k % 5}
+        db.submit(study, uuid.uuid4().hex, {"working-alliance": (edited, answers, score_response(edited, answers))},
+                  provider=None, language="en")
+    at = research()
+    assert not at.exception and not at.error
+    version = at.selectbox(key="version_dashboard")
+    assert len(version.options) == 2
+    for option, goal_items in ((0, 5), (1, 4)):  # newest first: the edited version has 5 goal questions
+        version.set_value(option).run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        assert len(_unknown(at, "plotly_chart")) >= 5
+        alphas = at.dataframe[1].value.set_index("score")
+        assert alphas.loc["goal", "items"] == goal_items  # the version's own questions, not today's file
+
+
+@pytest.mark.parametrize("language, explained, marked", [
+    ("en", "How sure are these provider figures?", "too few responses to compare"),
+    ("nl", "Hoe zeker zijn deze cijfers per aanbieder?", "te weinig antwoorden om te vergelijken")])
+def test_dashboard_shows_how_sure_provider_figures_are(db, monkeypatch, language, explained, marked):
+    study = db.create_study("Sure", ["working-alliance"], providers=["a", "b"])
+    fill(db, study, 14, "a")
+    fill(db, study, 12, "b")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = language
+    at.run()
+    at.switch_page("app_pages/research.py").run()
+    at.text_input[0].set_value("correct horse")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any(explained in s.value for s in at.subheader) and "ICC" in all_text(at)
+    means = at.dataframe[0].value.set_index("group")
+    assert {"total_reliability", "total_shrunken"} <= set(means.columns)
+    # the same answers from both providers: no difference between them, so nothing can be compared
+    column = [c for c in means.columns if c in ("Can be compared", "Te vergelijken")][0]
+    assert list(means[column][["a", "b"]]) == [marked, marked] and list(means.index[:2]) == ["a", "b"]
+    icc = at.dataframe[1].value
+    assert list(icc["providers"]) == [2] * 4 and (icc["icc"] <= 0.05).all()

@@ -86,3 +86,66 @@ def test_study_from_creation_to_dashboard_and_export(browser, app_url, tmp_path)
     assert {r["wa_goal_1"] for r in rows} == {"4", "5"} and rows[0]["instrument_hash"]
     assert not any("T" in r["date"] for r in rows)  # the date only
     print(f"screenshots in {tmp_path}")
+
+
+def test_a_study_survives_an_edit_of_its_instrument(browser, tmp_path):
+    """Responses stored, then the instrument's YAML changed (a question added, the goal questions
+    reordered) and more responses stored: the dashboard and the export read both versions."""
+    import shutil
+    import uuid
+
+    from scoring import load_instrument, score_response
+    from scoring.store import Store
+    from tests.conftest import QUESTIONNAIRES
+    from tests.test_research_integrity import alliance_answers, edited_alliance
+
+    folder = tmp_path / "questionnaires"
+    shutil.copytree(QUESTIONNAIRES, folder)
+    url = f"sqlite:///{tmp_path / 'edit.db'}"
+    store = Store(url)
+    study = store.create_study("Edited study", ["working-alliance"], providers=["a"])
+    before = load_instrument(folder / "working-alliance.yaml")
+
+    def send(inst, answers, n):
+        for k in range(n):
+            given = answers(k)
+            store.submit(study, uuid.uuid4().hex, {inst.id: (inst, given, score_response(inst, given,
+                                                                                         audience="research"))},
+                         provider="a", language="en")
+
+    send(before, alliance_answers, 12)
+    with serve(DATABASE_URL=url, GUIDECHECK_RESEARCH_PASSWORD="e2e-secret",
+               GUIDECHECK_QUESTIONNAIRES=str(folder)) as app_url:
+        after = edited_alliance(tmp_path, version="1.1.0", reorder=True)
+        shutil.copy(tmp_path / "wa-1.1.0.yaml", folder / "working-alliance.yaml")  # the YAML changes
+        send(after, lambda k: {**alliance_answers(k), "wa_goal_extra": 1 + k % 5}, 13)
+        store.dispose()
+
+        page = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
+        login(page, app_url)
+
+        def version(label):
+            box = page.locator('[data-testid="stSelectbox"]:visible').filter(has_text="Version")
+            box.click()
+            page.get_by_role("option", name=re.compile(re.escape(label))).click()
+            settle(page)
+
+        page.get_by_role("tab", name="Dashboard").click()
+        settle(page)
+        for label in ("1.1.0", "1.0.0"):
+            version(label)
+            page.get_by_text("How sure are these provider figures?").wait_for(timeout=30000)
+            body = page.inner_text("body")
+            assert "went wrong" not in body and "Traceback" not in body and "reshape" not in body
+            assert page.locator('[data-testid="stPlotlyChart"]:visible').count() >= 5
+            shot(page, tmp_path, f"edit-dashboard-{label}")
+        page.get_by_role("tab", name="Export").click()
+        settle(page)
+        for label, n, extra in (("1.1.0", 13, True), ("1.0.0", 12, False)):
+            version(label)
+            with page.expect_download(timeout=60000) as info:
+                page.get_by_role("button", name="Responses (CSV)").click()
+            rows = list(csv.DictReader(io.StringIO(info.value.path().read_text())))
+            assert len(rows) == n and {r["instrument_version"] for r in rows} == {label}
+            assert ("wa_goal_extra" in rows[0]) is extra and "nan" not in {v for r in rows for v in r.values()}
+            assert all(r["score_total"] for r in rows)
