@@ -216,11 +216,7 @@ def questions(audience: str, flow: dict) -> None:
                      on_click=submit, args=(audience, flow))
     missing = flow.pop("missing", None)
     if missing:
-        available = instruments()
-        st.error(T("flow.missing", n=len(missing)))
-        st.markdown("\n".join(f"- {safe(available[i].title(lang()))}: "
-                              f"{safe(question_text(audience, available[i], available[i].items[q].spec))}"
-                              for i, q in missing[:8]))
+        show_missing(audience, flow, plan, missing)
     # bytes, not a callable, and no rerun on click: a deferred file can be dropped when another
     # session's run ends, and a failed download is lost work (the answers are kept nowhere else)
     middle.download_button(T("flow.save"), data=progress_file(audience, flow),
@@ -237,6 +233,28 @@ def questions(audience: str, flow: dict) -> None:
             st.session_state[f"_forget_{audience}"] = True
             st.rerun()
     not_a_guarantee()
+
+
+def show_missing(audience: str, flow: dict, plan: list, missing: list) -> None:
+    """Every question still open, by part, each part with a button that goes there."""
+    available = instruments()
+    st.error(T("flow.missing_one" if len(missing) == 1 else "flow.missing", n=len(missing)))
+    by_step: dict[int, list[str]] = {}
+    for iid, item_id in missing:
+        inst = available[iid]
+        section = next(k for k, s in enumerate(inst.spec.sections) if s.id == inst.items[item_id].section)
+        step = plan.index((iid, section)) if (iid, section) in plan else 0
+        by_step.setdefault(step, []).append(question_text(audience, inst, inst.items[item_id].spec))
+    for step, texts in sorted(by_step.items()):
+        iid, section = plan[step]
+        inst = available[iid]
+        name = f"{inst.title(lang())} · {inst.text(inst.spec.sections[section].title, lang())}"
+        st.markdown(f"**{T('flow.part', k=step + 1)}: {safe(name)}**\n\n" + "\n".join(f"- {safe(x)}" for x in texts))
+
+        def go(target=step):
+            flow["step"] = target
+
+        st.button(T("flow.go_to_part", k=step + 1), key=f"goto_{audience}_{step}", on_click=go)
 
 
 def progress_file(audience: str, flow: dict) -> bytes:

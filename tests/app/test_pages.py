@@ -153,6 +153,17 @@ def test_empty_submission_is_refused_with_what_is_missing():
     at.button(key="submit_vetting").click().run()
     assert any("still need an answer" in e.value for e in at.error)
     assert "reports" not in at.session_state or "vetting" not in at.session_state["reports"]
+    # every missing question is listed (not only the first 8), under its part, with a way there
+    inst = BUILTIN["red-flags"]
+    required = [i for i, info in inst.items.items() if info.spec.required and info.spec.type != "text"
+                and (info.spec.show_if is None)]
+    listed = " ".join(m.value for m in at.markdown)
+    for item_id in required:
+        assert inst.text(inst.items[item_id].spec.text, "en").replace(".", "\\.")[:30] in listed, item_id
+    goto = [b for b in at.button if b.key and b.key.startswith("goto_vetting_")]
+    assert goto and "Part 1" in listed
+    goto[0].click().run()
+    assert at.session_state["flows"]["vetting"]["step"] == int(goto[0].key.rsplit("_", 1)[1])
 
 
 def test_answers_survive_a_language_switch():
