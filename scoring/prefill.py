@@ -11,10 +11,9 @@ SAME = {"yes": "yes", "no": "no", "unsure": "unsure"}
 FLIP = {"yes": "no", "no": "yes", "unsure": "unsure"}
 
 PREFILL: dict[str, list[tuple[str, str, dict]]] = {
-    # Issue 10 (catalogue §16.4): nothing is carried into `boundaries`, whose questions are worded
-    # differently from the screen's (a commitment before booking, what happened after the session).
-    "rf_guarantee": [("claims", "clm_no_guarantee", FLIP)],
-    "rf_medical_claims": [("claims", "clm_not_treatment", FLIP)],
+    # Issue 10 (catalogue §16.4): nothing is carried into `boundaries` or `claims`, whose questions
+    # are worded differently from the screen's (what the guide said or committed to, what happened
+    # after the session), so a screen answer would assert what was never said.
     "rf_intake": [("screening", "scr_intake", SAME)],
     "rf_medication": [("screening", "scr_all_medication", SAME)],
     "rf_sober": [("staffing", "st_sober_present", SAME)],
