@@ -11,15 +11,11 @@ SAME = {"yes": "yes", "no": "no", "unsure": "unsure"}
 FLIP = {"yes": "no", "no": "yes", "unsure": "unsure"}
 
 PREFILL: dict[str, list[tuple[str, str, dict]]] = {
-    "rf_guarantee": [("claims", "clm_no_guarantee", FLIP)],
-    "rf_medical_claims": [("claims", "clm_not_treatment", FLIP)],
+    # Issue 10 (catalogue §16.4): nothing is carried into `boundaries` or `claims`, whose questions
+    # are worded differently from the screen's (what the guide said or committed to, what happened
+    # after the session), so a screen answer would assert what was never said.
     "rf_intake": [("screening", "scr_intake", SAME)],
     "rf_medication": [("screening", "scr_all_medication", SAME)],
-    "rf_pressure": [("boundaries", "bnd_no_pressure", FLIP)],
-    "rf_sexual": [("boundaries", "bnd_no_sexual", FLIP)],
-    "rf_unagreed_touch": [("boundaries", "bnd_touch_consent", FLIP)],
-    "rf_touch_as_healing": [("boundaries", "bnd_affection_not_healing", FLIP)],
-    "rf_refuses_witness": [("boundaries", "bnd_witness_allowed", FLIP)],
     "rf_sober": [("staffing", "st_sober_present", SAME)],
     "rf_emergency_plan": [("aftercare", "aft_safety_plan", SAME)],
     "rf_one_off": [("integration", "int_planned", FLIP)],
