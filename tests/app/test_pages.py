@@ -157,9 +157,9 @@ def test_empty_submission_is_refused_with_what_is_missing():
     inst = BUILTIN["red-flags"]
     required = [i for i, info in inst.items.items() if info.spec.required and info.spec.type != "text"
                 and (info.spec.show_if is None)]
-    listed = " ".join(m.value for m in at.markdown)
+    listed = " ".join(m.value for m in at.markdown).replace("\\", "")  # shown escaped
     for item_id in required:
-        assert inst.text(inst.items[item_id].spec.text, "en").replace(".", "\\.")[:30] in listed, item_id
+        assert inst.text(inst.items[item_id].spec.text, "en")[:30] in listed, item_id
     goto = [b for b in at.button if b.key and b.key.startswith("goto_vetting_")]
     assert goto and "Part 1" in listed
     goto[0].click().run()
