@@ -61,8 +61,24 @@ def page_language() -> None:
     # Captions carry "a good score is not a guarantee": Streamlit's grey (#828180 on white, 3.9:1)
     # at 60 % opacity fails WCAG AA contrast (4.5:1), so they are drawn solid and darker (#5c5b5a, 6.6:1).
     st.html(f"<script>document.documentElement.lang = '{code}';</script>"
-            "<style>[data-testid='stCaptionContainer']{color:#5c5b5a;opacity:1}</style>", unsafe_allow_javascript=True,
+            "<style>[data-testid='stCaptionContainer']{color:#5c5b5a;opacity:1}"
+            # wide markdown tables scroll inside their box instead of widening the page on a phone
+            "[data-testid='stMarkdownContainer'] table{display:block;overflow-x:auto;max-width:100%}</style>",
+            unsafe_allow_javascript=True, width="content")
+    if st.session_state.pop("_scroll_top", False):
+        scroll_to_top()
+
+
+def scroll_to_top() -> None:
+    """Bring the top of the page into view (after Next, or when the report opens): Streamlit keeps
+    the scroll position of the page before, which on a phone left the new part's title off screen."""
+    st.html("<script>const m = document.querySelector('[data-testid=\"stMain\"]');"
+            "if (m) { m.scrollTo(0, 0); } window.scrollTo(0, 0);</script>", unsafe_allow_javascript=True,
             width="content")
+
+
+# Plotly's toolbar hovered over chart titles on phones; the charts need none of its tools.
+CHART_CONFIG = {"displayModeBar": False}
 
 
 def language_picker() -> None:

@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import T, instruments, lang, not_a_guarantee, safe
+from app_pages.common import CHART_CONFIG, T, instruments, lang, not_a_guarantee, safe
 from scoring import charts
 from scoring import results as resultfile
 from scoring.report import flag_text, format_score, verdict_text
@@ -30,11 +30,13 @@ for upload in (uploads or [])[:6]:
 if len(loaded) < 2:
     st.info(T("compare.need_two"))
     st.stop()
+if len({file.kind for _, file, _ in loaded}) > 1:  # a vetting result and a self-audit answer different questions
+    st.warning(T("compare.mixed_audiences"))
 
 titles = {iid: available[iid].title(language) for _, _, res in loaded for iid in res}
 series = {name: {iid: r.scores.get(available[iid].band_score) for iid, r in res.items() if available[iid].band_score}
           for name, _, res in loaded}
-st.plotly_chart(charts.compare_chart(series, titles, language), width="stretch")
+st.plotly_chart(charts.compare_chart(series, titles, language), width="stretch", config=CHART_CONFIG)
 
 st.header(T("compare.differences"))
 rows = []

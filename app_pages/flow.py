@@ -205,11 +205,13 @@ def questions(audience: str, flow: dict) -> None:
     left, middle, right = st.columns(3)
     if left.button(T("flow.back"), disabled=flow["step"] == 0, key=f"back_{audience}", width="stretch"):
         flow["step"] -= 1
+        st.session_state["_scroll_top"] = True
         st.rerun()
     if not last and right.button(T("flow.next"), type="primary", key=f"next_{audience}", width="stretch"):
         if iid == FIRST:
             prefill(flow["answers"])
         flow["step"] += 1
+        st.session_state["_scroll_top"] = True
         st.rerun()
     if last:
         right.button(T("flow.submit"), type="primary", key=f"submit_{audience}", width="stretch",
@@ -284,6 +286,7 @@ def submit(audience: str, flow: dict) -> None:
         "answers": {k: dict(v) for k, v in flow["answers"].items()}, "results": results}
     st.session_state["last_report"] = audience
     flow["stage"] = "report"
+    st.session_state["_scroll_top"] = True  # the verdict first, not the middle of the report
 
 
 # --------------------------------------------------------------------------- one question

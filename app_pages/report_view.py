@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import T, crisis_box, instruments, lang, not_a_guarantee, safe
+from app_pages.common import CHART_CONFIG, T, crisis_box, instruments, lang, not_a_guarantee, safe
 from scoring import charts, export, report
 from scoring import results as resultfile
 
@@ -82,7 +82,7 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
     st.header(T("report.scores"))
     figures = [f for f in (charts.scores_chart(rep), charts.alliance_chart(rep)) if f is not None]
     for fig in figures:
-        st.plotly_chart(fig, width="stretch")
+        st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
     # a small table as markdown: cheaper to draw than a dataframe widget, and it prints the same
     header = [T("table.instrument"), T("table.score"), T("table.verdict"), T("table.bands")]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -137,7 +137,7 @@ def _trend(rep, available, language: str, today: str) -> list:
             if available[iid].band_score:
                 points.append((when, available[iid].title(language), result.scores.get(available[iid].band_score)))
     if uploads:
-        st.plotly_chart(charts.trend_chart(points, language), width="stretch")
+        st.plotly_chart(charts.trend_chart(points, language), width="stretch", config=CHART_CONFIG)
     return points if uploads else []
 
 

@@ -7,7 +7,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import T, builtin_instruments, lang, not_a_guarantee, safe
+from app_pages.common import CHART_CONFIG, T, builtin_instruments, lang, not_a_guarantee, safe
 from app_pages.research_access import get_store, logout_button, researcher_gate
 from scoring import charts, export, research
 from scoring.aggregate import aggregate
@@ -187,7 +187,7 @@ def dashboard_tab():
         return
     not_a_guarantee()
     for fig in data["charts"]:
-        st.plotly_chart(fig, width="stretch")
+        st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
     st.caption(T("research.suppressed", k=study.min_group))
     st.dataframe(data["means"], hide_index=True, width="stretch")
     st.subheader(T("research.icc_title"))
@@ -200,7 +200,7 @@ def dashboard_tab():
         st.subheader(T("research.alpha"))
         st.dataframe(data["alphas"], hide_index=True, width="stretch")
     for fig in data["after"]:
-        st.plotly_chart(fig, width="stretch")
+        st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
 
 def export_tab():

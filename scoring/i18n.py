@@ -202,6 +202,12 @@ UI: dict[str, dict[str, str]] = {
               "cannot count them as met.",
         "nl": "Deze kritieke punten zijn met 'weet ik niet' beantwoord of opengelaten. Zolang ze niet zijn "
               "uitgezocht, kan de evaluatie ze niet als in orde tellen."},
+    "compare.mixed_audiences": {
+        "en": "These files mix a person's vetting with an organisation's self-audit. The questions are phrased "
+              "for different people, so differences may say more about who answered than about the provider.",
+        "nl": "Deze bestanden combineren een check door een persoon met een zelfevaluatie van een organisatie. De "
+              "vragen zijn voor verschillende mensen geschreven, dus verschillen kunnen meer zeggen over wie "
+              "antwoordde dan over de aanbieder."},
     "report.unverified_short": {"en": "Not cleared", "nl": "Nog niet nagegaan"},
     "report.show_list": {"en": "Show the list ({n})", "nl": "Toon de lijst ({n})"},
     "report.stage": {"en": "Answers given {stage}", "nl": "Antwoorden gegeven {stage}"},

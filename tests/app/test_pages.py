@@ -315,6 +315,21 @@ def test_compare_two_results():
     assert any("Red flags found" in str(v) or "critical" in str(v) for v in table["Guide B"])
 
 
+def test_compare_warns_when_vetting_and_self_audit_files_are_mixed():
+    good = {i: careful("red-flags", i) for i in BUILTIN["red-flags"].items if careful("red-flags", i)}
+    audit = json.loads(_result("Our audit", good))
+    audit["kind"] = "self_audit"
+    at = app()
+    at.switch_page("app_pages/compare.py").run()
+    at.get("file_uploader")[0].set_value([("a.json", _result("Guide A", good), "application/json"),
+                                          ("b.json", json.dumps(audit).encode(), "application/json")]).run()
+    assert not at.exception
+    assert any("self-audit" in w.value for w in at.warning)
+    at.get("file_uploader")[0].set_value([("a.json", _result("Guide A", good), "application/json"),
+                                          ("b.json", _result("Guide B", good), "application/json")]).run()
+    assert not any("self-audit" in w.value for w in at.warning)
+
+
 def test_compare_needs_two_valid_files():
     at = app()
     at.switch_page("app_pages/compare.py").run()
