@@ -13,7 +13,6 @@ import streamlit as st
 from app_pages.common import T, instruments, lang, not_a_guarantee, safe
 from scoring import results as resultfile
 from scoring import score_response
-from scoring.prefill import prefill
 
 CONTEXTS = ("clinical", "harm_reduction", "unknown")
 STAGES = ("before_intake", "after_intake", "after_session")
@@ -167,8 +166,6 @@ def questions(audience: str, flow: dict) -> None:
         flow["step"] -= 1
         st.rerun()
     if not last and right.button(T("flow.next"), type="primary", key=f"next_{audience}", width="stretch"):
-        if iid == FIRST:
-            prefill(flow["answers"])
         flow["step"] += 1
         st.rerun()
     if last:
