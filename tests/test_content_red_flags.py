@@ -100,7 +100,7 @@ def test_the_witness_question_is_a_flag_only_outside_clinical_settings():
         assert score_response(RF, answers, context=context).flags == ["rf_refuses_witness"]
 
 
-def test_no_red_flag_item_asks_two_things_joined_by_and_with_different_criteria():
+def test_each_ask_is_one_question():
     """Each red-flag question is one question: no item's `ask` holds a second question mark."""
     for iid, info in RF.items.items():
         if info.spec.ask is not None:
