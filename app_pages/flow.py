@@ -14,7 +14,6 @@ from app_pages import browser_store
 from app_pages.common import T, instruments, lang, not_a_guarantee, safe
 from scoring import results as resultfile
 from scoring import score_response
-from scoring.prefill import prefill
 
 CONTEXTS = ("clinical", "harm_reduction", "unknown")
 STAGES = ("before_intake", "after_intake", "after_session")
@@ -208,8 +207,6 @@ def questions(audience: str, flow: dict) -> None:
         st.session_state["_scroll_top"] = True
         st.rerun()
     if not last and right.button(T("flow.next"), type="primary", key=f"next_{audience}", width="stretch"):
-        if iid == FIRST:
-            prefill(flow["answers"])
         flow["step"] += 1
         st.session_state["_scroll_top"] = True
         st.rerun()

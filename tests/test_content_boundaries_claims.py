@@ -18,7 +18,6 @@ from itertools import product
 import pytest
 
 from scoring import score_response
-from scoring.prefill import PREFILL, prefill
 from tests.test_content import best_example
 from tests.test_questionnaires import LOADED, texts
 
@@ -26,11 +25,10 @@ MINE = ("boundaries", "claims")
 
 
 def test_no_red_flag_answer_is_carried_into_boundaries_or_claims():
-    targets = [(rf, inst) for rf, goes in PREFILL.items() for inst, _, _ in goes if inst in MINE]
-    assert not targets
-    answers = {"red-flags": {rf: "no" for rf in LOADED["red-flags"].items}, "boundaries": {}, "claims": {}}
-    prefill(answers)
-    assert answers["boundaries"] == {} and answers["claims"] == {}
+    # the pre-fill is gone altogether (tests/test_content_red_flags.py checks the module is removed)
+    import importlib.util
+
+    assert importlib.util.find_spec("scoring.prefill") is None
 
 
 @pytest.mark.parametrize("context", ["clinical", "harm_reduction", "unknown"])

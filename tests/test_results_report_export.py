@@ -1,4 +1,4 @@
-"""Result files, the report model, exports and the red-flag pre-fill, without any UI."""
+"""Result files, the report model and exports, without any UI."""
 
 import json
 import re
@@ -6,7 +6,6 @@ import re
 import pytest
 
 from scoring import charts, export, load_folder, report, results, score_response
-from scoring.prefill import PREFILL, prefill
 from tests.conftest import QUESTIONNAIRES
 
 BUILTIN = load_folder(QUESTIONNAIRES)
@@ -121,7 +120,7 @@ def test_html_report_is_self_contained_escaped_and_carries_the_fixed_texts():
     assert not re.search(r"<script[^>]+src=", page), "no script is loaded from elsewhere"
     assert not re.search(r"<link[^>]+href=", page)
     assert "62-FIRESIDE" in page and "not a guarantee" in page
-    assert "No intake or screening took place" in page
+    assert "No intake or screening is planned" in page
     assert "@media print" in page
     # charts are static SVG: no script at all, a main landmark, and a few kilobytes instead of 4.9 MB
     assert "<script" not in page and "<svg" in page and "<main>" in page
@@ -138,31 +137,6 @@ def test_html_report_of_every_checklist_stays_small_and_draws_the_trend():
     text = page.decode()
     assert text.count("<svg") == 3 and "polyline" in text  # scores, alliance profile, trend
     assert "<script" not in text
-
-
-# --------------------------------------------------------------------------- pre-fill
-
-
-def test_prefill_targets_exist_and_answers_fit():
-    from scoring import score_response
-
-    for rf_item, targets in PREFILL.items():
-        assert rf_item in BUILTIN["red-flags"].items
-        for inst_id, item_id, mapping in targets:
-            for value in mapping.values():
-                score_response(BUILTIN[inst_id], {item_id: value})  # raises if the value does not fit
-            # the mapping keeps the meaning: a careful screen answer gives a careful detailed answer
-            rf_good = careful_answers("red-flags")[rf_item]
-            assert mapping[rf_good] == careful_answers(inst_id)[item_id], (rf_item, item_id)
-
-
-def test_prefill_fills_only_empty_answers():
-    answers = {"red-flags": {"rf_intake": "no", "rf_sober": "yes"}, "screening": {},
-               "staffing": {"st_sober_present": "no"}}
-    filled = prefill(answers)
-    assert answers["screening"]["scr_intake"] == "no"
-    assert answers["staffing"]["st_sober_present"] == "no"  # the person's own answer stays
-    assert filled == {"screening": {"scr_intake": "no"}}
 
 
 def test_diverging_bars_lay_each_side_outward_from_a_centred_middle():
@@ -224,7 +198,7 @@ def test_unverified_report_asks_the_provider_with_the_ask_wording():
     assert "Will a sober person stay with me the whole time?" in html and "Not cleared" in html
 
 
-def test_questions_to_ask_use_ask_and_fall_back_to_text():
+def test_questions_to_ask_use_ask_and_fall_back_to_text(tmp_path):
     rep = rev2({"sober": "yes", "participants": 2, "guides": 1})
     asked = {q.item_id: q.ask for q in rep.questions}
     assert asked["trained"] == "What training in psychological first aid have you had?"
@@ -232,10 +206,21 @@ def test_questions_to_ask_use_ask_and_fall_back_to_text():
     assert not any(a.startswith("I ") for a in asked.values())  # no first-person statements
     spec = REV2["revision-two"].items["trained"].spec
     assert REV2["revision-two"].ask_text("trained") == spec.ask
-    # an item without `ask` falls back to its text (the built-in red-flag screen has none yet)
+    # the call before booking reads its `ask` wording out (issue 10) ...
     rf = report.build(BUILTIN, score({"red-flags": {}}))
     item = BUILTIN["red-flags"].items[rf.unverified[0].item_id].spec
-    assert rf.unverified[0].ask == BUILTIN["red-flags"].text(item.text, "en")
+    rf_text = BUILTIN["red-flags"].text
+    assert rf.unverified[0].ask == rf_text(item.ask, "en") != rf_text(item.text, "en")
+    # ... and an item without `ask` falls back to its text
+    (tmp_path / "plain.yaml").write_text(
+        "format: 1\nid: plain\nversion: 1.0.0\nlanguages: [en]\ntitle: Plain\nsections:\n"
+        "  - id: s\n    title: S\n    items:\n      - id: sober\n        type: yes_no\n"
+        "        text: Is a sober person present?\n        criteria: [ST-02]\n"
+        "        flag: {when: 'value == \"no\"', severity: critical, message: Nobody sober.}\n", encoding="utf-8")
+    plain = load_folder(tmp_path)
+    rep = report.build(plain, results.score_all(plain, {"plain": {}}, context="harm_reduction",
+                                                          audience="vetting"))
+    assert [u.ask for u in rep.unverified] == ["Is a sober person present?"]
 
 
 def test_self_audit_report_uses_self_audit_messages():

@@ -76,7 +76,8 @@ def test_submission_is_idempotent_and_keeps_only_the_date(store):
     frame = store.export_frame(study.id, "red-flags", RF.content_hash, RF)
     assert set(frame["provider"].dropna()) == {"p1"}  # an unlisted code is not stored
     assert all(isinstance(d, type(pd.Timestamp("2026-01-01").date())) for d in frame["date"])
-    assert {"instrument_hash", "instrument_version", "rf_intake", "rf_sexual", "score_total"} <= set(frame.columns)
+    assert {"instrument_hash", "instrument_version", "rf_intake", "rf_no_sexual_contact",
+            "score_total"} <= set(frame.columns)
     assert "rf_off_details" not in frame.columns  # free text stays out unless a study turns it on
 
 

@@ -23,7 +23,7 @@ WORDS = {"en": {"yes": "Yes", "no": "No", "start": "Start", "next": "Next", "sub
          "nl": {"yes": "Ja", "no": "Nee", "start": "Beginnen", "next": "Volgende", "submit": "Naar het rapport",
                 "vet": "Een begeleider checken", "hr": "Harm reduction", "html": "Rapport (HTML",
                 "meets": "Voldoet aan de beantwoorde criteria", "critical": "Kritiek: minstens één kritiek",
-                "intake": "Er was geen intake"}}
+                "intake": "geen intake of screening gepland"}}
 
 
 def careful_label(question: str, lang: str) -> str:
