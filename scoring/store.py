@@ -342,7 +342,8 @@ class Store:
                     continue
                 fresh = True
                 given = _jsonable(answers)
-                rows = [{"response_id": new_id, "item_id": i, "value": given.get(i), "answer": _answer(result, i),
+                rows = [{"response_id": new_id, "item_id": i, "value": given.get(i),
+                         "answer": _answer(result, i, given.get(i)),
                          "points": result.points.get(i)} for i, s in result.status.items() if s != "hidden"]
                 flags = [{"response_id": new_id, "flag_id": f} for f in dict.fromkeys(result.flags)]
                 for table, batch in ((answers_table, rows), (raised_flags, flags)):
@@ -497,10 +498,12 @@ class Store:
         return pd.DataFrame(rows, columns=columns)
 
 
-def _answer(result: Result, item_id: str) -> str | None:
+def _answer(result: Result, item_id: str, given=None) -> str | None:
     status = result.status[item_id]
     if status == "unsure":
-        return "unsure"
+        # a choice's own "don't know" option is kept as chosen (the answer as given); else "unsure"
+        return answer_text(given) if isinstance(given, (str, int)) and str(given).strip().lower() != "unsure" \
+            else "unsure"
     value = result.values.get(item_id)
     if value is None:
         return None
