@@ -21,8 +21,6 @@ PREFILL: dict[str, list[tuple[str, str, dict]]] = {
     "rf_touch_as_healing": [("boundaries", "bnd_affection_not_healing", FLIP)],
     "rf_refuses_witness": [("boundaries", "bnd_witness_allowed", FLIP)],
     "rf_sober": [("staffing", "st_sober_present", SAME)],
-    "rf_emergency_plan": [("aftercare", "aft_safety_plan", SAME)],
-    "rf_one_off": [("integration", "int_planned", FLIP)],
 }
 
 
