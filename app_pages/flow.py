@@ -75,10 +75,12 @@ def setup(audience: str, flow: dict) -> None:
     if audience == "vetting":  # an organisation knows its own practice: it answers everything
         answer_stage = st.radio(T("flow.answer_stage"), STAGES, index=STAGES.index(flow["answer_stage"]),
                                 format_func=lambda v: T("stage.choice." + v), help=T("flow.answer_stage_help"),
-                                key=f"answer_stage_{audience}")
+                                key=f"answer_stage_{audience}", on_change=_reselect, args=(audience,))
     options = applicable(audience, context)
     available = instruments()
-    default = [i for i in (flow["selected"] or options) if i in options]
+    # by default, leave out instruments with nothing to ask yet at this stage (the alliance before booking)
+    default = [i for i in (flow["selected"] or options) if i in options and any(
+        STAGES.index(info.spec.stage) <= STAGES.index(answer_stage) for info in available[i].items.values())]
     selected = st.multiselect(T("flow.instruments"), options, default=default,
                               format_func=lambda i: available[i].title(lang()), help=T("flow.instruments_help"),
                               key=f"selected_{audience}_{context}")
@@ -93,6 +95,12 @@ def setup(audience: str, flow: dict) -> None:
         for iid in flow["selected"]:
             flow["answers"].setdefault(iid, {})
         st.rerun()
+
+
+def _reselect(audience: str) -> None:
+    """A new stage redraws the instrument choice from its default (which depends on the stage)."""
+    for key in [k for k in st.session_state if str(k).startswith(f"selected_{audience}_")]:
+        del st.session_state[key]
 
 
 def resume(audience: str, flow: dict, upload) -> None:
