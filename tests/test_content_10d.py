@@ -26,3 +26,14 @@ def test_aftercare_asks_each_emergency_plan_on_its_own():
         assert result.verdict == "critical" and result.flags == [iid]
     criteria = {c for info in inst.items.values() for c in info.spec.criteria}
     assert {"AFT-11", "AFT-12"} <= criteria
+
+
+def test_spacing_is_asked_on_its_own():
+    """§16.2 INT-12: the spacing question was hidden unless the optional number of sessions was
+    answered; it is asked whatever else is answered."""
+    inst = LOADED["integration"]
+    for context in ("clinical", "harm_reduction", "unknown"):
+        result = score_response(inst, {}, context=context, stage="before_intake")
+        assert result.status["int_spacing_weeks"] != "hidden", context
+    result = score_response(inst, {"int_spacing_weeks": 2}, context="harm_reduction")
+    assert "int_spacing_weeks" in result.flags
