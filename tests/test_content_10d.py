@@ -37,3 +37,11 @@ def test_spacing_is_asked_on_its_own():
         assert result.status["int_spacing_weeks"] != "hidden", context
     result = score_response(inst, {"int_spacing_weeks": 2}, context="harm_reduction")
     assert "int_spacing_weeks" in result.flags
+
+
+def test_what_only_a_session_shows_is_asked_after_the_session():
+    inst = LOADED["setting"]
+    for iid in ("set_checkin", "set_quiet_room", "set_safety_priority", "set_non_directive", "set_regulation"):
+        assert inst.items[iid].spec.stage == "after_session", iid
+    shown = score_response(inst, {}, context="clinical", stage="before_intake").status
+    assert shown["set_checkin"] == "hidden" and shown["set_fluids"] != "hidden"
