@@ -78,10 +78,15 @@ def setup(audience: str, flow: dict) -> None:
     if audience == "vetting":  # an organisation knows its own practice: it answers everything
         answer_stage = st.radio(T("flow.answer_stage"), STAGES, index=STAGES.index(flow["answer_stage"]),
                                 format_func=lambda v: T("stage.choice." + v), help=T("flow.answer_stage_help"),
-                                key=f"answer_stage_{audience}")
+                                key=f"answer_stage_{audience}", on_change=_reselect, args=(audience,))
     options = applicable(audience, context)
     available = instruments()
-    default = [i for i in (flow["selected"] or options) if i in options]
+    # The default path of a person vetting a guide is the call before booking: the red-flag screen
+    # alone. From the intake on, the full check: every instrument with something to ask at that stage
+    # (never the alliance before booking).
+    first_path = [FIRST] if audience == "vetting" and answer_stage == "before_intake" and FIRST in options else None
+    default = [i for i in (flow["selected"] or first_path or options) if i in options and any(
+        STAGES.index(info.spec.stage) <= STAGES.index(answer_stage) for info in available[i].items.values())]
     selected = st.multiselect(T("flow.instruments"), options, default=default,
                               format_func=lambda i: available[i].title(lang()), help=T("flow.instruments_help"),
                               key=f"selected_{audience}_{context}")
@@ -133,6 +138,12 @@ def restore(audience: str, flow: dict, file, answers: dict, notices: list[str]) 
     elif plan:
         flow["step"] = len(plan) - 1
         submit(audience, flow)  # every question answered: straight to the report
+
+
+def _reselect(audience: str) -> None:
+    """A new stage redraws the instrument choice from its default (which depends on the stage)."""
+    for key in [k for k in st.session_state if str(k).startswith(f"selected_{audience}_")]:
+        del st.session_state[key]
 
 
 def resume(audience: str, flow: dict, upload) -> None:

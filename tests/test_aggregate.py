@@ -101,12 +101,12 @@ def test_alpha_against_the_textbook_formula():
 
 def _wa_answers(n_by_provider: dict, seed=3) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    rows = []
+    rows, items = [], list(load_instrument(WA).items)  # every alliance item
     for prov, n in n_by_provider.items():
         for _ in range(n):
             base = rng.integers(2, 5)
-            rows.append({"provider": prov, **{f"wa_{d}_{i}": int(np.clip(base + rng.integers(-1, 2), 1, 5))
-                                              for d in ("goal", "task", "bond") for i in range(1, 5)}})
+            rows.append({"provider": prov, **{item: int(np.clip(base + rng.integers(-1, 2), 1, 5))
+                                              for item in items}})
     return pd.DataFrame(rows, dtype=object)
 
 

@@ -121,7 +121,9 @@ def test_working_alliance_is_descriptive_and_not_the_wai():
     wa = LOADED["working-alliance"]
     assert not wa.spec.bands and not wa.spec.rules and not wa.flag_ids
     sizes = {s.id: len(s.items) for s in wa.spec.sections}
-    assert sizes == {"goal": 4, "task": 4, "bond": 4}
+    # revision 2 (§16.2 WA): a "cares about me" item for WA-03, and confidence in the guide (WA-06)
+    # in a section of its own, since task items ask about agreement on how the work is done
+    assert sizes == {"goal": 4, "task": 4, "bond": 5, "confidence": 1}
     assert {s.spec.id: s.spec.method for s in wa.scores} == {"goal": "mean", "task": "mean", "bond": "mean",
                                                               "total": "mean"}
     scale = next(iter(wa.spec.scales.values()))

@@ -93,11 +93,11 @@ def test_alliance_is_described_never_judged():
 
 
 def test_action_plan_groups_what_is_not_met_by_severity():
-    answers = {"aftercare": dict(careful_answers("aftercare"), aft_safety_plan="no", aft_recovery_time="no",
+    answers = {"aftercare": dict(careful_answers("aftercare"), aft_crisis_plan="no", aft_recovery_time="no",
                                  aft_referral="unsure")}
     rep = report.build(BUILTIN, score(answers, audience="self_audit"), audience="self_audit")
     plan = {sev: [r.item_id for r in rows] for sev, rows in rep.action_plan.items()}
-    assert plan == {"critical": ["aft_safety_plan"], "major": ["aft_referral"], "minor": ["aft_recovery_time"]}
+    assert plan == {"critical": ["aft_crisis_plan"], "major": ["aft_referral"], "minor": ["aft_recovery_time"]}
     assert rep.action_plan["critical"][0].text.startswith("Do we have")  # the self-audit phrasing
 
 

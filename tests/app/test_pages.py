@@ -284,7 +284,7 @@ def test_self_audit_has_an_action_plan_and_a_trend():
     assert "Do we check in with each person" in text  # self-audit phrasing
     assert "Other warning signs" not in text  # phrased for someone vetting; the plan lists them
     earlier = {"guidecheck_result": 1, "kind": "self_audit", "context": "harm_reduction", "date": "2026-01-15",
-               "instruments": [{"id": "aftercare", "version": "1.0.0", "answers": {"aft_safety_plan": "yes",
+               "instruments": [{"id": "aftercare", "version": "1.0.0", "answers": {"aft_crisis_plan": "yes",
                                                                                    "aft_follow_up": "no"}}]}
     uploader = next(u for u in at.get("file_uploader"))
     uploader.set_value([("jan.json", json.dumps(earlier).encode(), "application/json")]).run()

@@ -57,8 +57,9 @@ def vet_to_report(page, server, folder: Path, lang: str, overrides: dict | None 
     shot(page, folder, f"{lang}-1-home-to-setup")
     page.get_by_text(w["hr"]).first.click()
     page.wait_for_timeout(500)
-    for inst in BUILTIN.values():
-        if inst.id != "red-flags":
+    for inst in BUILTIN.values():  # the default: vetting instruments with something to ask before the intake
+        if inst.id != "red-flags" and "vetting" in inst.spec.audiences and any(
+                info.spec.stage == "before_intake" for info in inst.items.values()):
             page.get_by_role("button", name=f"Remove {inst.title(lang)}").click()
             page.wait_for_timeout(200)
     shot(page, folder, f"{lang}-2-setup")
