@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import T, crisis_box, instruments, lang, not_a_guarantee, safe
+from app_pages.common import T, crisis_box, crisis_country, instruments, lang, not_a_guarantee, safe
 from scoring import charts, export, report
 from scoring import results as resultfile
 
@@ -101,7 +101,8 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
     c2.download_button(T("report.download_csv"), lambda: export.rows_csv(rep.rows), f"{stem}.csv", "text/csv",
                        width="stretch")
     c3.download_button(T("report.download_html"), lambda: export.report_html(
-        rep, title=title, label=saved["label"], date=today, context=saved["context"], figures=figures),
+        rep, title=title, label=saved["label"], date=today, context=saved["context"], figures=figures,
+        country=crisis_country()),
         f"{stem}.html", "text/html", width="stretch")
     if st.button(T("report.edit"), key=f"edit_{audience}"):
         edit()

@@ -87,6 +87,7 @@ UI: dict[str, dict[str, str]] = {
     "home.start_audit": {"en": "Start a self-audit", "nl": "Start een zelfevaluatie"},
     # crisis box
     "crisis.title": {"en": "Need support now?", "nl": "Nu steun nodig?"},
+    "crisis.country": {"en": "Where are you?", "nl": "Waar ben je?"},
     # contexts
     "context.clinical": {"en": "Research or clinical programme", "nl": "Onderzoek of klinisch programma"},
     "context.harm_reduction": {"en": "Harm reduction (non-medical guidance or sitting)",

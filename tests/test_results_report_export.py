@@ -125,6 +125,18 @@ def test_html_report_is_self_contained_escaped_and_carries_the_fixed_texts():
     assert "@media print" in page
 
 
+def test_html_report_lists_the_crisis_resources_for_the_country():
+    rep = report.build(BUILTIN, score({"red-flags": careful_answers("red-flags")}))
+    us = export.report_html(rep, title="t", label="", date="d", context="harm_reduction", figures=[],
+                            country="US").decode()
+    assert "988" in us and "Zelfmoordpreventie" not in us
+    nl = export.report_html(rep, title="t", label="", date="d", context="harm_reduction", figures=[],
+                            country="NL").decode()
+    crisis = nl[nl.index("Need support now?"):]
+    assert crisis.index("112") < crisis.index("113 Zelfmoordpreventie") < crisis.index("TripSit")
+    assert "988" not in crisis
+
+
 # --------------------------------------------------------------------------- pre-fill
 
 
