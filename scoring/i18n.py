@@ -61,19 +61,33 @@ UI: dict[str, dict[str, str]] = {
               "goed- of afgekeurd."},
     "home.legal": {"en": "The law", "nl": "De wet"},
     "home.legal_text": {
-        "en": "MDMA is prohibited in the Netherlands; guided sessions there take place only in research or as "
-              "harm reduction without medical treatment. In the United States MDMA is a Schedule I substance "
-              "(since 1985) and not legal for routine clinical use outside approved research or special "
-              "programmes; the FDA gave it Breakthrough status in 2017 and declined the first application for "
-              "approval in 2024. As of 2025 most regulators had not approved it, and possession is a serious "
-              "offence in most places. Check your local law. Low enforcement does not make anything safe.",
-        "nl": "MDMA is in Nederland verboden; begeleide sessies vinden daar alleen plaats in onderzoek of als harm "
-              "reduction zonder medische behandeling. In de Verenigde Staten staat MDMA op Schedule I (sinds 1985) "
-              "en is het niet legaal voor gewone klinische zorg buiten goedgekeurd onderzoek of speciale "
-              "programma's; de FDA gaf het in 2017 de status Breakthrough en wees in 2024 de eerste aanvraag tot "
-              "toelating af. In 2025 hadden de meeste toezichthouders het niet toegelaten, en bezit is op de "
-              "meeste plekken een zwaar vergrijp. Kijk wat de wet bij jou zegt. Weinig handhaving maakt niets "
-              "veilig."},
+        "en": "The law on MDMA differs from country to country, and this is a summary, not legal advice.\n\n"
+              "- **Netherlands**: MDMA is prohibited in the Netherlands (list I of the Opium Act). It may be "
+              "given to people only in approved research. Harm reduction is a way of working, not a legal "
+              "category: calling a session harm reduction does not make it legal, and a sitter offers no "
+              "medical treatment.\n"
+              "- **United States**: MDMA has been in Schedule I since 1985, so doctors cannot prescribe it; "
+              "people receive it only in approved trials or through special access programmes. The FDA named it "
+              "a Breakthrough Therapy in 2017 and turned down the first application to approve it in 2024.\n"
+              "- **Australia**: since 1 July 2023, psychiatrists with an authorisation may prescribe MDMA for "
+              "post-traumatic stress disorder (PTSD).\n"
+              "- **Elsewhere**: as of 2025 most countries had not approved MDMA as a medicine, and having it is "
+              "a serious offence in most of them.\n\n"
+              "Check your local law. Low enforcement does not make anything safe.",
+        "nl": "De wet rond MDMA verschilt per land. Dit is een samenvatting, geen juridisch advies.\n\n"
+              "- **Nederland**: MDMA is verboden (lijst I van de Opiumwet). Alleen in goedgekeurd onderzoek mag "
+              "het aan mensen worden gegeven. Harm reduction is een manier van werken, geen wettelijke categorie: "
+              "een sessie wordt niet legaal doordat je haar harm reduction noemt, en een tripsitter biedt geen "
+              "medische behandeling.\n"
+              "- **Verenigde Staten**: MDMA staat sinds 1985 op Schedule I, dus artsen mogen het niet "
+              "voorschrijven; mensen krijgen het alleen in goedgekeurde studies of via speciale "
+              "toegangsprogramma's. De FDA gaf het in 2017 de status Breakthrough Therapy en wees in 2024 de "
+              "eerste aanvraag tot toelating af.\n"
+              "- **Australië**: sinds 1 juli 2023 mogen psychiaters met een speciale machtiging MDMA voorschrijven "
+              "bij een posttraumatische stressstoornis (PTSS).\n"
+              "- **Elders**: in 2025 hadden de meeste landen MDMA niet als geneesmiddel toegelaten, en bezit is "
+              "er meestal een zwaar strafbaar feit.\n\n"
+              "Zoek uit wat de wet zegt waar jij woont. Dat er weinig wordt gehandhaafd, maakt niets veilig."},
     "home.sources": {"en": "Sources", "nl": "Bronnen"},
     "home.sources_text": {
         "en": "The criteria rest on three documents: a Dutch harm-reduction article, a promotional explainer of "

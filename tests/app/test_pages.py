@@ -95,7 +95,8 @@ def test_home_explains_itself_with_disclaimer_legal_note_and_crisis_resources():
     assert not at.exception
     text = all_text(at)
     for words in ["62-FIRESIDE", "tripsit.me/webchat", "112", "assesses providers, not you", "not a guarantee",
-                  "prohibited in the Netherlands", "Schedule I", "Check your local law", "How scoring works"]:
+                  "prohibited in the Netherlands", "Schedule I", "Check your local law", "How scoring works",
+                  "Australia", "1 July 2023", "not a legal category"]:
         assert words in text, words
 
 
@@ -103,6 +104,7 @@ def test_home_in_dutch_from_the_url():
     at = app("nl")
     text = all_text(at)
     assert "GuideCheck beoordeelt aanbieders" in text and "Nu steun nodig?" in text
+    assert "Australië" in text and "geen wettelijke categorie" in text
     assert at.query_params["lang"] == ["nl"] or at.query_params["lang"] == "nl"
 
 
