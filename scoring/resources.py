@@ -120,18 +120,19 @@ NOT_A_GUARANTEE = {
     "en": "A good score is not a guarantee. GuideCheck weighs what a provider does against criteria "
           "that careful sources agree on; it cannot see everything, and effects of a session cannot be "
           "predicted. An answer of 'I don't know' on a critical question is shown as unverified, never as passed.",
-    "nl": "Een goede score is geen garantie. GuideCheck legt wat een aanbieder doet naast criteria waarover "
-          "zorgvuldige bronnen het eens zijn; het ziet niet alles, en het effect van een sessie is niet te "
-          "voorspellen. 'Weet ik niet' bij kritieke vragen tonen we als niet geverifieerd, nooit als in orde.",
+    "nl": "Een goede score is geen garantie. GuideCheck vergelijkt wat een aanbieder doet met criteria waarover "
+          "zorgvuldige bronnen het eens zijn. Niet alles is zo te zien, en wat een sessie met je doet, is niet te "
+          "voorspellen. Antwoord je 'weet ik niet' op een kritieke vraag, dan tonen we dat als nog niet "
+          "bevestigd, nooit als in orde.",
 }
 
 WHAT_IT_IS_NOT = {
     "en": "GuideCheck assesses providers, not you. It gives no medical advice and no advice on whether to "
           "take any substance, and it never says that someone is suitable or safe. Questions about your "
           "health or medication belong with your doctor or prescriber.",
-    "nl": "GuideCheck beoordeelt aanbieders, niet jou. Het geeft geen medisch advies en geen advies over het "
-          "gebruik van welk middel dan ook, en het zegt nooit dat iemand geschikt of veilig is. Vragen over je "
-          "gezondheid of medicatie horen bij je arts of voorschrijver.",
+    "nl": "GuideCheck beoordeelt aanbieders, niet jou. Je krijgt hier geen medisch advies en geen advies over het "
+          "gebruik van welk middel dan ook, en GuideCheck zegt nooit dat iemand geschikt of veilig is. Met vragen "
+          "over je gezondheid of je medicijnen ga je naar je arts of naar de arts die ze voorschrijft.",
 }
 
 

@@ -103,7 +103,7 @@ def test_home_explains_itself_with_disclaimer_legal_note_and_crisis_resources():
 def test_home_in_dutch_from_the_url():
     at = app("nl")
     text = all_text(at)
-    assert "GuideCheck beoordeelt aanbieders" in text and "Nu steun nodig?" in text
+    assert "GuideCheck beoordeelt aanbieders" in text and "Heb je nu steun nodig?" in text
     assert "Australië" in text and "geen wettelijke categorie" in text
     assert at.query_params["lang"] == ["nl"] or at.query_params["lang"] == "nl"
 
