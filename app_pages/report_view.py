@@ -100,9 +100,10 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
         width="stretch")
     c2.download_button(T("report.download_csv"), lambda: export.rows_csv(rep.rows), f"{stem}.csv", "text/csv",
                        width="stretch")
+    country = crisis_country()  # read now: the callable below runs outside this script run
     c3.download_button(T("report.download_html"), lambda: export.report_html(
         rep, title=title, label=saved["label"], date=today, context=saved["context"], figures=figures,
-        country=crisis_country()),
+        country=country),
         f"{stem}.html", "text/html", width="stretch")
     if st.button(T("report.edit"), key=f"edit_{audience}"):
         edit()
