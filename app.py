@@ -23,4 +23,4 @@ page = st.navigation([
 ])
 page.run()
 with st.sidebar, st.expander(T("crisis.title")):
-    crisis_box()
+    crisis_box("sidebar")

@@ -12,7 +12,16 @@ import streamlit as st
 
 from scoring import validate_paths
 from scoring.i18n import LANGUAGE_NAMES, LANGUAGES, t
-from scoring.resources import CRISIS_RESOURCES, NOT_A_GUARANTEE, WHAT_IT_IS_NOT, text
+from scoring.resources import (
+    COUNTRIES,
+    COUNTRY_NAMES,
+    NOT_A_GUARANTEE,
+    WHAT_IT_IS_NOT,
+    crisis_resources,
+    default_country,
+    resource_parts,
+    text,
+)
 
 # the built-in instruments; GUIDECHECK_QUESTIONNAIRES points elsewhere (the browser tests edit a copy)
 QUESTIONNAIRES = Path(os.environ.get("GUIDECHECK_QUESTIONNAIRES")
@@ -120,12 +129,30 @@ def instruments() -> dict:
     return {**loaded, **{k: v for k, v in custom.items() if k not in loaded}}
 
 
-def crisis_box() -> None:
+def crisis_country() -> str:
+    """The country whose resources lead: the person's pick this session, else from the language."""
+    picked = st.session_state.get("crisis_country")
+    return picked if picked in COUNTRIES else default_country(lang())
+
+
+def crisis_box(where: str = "page") -> None:
+    """Crisis and support resources with a country picker (NL / US / elsewhere). Call once per page
+    run; app.py adds one in the sidebar (where="sidebar"), and both pickers share the pick."""
     language = lang()
+    key = f"_crisis_country_{where}"
+    # the pick lives under a key of its own: Streamlit drops a widget's state on pages without it
+    st.session_state[key] = crisis_country()
+
+    def picked():
+        st.session_state["crisis_country"] = st.session_state[key]
+
     with st.container(border=True):
         st.markdown(f"**{T('crisis.title')}**")
-        st.markdown("\n".join(f"- **{text(r['name'], language)}**: {r['contact']}. {text(r['about'], language)}"
-                              for r in CRISIS_RESOURCES))
+        st.radio(T("crisis.country"), COUNTRIES, key=key, horizontal=True, on_change=picked,
+                 format_func=lambda c: text(COUNTRY_NAMES[c], language))
+        lines = (resource_parts(r) for r in crisis_resources(language, crisis_country()))
+        # our own fixed texts (tests/test_resources.py keeps them free of links and markdown)
+        st.markdown("\n".join(f"- **{label}**: {rest}" for label, rest in lines))
 
 
 def not_a_guarantee() -> None:

@@ -11,7 +11,7 @@ import uuid
 
 import streamlit as st
 
-from app_pages.common import T, builtin_instruments, lang, safe, set_language
+from app_pages.common import T, builtin_instruments, crisis_box, lang, safe, set_language
 from app_pages.flow import question
 from app_pages.research_access import get_store
 from scoring import score_response
@@ -37,6 +37,7 @@ st.title(safe(study.title))
 submission = st.query_params.get("sub")
 if submission and store.has_submission(submission):
     st.success(T("study.thanks"))
+    crisis_box()
     st.stop()
 
 state = st.session_state.setdefault("participant", {}).setdefault(study.code, {"answers": {}, "consented": False})
@@ -49,6 +50,7 @@ if not state["consented"] or not submission:
         state["consented"] = True
         st.query_params["sub"] = submission or uuid.uuid4().hex
         st.rerun()
+    crisis_box()
     st.stop()
 
 available, _ = builtin_instruments()
@@ -63,6 +65,7 @@ for inst in chosen:
             if result.status[item.id] == "hidden" or (item.type == "text" and not study.free_text):
                 continue
             question("research", state, inst, item)
+crisis_box()
 
 if st.button(T("study.submit"), type="primary"):
     results, missing = {}, []

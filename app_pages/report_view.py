@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import CHART_CONFIG, T, crisis_box, instruments, lang, not_a_guarantee, safe
+from app_pages.common import CHART_CONFIG, T, crisis_box, crisis_country, instruments, lang, not_a_guarantee, safe
 from scoring import charts, export, report
 from scoring import results as resultfile
 
@@ -102,7 +102,7 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
 
     st.header(T("report.download"))
     stem = f"guidecheck-{audience}-{today}"
-    files = _files(saved, chosen, scored, rep, audience, language, title, today, trend)
+    files = _files(saved, chosen, scored, rep, audience, language, title, today, trend, crisis_country())
     c1, c2, c3 = st.columns(3)
     # The files are made once per report and handed over as bytes, not as callables: Streamlit keeps
     # a deferred download's callable only while this session's last run references it, so a click
@@ -141,9 +141,9 @@ def _trend(rep, available, language: str, today: str) -> list:
     return points if uploads else []
 
 
-def _files(saved, chosen, scored, rep, audience, language, title, today, trend) -> dict[str, bytes]:
-    """The three downloads, made once per report, language and trend (kept in the session)."""
-    key = json.dumps([audience, language, today, saved["context"], saved["label"], saved.get("answer_stage"),
+def _files(saved, chosen, scored, rep, audience, language, title, today, trend, country) -> dict[str, bytes]:
+    """The three downloads, made once per report, language, trend and country (kept in the session)."""
+    key = json.dumps([audience, language, country, today, saved["context"], saved["label"], saved.get("answer_stage"),
                       sorted(chosen), resultfile._jsonable({k: resultfile._jsonable(v)
                                                             for k, v in saved["answers"].items()}),
                       trend], sort_keys=True, default=str)
@@ -155,7 +155,7 @@ def _files(saved, chosen, scored, rep, audience, language, title, today, trend) 
                 language=language, results=scored, stage=saved.get("answer_stage", "after_session"))),
             "csv": export.rows_csv(rep.rows),
             "html": export.report_html(rep, title=title, label=saved["label"], date=today, context=saved["context"],
-                                       trend=trend),
+                                       trend=trend, country=country),
         })
     return cache[audience][1]
 

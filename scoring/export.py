@@ -12,7 +12,7 @@ import pandas as pd
 from . import svg
 from .i18n import t
 from .report import PERCENT_METHODS, TONE_COLOURS, Report, format_score
-from .resources import CRISIS_RESOURCES, NOT_A_GUARANTEE, WHAT_IT_IS_NOT, text
+from .resources import NOT_A_GUARANTEE, WHAT_IT_IS_NOT, crisis_resources, resource_parts
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -90,9 +90,10 @@ def report_charts(report: Report, trend: list | None = None) -> list[str]:
 
 
 def report_html(report: Report, *, title: str, label: str, date: str, context: str, figures: list | None = None,
-                trend: list | None = None) -> bytes:
+                trend: list | None = None, country: str | None = None) -> bytes:
     """The whole report as one HTML file: opens offline, prints, fits a phone. ``figures`` is kept for
-    callers of the first version and no longer used: the charts are drawn as SVG from the report."""
+    callers of the first version and no longer used: the charts are drawn as SVG from the report.
+    ``country`` chooses the crisis resources listed (default: from the language)."""
     lang = report.language
     parts = [f"<!doctype html><html lang='{_e(lang)}'><head><meta charset='utf-8'>",
              "<meta name='viewport' content='width=device-width, initial-scale=1'>",
@@ -140,8 +141,8 @@ def report_html(report: Report, *, title: str, label: str, date: str, context: s
     parts.append(f"<h2>{_e(t('report.items', lang))}</h2>")
     parts.append(_items_table(report))
     parts.append(f"<h2>{_e(t('crisis.title', lang))}</h2><ul>")
-    parts.extend(f"<li><strong>{_e(text(r['name'], lang))}</strong>: {_e(r['contact'])}. "
-                 f"{_e(text(r['about'], lang))}</li>" for r in CRISIS_RESOURCES)
+    parts.extend(f"<li><strong>{_e(label)}</strong>: {_e(rest)}</li>"
+                 for label, rest in map(resource_parts, crisis_resources(lang, country)))
     parts.append(f"</ul><p class='small'>{_e(WHAT_IT_IS_NOT[lang])}</p></main></body></html>")
     return "".join(parts).encode("utf-8")
 

@@ -22,33 +22,33 @@ UI: dict[str, dict[str, str]] = {
     "home.tagline": {
         "en": "Checklists for judging the people who guide MDMA sessions: therapist teams in research and "
               "clinical programmes, and sitters in harm-reduction settings.",
-        "nl": "Checklists om mensen te beoordelen die MDMA-sessies begeleiden: therapeutenteams in onderzoek en "
-              "klinische programma's, en sitters in harm-reductionsettings."},
+        "nl": "Checklists om te beoordelen wie MDMA-sessies begeleidt: therapeutenteams in onderzoek en klinische "
+              "programma's, en tripsitters die werken vanuit harm reduction."},
     "home.why": {
         "en": "Outside research there is no quality control, and people often choose a guide on trust. GuideCheck "
               "turns the criteria that careful sources agree on into questions anyone can answer, and scores the "
               "answers openly.",
-        "nl": "Buiten onderzoek is er geen kwaliteitscontrole, en mensen kiezen een begeleider vaak op "
-              "vertrouwen. GuideCheck zet de criteria waarover zorgvuldige bronnen het eens zijn om in vragen die "
-              "iedereen kan beantwoorden, en scoort de antwoorden open en eerlijk."},
-    "home.paths": {"en": "Three ways to use it", "nl": "Drie manieren om het te gebruiken"},
+        "nl": "Buiten onderzoek houdt niemand toezicht op de kwaliteit, en vaak kiezen mensen een begeleider op goed "
+              "vertrouwen. GuideCheck maakt van de criteria waarover zorgvuldige bronnen het eens zijn vragen die "
+              "iedereen kan beantwoorden, en laat precies zien hoe de antwoorden worden gescoord."},
+    "home.paths": {"en": "Three ways to use it", "nl": "Drie manieren om GuideCheck te gebruiken"},
     "home.path_vet": {
         "en": "**Vet a guide** before an intake or a session: answer what you know about the guide, and get a "
               "report with red flags first, what you could not verify, and questions to ask.",
-        "nl": "**Een begeleider checken** vóór een intake of sessie: beantwoord wat je over de begeleider weet, "
-              "en krijg een rapport met eerst de waarschuwingssignalen, wat je niet kon nagaan, en vragen om te "
-              "stellen."},
+        "nl": "**Een begeleider checken** vóór een intakegesprek of sessie: je beantwoordt wat je over de begeleider "
+              "weet en krijgt een rapport met bovenaan de waarschuwingssignalen, daarna wat je niet kon nagaan en "
+              "vragen die je kunt stellen."},
     "home.path_audit": {
         "en": "**Self-audit** as an organisation: the same criteria phrased for you, an action plan of what is "
               "not met yet, and your progress across audits.",
-        "nl": "**Zelfevaluatie** als organisatie: dezelfde criteria, op jullie toegespitst, een actieplan van "
-              "wat nog niet op orde is, en je voortgang over meerdere evaluaties."},
+        "nl": "**Zelfevaluatie** voor organisaties: dezelfde criteria, toegespitst op je eigen organisatie, een "
+              "actieplan met wat nog niet op orde is, en je voortgang van evaluatie tot evaluatie."},
     "home.path_research": {
         "en": "**Research**: a study collects anonymous responses through its study link, and researchers read "
               "figures for groups large enough to protect everyone on the Research page.",
-        "nl": "**Onderzoek**: een studie verzamelt anonieme antwoorden via haar studielink, en onderzoekers lezen "
-              "op de pagina Onderzoek getallen voor groepen die groot genoeg zijn om iedereen te beschermen."},
-    "home.how": {"en": "How scoring works", "nl": "Hoe de score werkt"},
+        "nl": "**Onderzoek**: een studie verzamelt via een eigen link anonieme antwoorden. Op de pagina Onderzoek "
+              "zien onderzoekers alleen cijfers over groepen die groot genoeg zijn om niemand herkenbaar te maken."},
+    "home.how": {"en": "How scoring works", "nl": "Zo werkt de score"},
     "home.how_text": {
         "en": "Each question counts by its weight: 3 for a critical point, 2 for a major one, 1 for a minor one, "
               "whatever its answer scale. The score is the weighted share of careful answers over the questions "
@@ -58,47 +58,68 @@ UI: dict[str, dict[str, str]] = {
               "major warning sign keeps it below the top band. Questions you cannot know yet (before the intake, "
               "before a session) are not asked. The working-alliance profile is only described, never passed or "
               "failed.",
-        "nl": "Elke vraag telt mee naar haar gewicht: 3 voor een kritiek punt, 2 voor een zwaar punt en 1 voor een "
-              "licht punt, hoe de antwoordschaal ook is. De score is het gewogen deel van de zorgvuldige antwoorden "
+        "nl": "Elke vraag telt mee volgens haar gewicht: 3 voor een kritiek punt, 2 voor een zwaar punt en 1 voor een "
+              "licht punt, welke antwoordschaal de vraag ook heeft. De score is het gewogen deel van de zorgvuldige "
+              "antwoorden "
               "op de vragen die je kon beantwoorden, en je moet minstens de helft daarvan beantwoorden. Een oordeel "
               "is nooit beter dan de ernstigste bevinding: één kritiek antwoord maakt het 'kritiek', wat de score "
               "ook is; een kritieke vraag waarop je 'weet ik niet' antwoordde of die je openliet, maakt het 'nog "
               "niet bevestigd' tot de aanbieder die vraag beantwoordt; een zwaar waarschuwingssignaal houdt het "
-              "onder de hoogste categorie. Vragen die je nog niet kunt weten (voor het intakegesprek, voor een "
+              "onder de hoogste categorie. Vragen die je nog niet kunt weten (vóór het intakegesprek of vóór een "
               "sessie) krijg je niet. Het profiel van de werkrelatie wordt alleen beschreven, nooit goed- of "
               "afgekeurd."},
-    "home.legal": {"en": "The law", "nl": "De wet"},
+    "home.legal": {"en": "The law", "nl": "Wat de wet zegt"},
     "home.legal_text": {
-        "en": "MDMA is prohibited in the Netherlands; guided sessions there take place only in research or as "
-              "harm reduction without medical treatment. In the United States MDMA is a Schedule I substance "
-              "(since 1985) and not legal for routine clinical use outside approved research or special "
-              "programmes; the FDA gave it Breakthrough status in 2017 and declined the first application for "
-              "approval in 2024. As of 2025 most regulators had not approved it, and possession is a serious "
-              "offence in most places. Check your local law. Low enforcement does not make anything safe.",
-        "nl": "MDMA is in Nederland verboden; begeleide sessies vinden daar alleen plaats in onderzoek of als harm "
-              "reduction zonder medische behandeling. In de Verenigde Staten staat MDMA op Schedule I (sinds 1985) "
-              "en is het niet legaal voor gewone klinische zorg buiten goedgekeurd onderzoek of speciale "
-              "programma's; de FDA gaf het in 2017 de status Breakthrough en wees in 2024 de eerste aanvraag tot "
-              "toelating af. In 2025 hadden de meeste toezichthouders het niet toegelaten, en bezit is op de "
-              "meeste plekken een zwaar vergrijp. Kijk wat de wet bij jou zegt. Weinig handhaving maakt niets "
-              "veilig."},
+        "en": "The law on MDMA differs from country to country, and this is a summary, not legal advice.\n\n"
+              "- **Netherlands**: MDMA is prohibited in the Netherlands (list I of the Opium Act). It may be "
+              "given to people only in approved research. Harm reduction is a way of working, not a legal "
+              "category: calling a session harm reduction does not make it legal, and a sitter offers no "
+              "medical treatment.\n"
+              "- **United States**: MDMA has been in Schedule I since 1985, so doctors cannot prescribe it; "
+              "people receive it only in approved trials or through special access programmes. The FDA named it "
+              "a Breakthrough Therapy in 2017 and turned down the first application to approve it in 2024.\n"
+              "- **Australia**: since 1 July 2023, psychiatrists with an authorisation may prescribe MDMA for "
+              "post-traumatic stress disorder (PTSD).\n"
+              "- **Elsewhere**: as of 2025 most countries had not approved MDMA as a medicine, and having it is "
+              "a serious offence in most of them.\n\n"
+              "Check your local law. Low enforcement does not make anything safe.",
+        "nl": "De wet rond MDMA verschilt per land. Dit is een samenvatting, geen juridisch advies.\n\n"
+              "- **Nederland**: MDMA is verboden (lijst I van de Opiumwet). Alleen in goedgekeurd onderzoek mag "
+              "het aan mensen worden gegeven. Harm reduction is een manier van werken, geen wettelijke categorie: "
+              "een sessie wordt niet legaal doordat je haar harm reduction noemt, en een tripsitter biedt geen "
+              "medische behandeling.\n"
+              "- **Verenigde Staten**: MDMA staat sinds 1985 op Schedule I, dus artsen mogen het niet "
+              "voorschrijven; mensen krijgen het alleen in goedgekeurde studies of via speciale "
+              "toegangsprogramma's. De FDA gaf het in 2017 de status Breakthrough Therapy en wees in 2024 de "
+              "eerste aanvraag tot toelating af.\n"
+              "- **Australië**: sinds 1 juli 2023 mogen psychiaters met een speciale machtiging MDMA voorschrijven "
+              "bij een posttraumatische stressstoornis (PTSS).\n"
+              "- **Elders**: in 2025 hadden de meeste landen MDMA niet als geneesmiddel toegelaten, en bezit is "
+              "er meestal een zwaar strafbaar feit.\n\n"
+              "Zoek uit wat de wet zegt waar jij woont. Dat er weinig wordt gehandhaafd, maakt niets veilig."},
     "home.sources": {"en": "Sources", "nl": "Bronnen"},
     "home.sources_text": {
         "en": "The criteria rest on three documents: a Dutch harm-reduction article, a promotional explainer of "
               "MDMA therapy, and a community guide from r/mdmatherapy. Two of them are promotional or community "
-              "material; GuideCheck uses their criteria, in its own words, not their claims.",
-        "nl": "De criteria rusten op drie documenten: een Nederlands harm-reductionartikel, een promotionele "
-              "uitleg over MDMA-therapie, en een gids uit de r/mdmatherapy-gemeenschap. Twee ervan zijn "
-              "promotioneel of uit de gemeenschap; GuideCheck gebruikt hun criteria, in eigen woorden, niet hun "
-              "beweringen."},
+              "material; GuideCheck uses their criteria, in its own words, not their claims. Since revision 2 the "
+              "checklists also draw on rules and codes from outside these documents: Oregon's psilocybin "
+              "services rules, Colorado's natural medicine rules, the MAPS code of ethics and the Fireside "
+              "Project's warning signs.",
+        "nl": "De criteria zijn gebaseerd op drie documenten: een Nederlands artikel over harm reduction, een "
+              "wervende uitleg over MDMA-therapie en een gids van de community r/mdmatherapy. Twee daarvan zijn "
+              "reclame of door gebruikers geschreven; GuideCheck neemt hun criteria over, in eigen woorden, maar "
+              "niet hun beweringen. Sinds revisie 2 putten de checklists ook uit regels en codes van buiten deze "
+              "documenten: de regels voor psilocybinediensten in Oregon, de regels voor natuurlijke medicijnen in "
+              "Colorado, de ethische code van MAPS en de waarschuwingssignalen van het Fireside Project."},
     "home.start_vet": {"en": "Vet a guide", "nl": "Een begeleider checken"},
-    "home.start_audit": {"en": "Start a self-audit", "nl": "Start een zelfevaluatie"},
+    "home.start_audit": {"en": "Start a self-audit", "nl": "Zelfevaluatie starten"},
     # crisis box
-    "crisis.title": {"en": "Need support now?", "nl": "Nu steun nodig?"},
+    "crisis.title": {"en": "Need support now?", "nl": "Heb je nu steun nodig?"},
+    "crisis.country": {"en": "Where are you?", "nl": "Waar ben je?"},
     # contexts
     "context.clinical": {"en": "Research or clinical programme", "nl": "Onderzoek of klinisch programma"},
     "context.harm_reduction": {"en": "Harm reduction (non-medical guidance or sitting)",
-                               "nl": "Harm reduction (niet-medische begeleiding of sitten)"},
+                               "nl": "Harm reduction (niet-medische begeleiding of tripsitten)"},
     "context.unknown": {"en": "I don't know (the stricter rule applies)", "nl": "Weet ik niet (de strengere regel geldt)"},
     # answers
     "answer.yes": {"en": "Yes", "nl": "Ja"},
@@ -111,28 +132,29 @@ UI: dict[str, dict[str, str]] = {
         "en": "Answer what you know about the guide or provider. 'I don't know' is always a fine answer: it "
               "becomes a question to ask. Your answers stay in this browser session; nothing is stored on the "
               "server. Download a progress file to continue later.",
-        "nl": "Beantwoord wat je over de begeleider of aanbieder weet. 'Weet ik niet' is altijd een prima "
-              "antwoord: het wordt een vraag om te stellen. Je antwoorden blijven in deze browsersessie; er wordt "
-              "niets op de server bewaard. Download een voortgangsbestand om later verder te gaan."},
+        "nl": "Beantwoord wat je weet over de begeleider of de aanbieder. 'Weet ik niet' mag altijd: zo'n vraag komt "
+              "in je rapport terug als vraag die je kunt stellen. Je antwoorden blijven in dit browservenster; de "
+              "server bewaart niets. Wil je later verder, download dan een voortgangsbestand."},
     "flow.audit_intro": {
         "en": "Answer for your own organisation. The report adds an action plan of what is not met yet, and you "
               "can upload earlier audits to see your progress. Nothing is stored on the server.",
-        "nl": "Beantwoord de vragen voor je eigen organisatie. Het rapport bevat een actieplan van wat nog niet op "
-              "orde is, en je kunt eerdere evaluaties uploaden om je voortgang te zien. Er wordt niets op de "
-              "server bewaard."},
-    "flow.context": {"en": "What kind of setting is it?", "nl": "Wat voor setting is het?"},
+        "nl": "Beantwoord de vragen voor je eigen organisatie. In het rapport staat een actieplan met wat nog niet "
+              "op orde is, en als je eerdere evaluaties uploadt, zie je je voortgang. De server bewaart niets."},
+    "flow.context": {"en": "What kind of setting is it?", "nl": "Om wat voor setting gaat het?"},
     "flow.context_help": {
         "en": "The setting decides which questions apply and which benchmark is used.",
         "nl": "De setting bepaalt welke vragen gelden en welke maatstaf wordt gebruikt."},
     "flow.instruments": {"en": "Checklists to answer", "nl": "Vragenlijsten om in te vullen"},
     "flow.instruments_help": {
         "en": "All checklists that apply are selected; the red-flag screen comes first.",
-        "nl": "Alle vragenlijsten die van toepassing zijn, staan aan; de check op waarschuwingssignalen komt eerst."},
+        "nl": "Alle vragenlijsten die van toepassing zijn, zijn al gekozen; de check op waarschuwingssignalen komt "
+              "eerst."},
     "flow.label": {"en": "A name for the guide (optional)", "nl": "Een naam voor de begeleider (optioneel)"},
-    "flow.label_help": {"en": "Only used in your report and files.", "nl": "Alleen gebruikt in je rapport en bestanden."},
+    "flow.label_help": {"en": "Only used in your report and files.", "nl": "Komt alleen in je rapport en je "
+                                                                           "bestanden."},
     "flow.start": {"en": "Start", "nl": "Beginnen"},
     "flow.resume": {"en": "Resume from a saved file", "nl": "Verder met een opgeslagen bestand"},
-    "flow.resumed": {"en": "Your saved answers are back.", "nl": "Je opgeslagen antwoorden zijn terug."},
+    "flow.resumed": {"en": "Your saved answers are back.", "nl": "Je opgeslagen antwoorden zijn weer geladen."},
     "flow.pick_one": {"en": "Choose at least one checklist.", "nl": "Kies minstens één vragenlijst."},
     # flow: questions
     "flow.progress": {"en": "Part {step} of {steps} · {answered} of {total} questions answered",
@@ -151,15 +173,16 @@ UI: dict[str, dict[str, str]] = {
     "flow.unsure_box": {"en": "I don't know", "nl": "Weet ik niet"},
     "flow.optional": {"en": "optional", "nl": "optioneel"},
     "flow.help_hint": {"en": "Hover over or tap the (?) beside a question to see why it matters.",
-                       "nl": "Ga met je muis over de (?) naast een vraag, of tik erop, om te zien waarom die vraag telt."},
+                       "nl": "Houd je muis boven de (?) naast een vraag of tik erop: dan zie je waarom die vraag "
+                             "ertoe doet."},
     "flow.answer_stage": {"en": "Where are you with this guide?", "nl": "Hoe ver ben je met deze begeleider?"},
     "flow.answer_stage_help": {
         "en": "Questions that can only be answered later (after the intake or after a session) are left out until "
               "then, so you are never asked what you cannot know yet.",
-        "nl": "Vragen die je pas later kunt beantwoorden (na het intakegesprek of na een sessie) blijven tot dan "
-              "weg. Zo krijg je nooit een vraag die je nog niet kunt weten."},
+        "nl": "Vragen die je pas later kunt beantwoorden (na het intakegesprek of na een sessie) krijg je pas op dat "
+              "moment. Zo vragen we nooit naar iets wat je nog niet kunt weten."},
     "stage.choice.before_intake": {"en": "Before the intake: I am still choosing",
-                                   "nl": "Voor het intakegesprek: ik ben nog aan het kiezen"},
+                                   "nl": "Vóór het intakegesprek: ik ben nog aan het kiezen"},
     "stage.choice.after_intake": {"en": "I have had the intake", "nl": "Ik heb het intakegesprek gehad"},
     "stage.choice.after_session": {"en": "I have had a session", "nl": "Ik heb een sessie gehad"},
     "flow.restored": {"en": "Welcome back: your answers were kept in this browser, and you are at the first "
@@ -184,51 +207,51 @@ UI: dict[str, dict[str, str]] = {
     "report.no_critical_open": {
         "en": "No critical red flag was raised, but that does not clear the provider: you could not check every "
               "critical point (see below).",
-        "nl": "Er kwam geen kritiek waarschuwingssignaal naar voren, maar daarmee is de aanbieder nog niet in "
-              "orde: je kon niet alle kritieke punten nagaan (zie hieronder)."},
+        "nl": "Er kwam geen kritiek waarschuwingssignaal naar voren, maar dat betekent nog niet dat alles in orde "
+              "is: je kon niet alle kritieke punten nagaan (zie hieronder)."},
     "report.no_critical_flags_listed": {
         "en": "No critical red flag was raised; other warning signs are listed below.",
         "nl": "Er kwam geen kritiek waarschuwingssignaal naar voren; andere waarschuwingssignalen staan hieronder."},
     "report.no_critical_plain": {"en": "No critical red flag was raised.",
                                  "nl": "Er kwam geen kritiek waarschuwingssignaal naar voren."},
-    "report.unverified": {"en": "Not cleared: ask the provider", "nl": "Nog niet nagegaan: vraag het de aanbieder"},
+    "report.unverified": {"en": "Not cleared: ask the provider", "nl": "Nog niet bevestigd: vraag het de aanbieder"},
     "report.unverified_help": {
         "en": "You answered 'I don't know' to these critical questions, or left them open. They count as not "
               "cleared, never as passed, until the provider has answered them. Questions you can ask:",
-        "nl": "Op deze kritieke vragen antwoordde je 'weet ik niet', of je liet ze open. Ze tellen als nog niet "
-              "nagegaan, nooit als in orde, tot de aanbieder ze heeft beantwoord. Vragen die je kunt stellen:"},
+        "nl": "Op deze kritieke vragen antwoordde je 'weet ik niet', of je liet ze open. Zolang de aanbieder ze niet "
+              "heeft beantwoord, tellen ze als nog niet bevestigd, en nooit als in orde. Dit kun je vragen:"},
     "report.unverified_audit": {
         "en": "These critical points are answered 'don't know' or left open. Until they are settled, the audit "
               "cannot count them as met.",
-        "nl": "Deze kritieke punten zijn met 'weet ik niet' beantwoord of opengelaten. Zolang ze niet zijn "
-              "uitgezocht, kan de evaluatie ze niet als in orde tellen."},
+        "nl": "Bij deze kritieke punten staat 'weet ik niet' of nog geen antwoord. Zolang dat niet is uitgezocht, "
+              "telt de evaluatie ze niet als in orde."},
     "compare.mixed_audiences": {
         "en": "These files mix a person's vetting with an organisation's self-audit. The questions are phrased "
               "for different people, so differences may say more about who answered than about the provider.",
         "nl": "Deze bestanden combineren een check door een persoon met een zelfevaluatie van een organisatie. De "
               "vragen zijn voor verschillende mensen geschreven, dus verschillen kunnen meer zeggen over wie "
               "antwoordde dan over de aanbieder."},
-    "report.unverified_short": {"en": "Not cleared", "nl": "Nog niet nagegaan"},
+    "report.unverified_short": {"en": "Not cleared", "nl": "Nog niet bevestigd"},
     "report.show_list": {"en": "Show the list ({n})", "nl": "Toon de lijst ({n})"},
     "report.stage": {"en": "Answers given {stage}", "nl": "Antwoorden gegeven {stage}"},
     "report.other_flags": {"en": "Other warning signs", "nl": "Andere waarschuwingssignalen"},
-    "report.questions": {"en": "Questions to ask the provider", "nl": "Vragen om aan de aanbieder te stellen"},
+    "report.questions": {"en": "Questions to ask the provider", "nl": "Vragen voor de aanbieder"},
     "report.open_items": {"en": "Questions still open", "nl": "Vragen die nog openstaan"},
     "report.action_plan": {"en": "Action plan: what is not met yet", "nl": "Actieplan: wat nog niet op orde is"},
     "report.scores": {"en": "Scores", "nl": "Scores"},
     "report.alliance": {"en": "Working alliance (described, not judged)",
                         "nl": "Werkrelatie (beschreven, niet beoordeeld)"},
-    "report.descriptive": {"en": "described, no pass mark", "nl": "beschreven, geen voldoende"},
+    "report.descriptive": {"en": "described, no pass mark", "nl": "alleen beschreven, zonder norm"},
     "report.items": {"en": "Item by item", "nl": "Vraag voor vraag"},
-    "report.why": {"en": "Why it matters", "nl": "Waarom dit telt"},
+    "report.why": {"en": "Why it matters", "nl": "Waarom dit belangrijk is"},
     "report.source": {"en": "Source", "nl": "Bron"},
     "report.download": {"en": "Keep this report", "nl": "Dit rapport bewaren"},
     "report.download_json": {"en": "Result file (JSON, for Compare and Resume)",
-                             "nl": "Resultaatbestand (JSON, voor Vergelijken en Verder gaan)"},
+                             "nl": "Resultaatbestand (JSON, om te vergelijken of later verder te gaan)"},
     "report.download_csv": {"en": "Item table (CSV)", "nl": "Vragentabel (CSV)"},
     "report.download_html": {"en": "Report (HTML, opens offline, prints well)",
-                             "nl": "Rapport (HTML, werkt offline, goed af te drukken)"},
-    "report.trend": {"en": "Progress across audits", "nl": "Voortgang over evaluaties"},
+                             "nl": "Rapport (HTML, werkt ook offline en is goed te printen)"},
+    "report.trend": {"en": "Progress across audits", "nl": "Voortgang van evaluatie tot evaluatie"},
     "report.trend_upload": {"en": "Upload earlier self-audit result files",
                             "nl": "Upload eerdere resultaatbestanden van zelfevaluaties"},
     "report.edit": {"en": "Change answers", "nl": "Antwoorden aanpassen"},
@@ -238,7 +261,8 @@ UI: dict[str, dict[str, str]] = {
                            "nl": "Nog niet bevestigd: er staan nog kritieke punten open. Vraag het de aanbieder voordat je beslist."},
     "overall.poor": {"en": "Serious concerns", "nl": "Ernstige zorgen"},
     "overall.mixed": {"en": "Partly meets the criteria", "nl": "Voldoet deels aan de criteria"},
-    "overall.incomplete": {"en": "Incomplete: too few answers to judge", "nl": "Onvolledig: te weinig antwoorden om te oordelen"},
+    "overall.incomplete": {"en": "Incomplete: too few answers to judge", "nl": "Onvolledig: te weinig antwoorden "
+                                                                               "voor een oordeel"},
     "overall.good": {"en": "Meets the criteria that were answered", "nl": "Voldoet aan de beantwoorde criteria"},
     "overall.none": {"en": "Described only", "nl": "Alleen beschreven"},
     "level.critical": {"en": "critical", "nl": "kritiek"},
@@ -249,7 +273,7 @@ UI: dict[str, dict[str, str]] = {
     "level.good": {"en": "meets", "nl": "voldoet"},
     "level.none": {"en": "described", "nl": "beschreven"},
     "stage.before_intake": {"en": "before the intake (a call before booking)",
-                            "nl": "voor het intakegesprek (een gesprek voordat je boekt)"},
+                            "nl": "vóór het intakegesprek (een kort gesprek voordat je boekt)"},
     "stage.after_intake": {"en": "after the intake", "nl": "na het intakegesprek"},
     "stage.after_session": {"en": "after a session", "nl": "na een sessie"},
     "severity.critical": {"en": "Critical", "nl": "Kritiek"},
@@ -267,20 +291,20 @@ UI: dict[str, dict[str, str]] = {
     "table.bands": {"en": "Bands", "nl": "Scoregrenzen"},
     "table.flag": {"en": "Warning sign", "nl": "Waarschuwingssignaal"},
     "chart.scores": {"en": "Score per checklist", "nl": "Score per vragenlijst"},
-    "chart.percent": {"en": "% of points reached", "nl": "% van de punten gehaald"},
+    "chart.percent": {"en": "% of points reached", "nl": "% van de punten behaald"},
     "chart.alliance": {"en": "Working alliance, mean per dimension (1–5)",
                        "nl": "Werkrelatie, gemiddelde per dimensie (1–5)"},
     "chart.compare": {"en": "Scores side by side", "nl": "Scores naast elkaar"},
-    "chart.trend": {"en": "Self-audit scores over time", "nl": "Scores van zelfevaluaties door de tijd"},
+    "chart.trend": {"en": "Self-audit scores over time", "nl": "Scores van zelfevaluaties in de loop van de tijd"},
     # compare
     "compare.title": {"en": "Compare results", "nl": "Resultaten vergelijken"},
     "compare.intro": {
         "en": "Upload two to six result files (from the report's download) to see them side by side.",
-        "nl": "Upload twee tot zes resultaatbestanden (uit de download van het rapport) om ze naast elkaar te zien."},
+        "nl": "Upload twee tot zes resultaatbestanden (te downloaden bij het rapport) om ze naast elkaar te zien."},
     "compare.upload": {"en": "Result files", "nl": "Resultaatbestanden"},
     "compare.need_two": {"en": "Upload at least two result files.", "nl": "Upload minstens twee resultaatbestanden."},
     "compare.too_many": {"en": "At most six files can be compared; the first six are used.",
-                         "nl": "Er kunnen maximaal zes bestanden vergeleken worden; de eerste zes worden gebruikt."},
+                         "nl": "Je kunt maximaal zes bestanden vergelijken; we gebruiken de eerste zes."},
     "compare.differences": {"en": "Where they differ", "nl": "Waar ze verschillen"},
     "compare.same": {"en": "These results do not differ in verdicts, scores or flags.",
                      "nl": "Deze resultaten verschillen niet in oordelen, scores of signalen."},
@@ -295,11 +319,12 @@ UI: dict[str, dict[str, str]] = {
     "instruments.summary": {"en": "questions: {items} · parts: {sections} · version {version}",
                             "nl": "vragen: {items} · delen: {sections} · versie {version}"},
     "instruments.upload": {"en": "Your own instrument (YAML)", "nl": "Je eigen vragenlijst (YAML)"},
-    "instruments.problems": {"en": "This file has {n} problem(s):", "nl": "Dit bestand heeft {n} probleem/problemen:"},
+    "instruments.problems": {"en": "This file has {n} problem(s):", "nl": "Problemen in dit bestand ({n}):"},
     "instruments.valid": {"en": "The file is valid.", "nl": "Het bestand is geldig."},
     "instruments.use": {"en": "Use this instrument in this session", "nl": "Gebruik deze vragenlijst in deze sessie"},
     "instruments.used": {"en": "Added: you can choose it when you vet a guide or audit yourself.",
-                         "nl": "Toegevoegd: je kunt hem kiezen als je een begeleider checkt of een zelfevaluatie doet."},
+                         "nl": "Toegevoegd: je kunt deze vragenlijst nu kiezen als je een begeleider checkt of een "
+                               "zelfevaluatie doet."},
     "instruments.clash": {"en": "A built-in instrument already has the id '{id}'.",
                           "nl": "Een ingebouwde vragenlijst heeft al het id '{id}'."},
     "instruments.scoring": {"en": "How it is scored", "nl": "Hoe het gescoord wordt"},
@@ -321,7 +346,8 @@ UI: dict[str, dict[str, str]] = {
     "study.unknown": {"en": "This study link is not valid. Check the link you were given.",
                       "nl": "Deze studielink is niet geldig. Controleer de link die je hebt gekregen."},
     "study.closed": {"en": "This study is closed and no longer takes responses. Thank you for your interest.",
-                     "nl": "Deze studie is gesloten en neemt geen antwoorden meer aan. Bedankt voor je interesse."},
+                     "nl": "Deze studie is gesloten; je kunt geen antwoorden meer insturen. Bedankt voor je "
+                           "interesse."},
     "study.unavailable": {"en": "The study cannot be reached right now. Please try again later.",
                           "nl": "De studie is nu niet bereikbaar. Probeer het later opnieuw."},
     "study.anonymous": {
@@ -329,7 +355,8 @@ UI: dict[str, dict[str, str]] = {
               "Results are only shown for groups of at least {k} people.",
         "nl": "Je antwoorden zijn anoniem: er wordt geen naam, adres, IP-adres of tijdstip bewaard, alleen de "
               "datum. Uitkomsten worden alleen getoond voor groepen van minstens {k} mensen."},
-    "study.consent": {"en": "I have read this and agree to take part", "nl": "Ik heb dit gelezen en doe mee"},
+    "study.consent": {"en": "I have read this and agree to take part", "nl": "Ik heb dit gelezen en geef toestemming "
+                                                                             "om mee te doen"},
     "study.start": {"en": "Start", "nl": "Beginnen"},
     "study.free_text_warning": {
         "en": "Please do not write names or anything else that could identify you or someone else.",
@@ -337,14 +364,16 @@ UI: dict[str, dict[str, str]] = {
     "study.submit": {"en": "Send my answers", "nl": "Mijn antwoorden versturen"},
     "study.thanks": {"en": "Thank you. Your answers have been saved.", "nl": "Dank je wel. Je antwoorden zijn opgeslagen."},
     "study.failed": {"en": "Your answers could not be saved. Nothing is lost: please press send again.",
-                     "nl": "Je antwoorden konden niet worden opgeslagen. Er is niets verloren: druk nog eens op versturen."},
+                     "nl": "Het opslaan van je antwoorden is niet gelukt. Je bent niets kwijt: druk nog een keer op "
+                           "versturen."},
     # research: researchers
     "research.title": {"en": "Research", "nl": "Onderzoek"},
     "research.not_configured": {
         "en": "Research mode is not set up on this server. Set the environment variable GUIDECHECK_RESEARCH_PASSWORD "
               "(or research_password in .streamlit/secrets.toml) and restart.",
-        "nl": "Onderzoeksmodus is op deze server niet ingesteld. Zet de omgevingsvariabele "
-              "GUIDECHECK_RESEARCH_PASSWORD (of research_password in .streamlit/secrets.toml) en start opnieuw."},
+        "nl": "De onderzoeksmodus is op deze server niet ingesteld. Stel de omgevingsvariabele "
+              "GUIDECHECK_RESEARCH_PASSWORD in (of research_password in .streamlit/secrets.toml) en start de app "
+              "opnieuw."},
     "research.password": {"en": "Researcher password", "nl": "Wachtwoord voor onderzoekers"},
     "research.login": {"en": "Log in", "nl": "Inloggen"},
     "research.login_idp": {"en": "Log in with your organisation's account", "nl": "Inloggen met het account van je organisatie"},
@@ -360,13 +389,13 @@ UI: dict[str, dict[str, str]] = {
     "research.study_instruments": {"en": "Instruments", "nl": "Vragenlijsten"},
     "research.study_languages": {"en": "Languages", "nl": "Talen"},
     "research.min_group": {"en": "Minimum group size for any figure (never below 5)",
-                           "nl": "Minimale groepsgrootte voor elk getal (nooit onder 5)"},
+                           "nl": "Minimale groepsgrootte voor elk getal (minstens 5)"},
     "research.free_text": {"en": "Ask free-text questions", "nl": "Open vragen stellen"},
     "research.free_text_warning": {
         "en": "Free text can identify people even when nothing else does. Turn it on only if the study needs it and "
               "its ethics approval covers it.",
-        "nl": "Vrije tekst kan mensen herkenbaar maken, ook als niets anders dat doet. Zet het alleen aan als de "
-              "studie het nodig heeft en de ethische goedkeuring het dekt."},
+        "nl": "Vrije tekst kan mensen herkenbaar maken, ook als niets anders dat doet. Zet dit alleen aan als de "
+              "studie het echt nodig heeft en de goedkeuring van de METC het toestaat."},
     "research.consent_text": {"en": "Consent text shown to participants", "nl": "Toestemmingstekst voor deelnemers"},
     "research.providers": {"en": "Provider codes, one per line (no names)", "nl": "Aanbiedercodes, één per regel (geen namen)"},
     "research.create": {"en": "Create study", "nl": "Studie aanmaken"},
@@ -393,11 +422,13 @@ UI: dict[str, dict[str, str]] = {
     "research.suppressed": {
         "en": "Providers with fewer than {k} responses are pooled into 'other', together with the next-smallest "
               "where needed, so that no small group can be worked out.",
-        "nl": "Aanbieders met minder dan {k} antwoorden worden samengevoegd tot 'overig', zo nodig samen met de "
-              "volgende kleinste, zodat geen kleine groep te herleiden is."},
-    "research.alpha": {"en": "Reliability (Cronbach's alpha, complete cases)", "nl": "Betrouwbaarheid (Cronbachs alfa, volledige gevallen)"},
+        "nl": "Aanbieders met minder dan {k} antwoorden vallen samen onder 'overig', zo nodig met de eerstvolgende "
+              "kleinste erbij, zodat geen kleine groep te herleiden is."},
+    "research.alpha": {"en": "Reliability (Cronbach's alpha, complete cases)", "nl": "Betrouwbaarheid (Cronbachs "
+                                                                                     "alfa, alleen volledig "
+                                                                                     "ingevulde antwoorden)"},
     "research.likert": {"en": "Answers to rating questions", "nl": "Antwoorden op beoordelingsvragen"},
-    "research.flags": {"en": "How often each flag was raised", "nl": "Hoe vaak elk signaal werd gegeven"},
+    "research.flags": {"en": "How often each flag was raised", "nl": "Hoe vaak elk signaal voorkwam"},
     "research.share": {"en": "share of responses", "nl": "aandeel van de antwoorden"},
     "research.too_few": {"en": "Fewer than {k} responses: figures are withheld.",
                          "nl": "Minder dan {k} antwoorden: getallen worden niet getoond."},
@@ -410,13 +441,14 @@ UI: dict[str, dict[str, str]] = {
     "research.export_note": {
         "en": "Every file carries the instrument's content hash; one file holds one version only. Exports hold "
               "individual anonymous responses: keep them as the study's data protection plan says.",
-        "nl": "Elk bestand bevat de inhoudshash van de vragenlijst; één bestand bevat maar één versie. Exports "
-              "bevatten losse anonieme antwoorden: bewaar ze zoals het gegevensbeschermingsplan van de studie zegt."},
+        "nl": "Elk bestand bevat de inhoudshash van de vragenlijst, en één bestand bevat maar één versie. Exports "
+              "bevatten losse, anonieme antwoorden: bewaar ze zoals het plan voor gegevensbeheer van de studie "
+              "voorschrijft."},
     "research.import_intro": {
         "en": "Score and aggregate a CSV of responses gathered elsewhere (one row per response, one column per item, "
               "optionally a provider column). Nothing is stored.",
-        "nl": "Scoor en bundel een CSV met elders verzamelde antwoorden (één rij per antwoord, één kolom per vraag, "
-              "eventueel een kolom provider). Er wordt niets bewaard."},
+        "nl": "Bereken scores en overzichten voor een CSV met elders verzamelde antwoorden (één rij per antwoord, "
+              "één kolom per vraag, eventueel een kolom provider). Er wordt niets bewaard."},
     "research.import_file": {"en": "Responses (CSV)", "nl": "Antwoorden (CSV)"},
     "research.import_by": {"en": "Group by column", "nl": "Groeperen op kolom"},
     "research.compare_column": {"en": "Can be compared", "nl": "Te vergelijken"},

@@ -242,7 +242,9 @@ def all_texts() -> list[tuple[str, str]]:
     for block in (NOT_A_GUARANTEE, WHAT_IT_IS_NOT):
         out += [("resources", v) for v in (block.values() if isinstance(block, dict) else [block])]
     for resource in CRISIS_RESOURCES:
-        out += [("crisis", str(v)) for v in resource.values()]
+        for field in ("name", "contact", "about"):
+            value = resource[field]
+            out += [("crisis", v) for v in (value.values() if isinstance(value, dict) else [value])]
     return out
 
 

@@ -53,3 +53,27 @@ def test_dutch_ui_is_informal():
 
 def test_missing_language_falls_back_to_english():
     assert t("nav.home", "de") == "Home"
+
+
+def test_dutch_uses_one_term_for_each_concept():
+    """Issue 10: toestemming, tripsitter/tripsitten, 'harm reduction' as two words, Scoregrenzen,
+    'aantal deelnemers per begeleider', suïcidepoging, METC; 'not cleared' never reads as failed."""
+    from scoring.resources import CRISIS_RESOURCES, NOT_A_GUARANTEE, WHAT_IT_IS_NOT
+
+    texts = {f"ui:{k}": e["nl"] for k, e in UI.items()}
+    texts |= {"not_a_guarantee": NOT_A_GUARANTEE["nl"], "what_it_is_not": WHAT_IT_IS_NOT["nl"]}
+    texts |= {f"crisis:{n}": r["about"]["nl"] for n, r in enumerate(CRISIS_RESOURCES)}
+    wrong = {
+        r"(?i)instemming": "toestemming",
+        r"(?i)harm[- ]?reduction\w|harm-reduction|harmreduction": "harm reduction (two words, no compound)",
+        r"(?i)(?<!trip)sitt(?:er|en)\b": "tripsitter / tripsitten",
+        r"(?i)\bverhouding\b": "aantal deelnemers per begeleider",
+        r"(?i)zelfmoordpoging|su[iï]cide-poging": "suïcidepoging",
+        r"(?i)ethische (?:commissie|goedkeuring)": "METC",
+        r"(?i)in orde bevonden|niet geverifieerd": "nog niet bevestigd",
+    }
+    found = [(where, want) for where, text in texts.items() for pattern, want in wrong.items()
+             if re.search(pattern, text)]
+    assert not found, found
+    assert UI["table.bands"]["nl"] == "Scoregrenzen"
+    assert "bevestigd" in UI["report.unverified"]["nl"] and "bevestigd" in UI["report.unverified_help"]["nl"]

@@ -139,6 +139,21 @@ def test_html_report_of_every_checklist_stays_small_and_draws_the_trend():
     assert "<script" not in text
 
 
+def test_html_report_lists_the_crisis_resources_for_the_country():
+    rep = report.build(BUILTIN, score({"red-flags": careful_answers("red-flags")}))
+    us = export.report_html(rep, title="t", label="", date="d", context="harm_reduction", figures=[],
+                            country="US").decode()
+    assert "988" in us and "Zelfmoordpreventie" not in us
+    nl = export.report_html(rep, title="t", label="", date="d", context="harm_reduction", figures=[],
+                            country="NL").decode()
+    crisis = nl[nl.index("Need support now?"):]
+    assert crisis.index("112") < crisis.index("113 Zelfmoordpreventie") < crisis.index("TripSit")
+    assert "988" not in crisis
+
+
+# --------------------------------------------------------------------------- pre-fill
+
+
 def test_diverging_bars_lay_each_side_outward_from_a_centred_middle():
     import pandas as pd
 

@@ -95,15 +95,44 @@ def test_home_explains_itself_with_disclaimer_legal_note_and_crisis_resources():
     assert not at.exception
     text = all_text(at)
     for words in ["62-FIRESIDE", "tripsit.me/webchat", "112", "assesses providers, not you", "not a guarantee",
-                  "prohibited in the Netherlands", "Schedule I", "Check your local law", "How scoring works"]:
+                  "prohibited in the Netherlands", "Schedule I", "Check your local law", "How scoring works",
+                  "Australia", "1 July 2023", "not a legal category"]:
         assert words in text, words
 
 
 def test_home_in_dutch_from_the_url():
     at = app("nl")
     text = all_text(at)
-    assert "GuideCheck beoordeelt aanbieders" in text and "Nu steun nodig?" in text
+    assert "GuideCheck beoordeelt aanbieders" in text and "Heb je nu steun nodig?" in text
+    assert "Australië" in text and "geen wettelijke categorie" in text
     assert at.query_params["lang"] == ["nl"] or at.query_params["lang"] == "nl"
+
+
+def crisis_lines(at: AppTest) -> list[str]:
+    """The bullet lines of the crisis box."""
+    box = next(m.value for m in at.markdown if "Zelfmoordpreventie" in m.value or "TripSit" in m.value)
+    return [line for line in box.splitlines() if line.startswith("- ")]
+
+
+def test_dutch_home_leads_with_112_and_113_and_the_picker_switches_country():
+    at = app("nl")
+    lines = crisis_lines(at)
+    assert "Alarmnummer" in lines[0] and "112" in lines[0]
+    assert "113 Zelfmoordpreventie" in lines[1] and "0800" in lines[1] and "Crisislijn" in lines[1]
+    assert "Fireside" not in "".join(lines)
+    picker = at.radio(key="_crisis_country_page")
+    assert picker.value == "NL"
+    picker.set_value("US").run()
+    lines = crisis_lines(at)
+    assert "911" in lines[0] and "988" in lines[1] and "Zelfmoordpreventie" not in "".join(lines)
+    at.switch_page("app_pages/report.py").run()  # the pick is kept on other pages
+    assert at.radio(key="_crisis_country_page").value == "US" and "988" in crisis_lines(at)[1]
+
+
+def test_english_home_lists_anywhere_then_us_and_nl():
+    text = "".join(crisis_lines(app()))
+    assert text.index("TripSit") < text.index("988") < text.index("Zelfmoordpreventie")
+    assert "](" not in text  # plain text, no markdown links
 
 
 # --------------------------------------------------------------------------- vetting

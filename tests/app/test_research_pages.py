@@ -94,13 +94,15 @@ def test_participant_path_consent_answers_thanks_and_no_second_row(db):
     fill(db, study, 5)  # other people's answers exist
     at = participant(study.code, {"p": "c1"})
     assert not at.exception
-    assert "Please read this" in all_text(at) and not at.radio
+    assert "Please read this" in all_text(at) and not [r for r in at.radio if r.key.startswith("q:")]
+    assert "TripSit" in all_text(at)  # crisis resources on the consent page
     at.checkbox(key="consent").check().run()
     [b for b in at.button if b.label == "Start"][0].click().run()
     for radio in at.radio:
         if radio.key and radio.key.startswith("q:research:"):
             radio.set_value(4)
     at.run()
+    assert "TripSit" in all_text(at)  # and beside the questions
     send = [b for b in at.button if b.label == "Send my answers"][0]
     send.click().run()
     assert any("Your answers have been saved" in s.value for s in at.success)
@@ -110,6 +112,15 @@ def test_participant_path_consent_answers_thanks_and_no_second_row(db):
     text = all_text(at)
     assert "Research" not in [p for p in text.split()]  # no navigation to the rest of the app
     assert "wa_goal" not in text and "score" not in text.lower()
+    assert "TripSit" in text  # and on the thanks page
+
+
+def test_dutch_participant_page_leads_with_112_and_113(db):
+    study = db.create_study("Studie", ["working-alliance"], languages=["nl"])
+    at = participant(study.code)
+    box = next(m.value for m in at.markdown if "Zelfmoordpreventie" in m.value)
+    lines = [line for line in box.splitlines() if line.startswith("- ")]
+    assert "112" in lines[0] and "113 Zelfmoordpreventie" in lines[1]
 
 
 def test_participant_cannot_submit_empty_answers(db):

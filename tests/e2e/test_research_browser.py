@@ -56,7 +56,7 @@ def test_study_from_creation_to_dashboard_and_export(browser, app_url, tmp_path)
         person.goto(f"{app_url}/?study={code}&p=clinic-a")
         person.get_by_text("I have read this and agree").click()
         person.get_by_role("button", name="Start").click()
-        groups = person.locator('[data-testid="stRadio"]')
+        groups = person.locator('[data-testid="stRadio"]').filter(has_text=answer)  # not the crisis box's
         groups.first.wait_for(timeout=30000)
         person.wait_for_timeout(500)
         for k in range(groups.count()):
