@@ -51,7 +51,9 @@ def run(audience: str) -> None:
                 flow["stage"] = "questions"
                 st.rerun()
 
-            render(audience, saved, edit)
+            offer = (lambda: full_check_offer(audience, flow)) if audience == "vetting" and \
+                saved["selected"] == [FIRST] else None
+            render(audience, saved, edit, next_steps=offer)
             return
         flow["stage"] = "questions"
     st.title(T("flow.vet_title" if audience == "vetting" else "flow.audit_title"))
@@ -101,6 +103,31 @@ def setup(audience: str, flow: dict) -> None:
         for iid in flow["selected"]:
             flow["answers"].setdefault(iid, {})
         st.rerun()
+
+
+def full_check_offer(audience: str, flow: dict) -> None:
+    """After the call before booking, the full check: by stage, with every answer kept."""
+    with st.container(border=True):
+        st.markdown(f"**{T('flow.full_check')}**\n\n{T('flow.full_check_help')}")
+        left, right = st.columns(2)
+        for column, stage in ((left, "after_intake"), (right, "after_session")):
+            column.button(T("flow.full_check_at", stage=T("stage." + stage)), key=f"full_{audience}_{stage}",
+                          on_click=continue_full_check, args=(audience, flow, stage), width="stretch")
+
+
+def continue_full_check(audience: str, flow: dict, stage: str) -> None:
+    """Go on from the call before booking to every checklist with something to ask at ``stage``,
+    at its first open question (the red-flag answers stay; nothing is copied between checklists)."""
+    options = applicable(audience, flow["context"])
+    available = instruments()
+    chosen = [i for i in options if any(STAGES.index(info.spec.stage) <= STAGES.index(stage)
+                                        for info in available[i].items.values())]
+    for iid in chosen:
+        flow["answers"].setdefault(iid, {})
+    file = resultfile.ResultFile.model_validate({"guidecheck_result": 1, "kind": audience, "context": flow["context"],
+                                                 "label": flow["label"], "stage": stage})
+    restore(audience, flow, file, {i: flow["answers"][i] for i in chosen}, [T("flow.full_check_started")])
+    st.session_state["_scroll_top"] = True
 
 
 def keep_in_browser(audience: str, flow: dict) -> bool:

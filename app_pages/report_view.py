@@ -13,7 +13,7 @@ from scoring import charts, export, report
 from scoring import results as resultfile
 
 
-def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
+def render(audience: str, saved: dict, edit: Callable[[], None], next_steps: Callable[[], None] | None = None) -> None:
     language = lang()
     available = instruments()
     chosen = {i: available[i] for i in saved["selected"] if i in available}
@@ -35,6 +35,8 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
     banner.get(rep.overall, st.info)(f"**{T('overall.' + rep.overall)}**")
     not_a_guarantee()
     summary(rep, audience)
+    if next_steps is not None:
+        next_steps()
 
     st.header(T("report.critical"), anchor="critical")
     if not rep.critical:  # green only when the verdict is good and no flag at all is listed

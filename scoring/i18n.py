@@ -185,6 +185,15 @@ UI: dict[str, dict[str, str]] = {
                                    "nl": "Vóór het intakegesprek: ik ben nog aan het kiezen"},
     "stage.choice.after_intake": {"en": "I have had the intake", "nl": "Ik heb het intakegesprek gehad"},
     "stage.choice.after_session": {"en": "I have had a session", "nl": "Ik heb een sessie gehad"},
+    "flow.full_check": {"en": "Next: the full check", "nl": "Hierna: de volledige check"},
+    "flow.full_check_help": {
+        "en": "This was the call before booking. After the intake, and again after a session, the full check asks "
+              "what you could not know yet. Your answers so far are kept.",
+        "nl": "Dit was het gesprek voordat je boekt. Na het intakegesprek, en nog eens na een sessie, vraagt de "
+              "volledige check wat je eerder nog niet kon weten. Je antwoorden tot nu toe blijven bewaard."},
+    "flow.full_check_at": {"en": "Full check {stage}", "nl": "Volledige check {stage}"},
+    "flow.full_check_started": {"en": "The full check: you start at the first part with an open question.",
+                                "nl": "De volledige check: je begint bij het eerste deel met een open vraag."},
     "flow.restored": {"en": "Welcome back: your answers were kept in this browser, and you are at the first "
                             "part with an open question.",
                       "nl": "Welkom terug: je antwoorden waren in deze browser bewaard. Je staat bij het eerste "

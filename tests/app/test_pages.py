@@ -493,3 +493,24 @@ def test_report_says_the_stage_and_asks_only_what_can_be_known():
     status = at.session_state["reports"]["vetting"]["results"][REV2.id].status
     assert status["calm"] == status["followup"] == "hidden"  # not asked before the intake
     assert any("Meets the criteria" in s.value for s in at.success)
+
+
+def test_call_before_booking_is_the_default_and_offers_the_full_check_by_stage():
+    at = app()
+    at.switch_page("app_pages/vet.py").run()
+    at.radio(key="context_vetting").set_value("harm_reduction").run()
+    assert at.multiselect(key="selected_vetting_harm_reduction").value == ["red-flags"]  # the short path
+    at.button(key="start_vetting").click().run()
+    at = walk(at, "vetting", lambda inst, item: careful(inst, item))
+    at.switch_page("app_pages/vet.py").run()
+    full = [b for b in at.button if b.key == "full_vetting_after_intake"]
+    assert full, "the report of the call before booking offers the full check"
+    full[0].click().run()
+    assert not at.exception
+    flow = at.session_state["flows"]["vetting"]
+    assert flow["stage"] == "questions" and flow["answer_stage"] == "after_intake"
+    assert "red-flags" in flow["selected"] and len(flow["selected"]) > 5
+    assert "working-alliance" in flow["selected"]  # asked from the intake on
+    assert flow["answers"]["red-flags"]  # the call's answers are kept
+    plan_first = at.session_state["flows"]["vetting"]["step"]
+    assert plan_first > 0  # the red-flag parts are done: it starts at the first open part
