@@ -170,7 +170,7 @@ def test_import_a_csv_without_a_database(db, tmp_path):
     assert list(table["group"]) == ["other", "all"]
 
 
-@pytest.mark.parametrize("language, words", [("en", "could not be saved"), ("nl", "niet worden opgeslagen")])
+@pytest.mark.parametrize("language, words", [("en", "could not be saved"), ("nl", "opslaan van je antwoorden is niet gelukt")])
 def test_a_failed_submission_is_logged_with_its_traceback_and_told_plainly(db, monkeypatch, caplog, language,
                                                                             words):
     study = db.create_study("Fails", ["working-alliance"])
