@@ -55,9 +55,9 @@ def record(name: str, value: float, unit: str, target: str, met: bool, note: str
 # --------------------------------------------------------------------------- score_frame
 
 
-def likert_instrument(k: int = 60):
-    items = [{"id": f"q{i}", "type": "likert", "text": "?", "scale": "agree5", "reverse": i % 4 == 0}
-             for i in range(k)]
+def likert_instrument(k: int = 60, allow_unsure: bool = False):
+    items = [{"id": f"q{i}", "type": "likert", "text": "?", "scale": "agree5", "reverse": i % 4 == 0,
+              **({"allow_unsure": True} if allow_unsure else {})} for i in range(k)]
     spec = {"format": 1, "id": "bench60", "version": "1.0.0", "languages": ["en"], "title": "Bench",
             "scales": {"agree5": [{"value": v, "label": str(v)} for v in range(1, 6)]},
             "sections": [{"id": f"s{j}", "title": "S", "items": items[j * 15:(j + 1) * 15]} for j in range(k // 15)],
