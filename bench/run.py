@@ -55,9 +55,9 @@ def record(name: str, value: float, unit: str, target: str, met: bool, note: str
 # --------------------------------------------------------------------------- score_frame
 
 
-def likert_instrument(k: int = 60):
-    items = [{"id": f"q{i}", "type": "likert", "text": "?", "scale": "agree5", "reverse": i % 4 == 0}
-             for i in range(k)]
+def likert_instrument(k: int = 60, allow_unsure: bool = False):
+    items = [{"id": f"q{i}", "type": "likert", "text": "?", "scale": "agree5", "reverse": i % 4 == 0,
+              **({"allow_unsure": True} if allow_unsure else {})} for i in range(k)]
     spec = {"format": 1, "id": "bench60", "version": "1.0.0", "languages": ["en"], "title": "Bench",
             "scales": {"agree5": [{"value": v, "label": str(v)} for v in range(1, 6)]},
             "sections": [{"id": f"s{j}", "title": "S", "items": items[j * 15:(j + 1) * 15]} for j in range(k // 15)],
@@ -116,6 +116,117 @@ def bench_score_frame(n: int, runs: int, baseline_rows: int) -> None:
     ratio = peak / matrix.nbytes
     record("score_frame extra peak memory / answer matrix", ratio, "x", "<= 3x", ratio <= 3,
            f"peak {peak / 1e6:.0f} MB over a {matrix.nbytes / 1e6:.0f} MB int64 matrix (tracemalloc)")
+
+
+def cpu_timed(fn, runs: int) -> tuple[float, float]:
+    """(median wall seconds, median CPU seconds of this process) over ``runs`` calls."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        fn()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def input_kinds(inst, n: int, seed: int = 0) -> dict:
+    """The same answers as each kind of input researchers have: int64 (complete); float64 with 3 %
+    NaN; nullable Int64 with 3 % missing; text as ``read_csv(dtype=str)`` gives it (3 % empty,
+    1 % 'unsure', 2 % with surrounding spaces). Returns {kind: (frame, csv text or None)}."""
+    import io
+
+    rng = np.random.default_rng(seed)
+    cols = list(inst.items)
+    matrix = rng.integers(1, 6, size=(n, len(cols)))
+    r = rng.random((n, len(cols)))
+    floats = pd.DataFrame(np.where(r < 0.03, np.nan, matrix), columns=cols)
+    text = matrix.astype(str).astype(object)
+    text[r < 0.03] = ""
+    text[(r >= 0.03) & (r < 0.04)] = "unsure"
+    spaced = (r >= 0.04) & (r < 0.06)
+    text[spaced] = np.char.add(" ", matrix[spaced].astype(str)).astype(object)
+    csv_text = pd.DataFrame(text, columns=cols).to_csv(index=False)
+    return {"int64": (pd.DataFrame(matrix, columns=cols), None),
+            "float64, 3 % NaN": (floats, None),
+            "Int64 (nullable), 3 % missing": (floats.astype("Int64"), None),
+            "CSV strings (dtype=str)": (pd.read_csv(io.StringIO(csv_text), dtype=str), csv_text)}
+
+
+def analyst(inst, frame: pd.DataFrame) -> pd.DataFrame:
+    """'The analyst's pandas code': numbers from the cells, reverse keying by replace, row means
+    over the answered columns of each score (no checks, no flags, no verdicts)."""
+    cols = list(inst.items)
+    values = frame[cols].apply(pd.to_numeric, errors="coerce")
+    reverse = [c for c in cols if inst.items[c].spec.reverse]
+    values[reverse] = values[reverse].replace({1: 5, 2: 4, 4: 2, 5: 1})
+    return pd.DataFrame({s.spec.id: values[s.items].mean(axis=1) for s in inst.scores})
+
+
+def bench_input_kinds(n: int, runs: int, baseline_rows: int) -> None:
+    print(f"score_frame by input kind: {n:,} responses x 60 likert items", flush=True)
+    inst = likert_instrument(60, allow_unsure=True)
+    loop_rows = np.random.default_rng(1).integers(1, 6, size=(baseline_rows, 60)).tolist()
+    loop_wall, loop_cpu = cpu_timed(lambda: plain_loop(inst, loop_rows), 1)
+    loop_cpu *= n / baseline_rows
+    for kind, (frame, csv_text) in input_kinds(inst, n).items():
+        wall, cpu = cpu_timed(lambda frame=frame: score_frame(inst, frame), runs)
+        a_wall, a_cpu = cpu_timed(lambda frame=frame: analyst(inst, frame), max(1, runs // 2))
+        limit = 2.0 if csv_text else 1.0
+        record(f"score_frame, {kind}: CPU (wall)", cpu, "s", f"<= {limit:g} s", cpu <= limit,
+               f"wall {wall:.3f} s")
+        record(f"  analyst's pandas code, {kind}: CPU (wall)", a_cpu, "s", "score_frame faster", cpu < a_cpu,
+               f"wall {a_wall:.3f} s; score_frame / analyst = {cpu / a_cpu:.2f}")
+        record(f"  speed-up over the plain loop, {kind} (CPU)", loop_cpu / cpu, "x", ">= 20x", loop_cpu / cpu >= 20,
+               f"loop {loop_cpu:.1f} s CPU per {n:,} (timed on {baseline_rows:,})")
+        matrix_bytes = n * 60 * 8
+        tracemalloc.start()
+        score_frame(inst, frame)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        record(f"  extra peak memory / answer matrix, {kind}", peak / matrix_bytes, "x", "<= 2x",
+               peak / matrix_bytes <= 2, f"peak {peak / 1e6:.0f} MB over {matrix_bytes / 1e6:.0f} MB (8 bytes a cell)")
+
+
+def bench_cli(n: int, runs: int) -> None:
+    """`python -m scoring score` on a CSV file, end to end in a fresh process, beside reading the
+    same file with pyarrow.csv and writing the same output with pandas (also a fresh process)."""
+    import subprocess
+
+    print(f"CLI end to end: {n:,} x 60 CSV file", flush=True)
+    folder = Path(tempfile.mkdtemp(prefix="guidecheck-bench-"))
+    inst = likert_instrument(60, allow_unsure=True)
+    instrument = folder / "bench60.yaml"
+    import yaml
+
+    instrument.write_text(yaml.safe_dump(inst.spec.model_dump(mode="json", exclude_none=True)))
+    _, csv_text = input_kinds(inst, n, seed=2)["CSV strings (dtype=str)"]
+    answers = folder / "answers.csv"
+    answers.write_text(csv_text)
+    size = answers.stat().st_size
+    out = folder / "scores.csv"
+    baseline = (f"import pandas as pd, pyarrow.csv as c\nt = c.read_csv({str(answers)!r})\n"
+                f"c.read_csv({str(out)!r}).to_pandas().to_csv({str(folder / 'copy.csv')!r}, index=False, "
+                "float_format='%.10g')\n")
+
+    def run(argv):
+        wrapped = ("import resource, subprocess, sys, time\nt = time.perf_counter()\n"
+                   "subprocess.run(sys.argv[1:], check=True)\nu = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+                   "print(time.perf_counter() - t, u.ru_utime + u.ru_stime, u.ru_maxrss * 1024)")
+        done = subprocess.run([sys.executable, "-c", wrapped, *argv], capture_output=True, text=True, check=True,
+                              cwd=ROOT)
+        return [float(x) for x in done.stdout.split()]
+
+    ours = [run([sys.executable, "-m", "scoring", "score", "--instrument", str(instrument), "--answers",
+                 str(answers), "--out", str(out)]) for _ in range(runs)]
+    base = [run([sys.executable, "-c", baseline]) for _ in range(runs)]
+    wall, cpu, rss = (statistics.median(r[k] for r in ours) for k in range(3))
+    b_wall, b_cpu, b_rss = (statistics.median(r[k] for r in base) for k in range(3))
+    record("baseline: pyarrow.csv read + pandas write, CPU (wall)", b_cpu, "s", "-", True,
+           f"wall {b_wall:.1f} s, peak RSS {b_rss / 1e6:.0f} MB; file {size / 1e6:.0f} MB")
+    record("python -m scoring score, end to end, CPU (wall)", cpu, "s", f"<= 2 x baseline = {2 * b_cpu:.1f} s",
+           cpu <= 2 * b_cpu, f"wall {wall:.1f} s")
+    record("python -m scoring score: peak RSS / file size", rss / size, "x", "<= 3x", rss / size <= 3,
+           f"peak RSS {rss / 1e6:.0f} MB")
 
 
 # --------------------------------------------------------------------------- the vetting page
@@ -351,11 +462,18 @@ def bench_validate(runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes; not the published figures")
+    parser.add_argument("--only", choices=("kinds", "cli"), help="only the input kinds or only the CLI figure")
     args = parser.parse_args()
+    if args.only:
+        n = 100_000 if args.quick else 1_000_000
+        bench_input_kinds(n, 3, 20_000) if args.only == "kinds" else bench_cli(n, 2)
+        return
     n, runs = (100_000, 3) if args.quick else (1_000_000, 5)
     started = time.perf_counter()
     bench_validate(runs)
     bench_score_frame(n, runs, baseline_rows=20_000 if args.quick else 100_000)
+    bench_input_kinds(n, 3, baseline_rows=20_000 if args.quick else 100_000)
+    bench_cli(n, 3 if args.quick else 2)
     bench_vetting_page(7)
     bench_dashboard(20_000 if args.quick else 100_000, 3)
     bench_submissions(1000, 20, 3)

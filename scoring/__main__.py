@@ -39,7 +39,7 @@ def _read(args, inst):
     """The answer file, normalised when it is a Kobo/ODK or REDCap export (messages on stderr)."""
     from .convert.imports import read_answers_for
 
-    frame, kind, notes = read_answers_for(inst, args.answers, args.source)
+    frame, kind, notes = read_answers_for(inst, args.answers, args.source, compact=True)
     for note in notes:
         print(f"{args.answers}: {note}", file=sys.stderr)
     return frame, kind

@@ -141,7 +141,7 @@ def aggregate(instrument: Instrument, answers: pd.DataFrame, by: str | None = No
         raise ValueError(f"there is no column '{by}' to group by (columns: {', '.join(map(str, answers.columns))})")
     scores = score_frame(instrument, answers, context=context, audience=audience, stage=stage, kind=kind)
     ids = instrument.score_ids
-    groups = answers[by].reset_index(drop=True).map(lambda v: None if v is None or v == "" else v) \
+    groups = answers[by].reset_index(drop=True).astype(object).map(lambda v: None if v is None or v == "" else v) \
         if by else None
     stats, sizes = sufficient_stats(scores, groups, ids)
     if by is None:

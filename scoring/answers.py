@@ -190,16 +190,43 @@ class AnswerFileError(ValueError):
     """The answer file cannot be read at all (not a CSV or JSON of the documented shape)."""
 
 
-def read_answers(path: str | Path) -> tuple[pd.DataFrame, str]:
+def _read_csv_compact(path: Path) -> pd.DataFrame | None:
+    """The CSV file read by Arrow, every column but ``response_id`` as a categorical (one byte a
+    cell for a handful of distinct answers, where object columns of text take about 60); None
+    when Arrow cannot read it, so that the pandas reader words the problem as before."""
+    import pyarrow as pa
+    from pyarrow import csv
+
+    try:
+        names = csv.open_csv(path, convert_options=csv.ConvertOptions(include_columns=[])).schema.names
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        names = None
+    if not names or len(set(names)) != len(names) or names[0].startswith("\ufeff"):
+        return None
+    text = pa.dictionary(pa.int32(), pa.string())
+    options = csv.ConvertOptions(column_types={c: pa.string() if c == "response_id" else text for c in names},
+                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                 null_values=[], true_values=[], false_values=[])
+    try:
+        table = csv.read_csv(path, convert_options=options)
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    return table.to_pandas(self_destruct=True, types_mapper=None, strings_to_categorical=False)
+
+
+def read_answers(path: str | Path, compact: bool = False) -> tuple[pd.DataFrame, str]:
     """Read an answer file; return (frame of object columns, kind) with kind 'csv' or 'json'.
 
     CSV: every cell is kept as text and an empty cell is unanswered. JSON: a list of
     ``{"response_id": ..., "answers": {...}}`` objects (``context`` and ``audience`` may sit
-    beside ``answers``).
+    beside ``answers``). ``compact``: a CSV file's columns come as categoricals of the same texts,
+    read by Arrow (for large files: ``score_frame`` takes them as they are).
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
+        if compact and (frame := _read_csv_compact(path)) is not None:
+            return frame, "csv"
         try:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
                                 encoding="utf-8-sig")

@@ -7,13 +7,13 @@ order of additions matches ``engine.py`` so both give the same numbers; a proper
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_numeric_dtype
+import pyarrow as pa
+from pandas.api.types import infer_dtype, is_bool_dtype, is_numeric_dtype
 
 from . import expressions as ex
+from .answers import ANSWERED as ANSWERED_TEXT
 from .answers import (
     META_COLUMNS,
     AnswerError,
@@ -24,12 +24,13 @@ from .answers import (
     label_for,
     scale_values,
 )
+from .answers import MISSING as MISSING_TEXT
+from .answers import UNSURE as UNSURE_TEXT
 from .engine import COMBINED_ORDER  # noqa: F401  (re-exported for callers that score frames)
 from .instrument import STAGE_INDEX, Instrument
-from .model import AUDIENCES, CONTEXTS, STAGES
 
 MAX_REPORTED = 100
-MISSING, ANSWERED, UNSURE = 0, 1, 2
+MISSING, ANSWERED, UNSURE = 0, 1, 2  # (_numeric_column relies on MISSING 0, ANSWERED 1)
 
 
 class _Column:
@@ -51,33 +52,6 @@ class _Column:
         return self.value.astype(float) if self.complete else self.value
 
 
-def _kinds(arr: np.ndarray) -> np.ndarray:
-    """The Python type of each cell (compared with ``np.equal(kinds, str)``: exact types, so a
-    bool never passes as an int)."""
-    return pd.Series(arr, dtype=object).map(type).to_numpy()
-
-
-def _is_number_or_text(v) -> bool:
-    return isinstance(v, (str, numbers.Real)) and not isinstance(v, (bool, np.bool_))
-
-
-def _text_view(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(stripped strings or None, missing mask) for an object column."""
-    s = pd.Series(arr, dtype=object)
-    is_str = np.equal(_kinds(arr), str) if len(s) else np.zeros(0, bool)
-    text = np.full(len(arr), None, dtype=object)
-    if is_str.any():
-        text[is_str] = pd.Series(arr[is_str], dtype=object).str.strip().to_numpy(dtype=object)
-    missing = pd.isna(s).to_numpy() | (is_str & (text == ""))
-    return text, missing
-
-
-def _unsure_mask(text: np.ndarray, item) -> np.ndarray:
-    if not getattr(item, "allow_unsure", False):
-        return np.zeros(len(text), bool)
-    return np.asarray(pd.Series(text, dtype=object).str.lower().to_numpy() == "unsure", dtype=bool)
-
-
 def _consecutive(allowed) -> tuple[float, float] | None:
     """(low, high) when the allowed values are the whole numbers low..high, else None."""
     values = sorted(float(a) for a in allowed)
@@ -86,152 +60,189 @@ def _consecutive(allowed) -> tuple[float, float] | None:
     return None
 
 
-def _numeric_column(series: pd.Series, item, allowed=None) -> _Column:
-    n = len(series)
-    if is_numeric_dtype(series) and not is_bool_dtype(series):
-        raw = series.to_numpy()
-        span = _consecutive(allowed) if allowed is not None else None
-        if raw.dtype.kind in "iu" and span is not None:
-            # the common case of a large numeric export: whole numbers on a 1..k scale. Nothing can
-            # be missing or unsure; two reductions check the range, and the integers are kept as
-            # they are (every sum of them is exact, so results stay identical to engine.py's).
-            if n == 0 or (raw.min() >= span[0] and raw.max() <= span[1]):
-                return _Column(None, raw, None)
-            return _Column(np.full(n, ANSWERED, np.int8), raw.astype(float), (raw < span[0]) | (raw > span[1]))
-        values = series.to_numpy(dtype=float, na_value=np.nan)
-        missing = np.isnan(values)
-        unsure = np.zeros(n, bool)
-        bad = np.isinf(values)
-    else:
-        arr = series.to_numpy(dtype=object)
-        text, missing = _text_view(arr)
-        unsure = _unsure_mask(text, item) & ~missing
-        number_or_text = pd.Series(arr, dtype=object).map(_is_number_or_text).to_numpy(dtype=bool)
-        wrong_kind = ~number_or_text & ~missing
-        values = pd.to_numeric(pd.Series(np.where(wrong_kind | unsure, None, arr), dtype=object),
-                               errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        bad = ~missing & ~unsure & (np.isnan(values) | np.isinf(values) | wrong_kind)
-    ok = ~missing & ~unsure & ~bad
-    if allowed is not None:
-        span = _consecutive(allowed)
-        if span is not None:
-            off = (values < span[0]) | (values > span[1]) | (np.floor(values) != values)
-        else:
-            off = ~np.isin(values, np.asarray(allowed, dtype=float))
-        bad |= ok & off
-    else:
-        if item.integer:
-            bad |= ok & (np.floor(values) != values)
-        if item.min is not None:
-            bad |= ok & (values < item.min)
-        if item.max is not None:
-            bad |= ok & (values > item.max)
-    state = np.where(missing, MISSING, np.where(unsure, UNSURE, ANSWERED)).astype(np.int8)
-    values = np.where(state == ANSWERED, values, np.nan)
-    return _Column(state, values, bad)
+# --------------------------------------------------------------------------- distinct values
+#
+# A column of a million answers holds a handful of distinct values. Every column that is not a
+# plain numeric array is therefore cut into (codes, distinct values): each cell's index into the
+# distinct values, -1 for an empty (null) cell. ``answers.check_value`` (the one place that decides
+# what a valid answer is, and the function ``engine.score_response`` calls) then runs once per
+# distinct value, and the results are spread back over the cells with NumPy indexing. Per-cell
+# work stays in C (Arrow, NumPy, pandas' hash tables) on every common input: categoricals, Arrow
+# strings (pandas' ``str`` dtype, what ``read_csv(dtype=str)`` gives), object columns of text.
 
 
-def _option_keys(arr: np.ndarray, text: np.ndarray) -> np.ndarray:
-    """Match keys: the stripped text for strings; str() of whole numbers for numbers."""
-    keys = text.copy()
-    other = np.equal(text, None) & ~pd.isna(pd.Series(arr, dtype=object)).to_numpy()
-    for i in np.flatnonzero(other):  # JSON numbers: rare, and only where the cell is not text
+def _arrow_text(series: pd.Series):
+    """The column as an Arrow string array when pandas keeps it in Arrow, else None."""
+    dtype = series.dtype
+    arrow = (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or (
+        isinstance(dtype, pd.ArrowDtype) and (pa.types.is_string(dtype.pyarrow_dtype)
+                                              or pa.types.is_large_string(dtype.pyarrow_dtype)))
+    return pa.array(series.array) if arrow else None
+
+
+def _codes_of_text(values) -> tuple[np.ndarray, list]:
+    """(codes, distinct texts) of an Arrow string array.
+
+    Hand-written on Arrow's buffers because hashing a million short strings (``dictionary_encode``,
+    ``pd.factorize``) costs 70-150 ms a column, while most answer cells are one character ("1" to
+    "5", "y"): those take their code from their byte (codes 0-127, one ASCII character each), and
+    only the other cells (empty, "unsure", " 3 ", longer options) go through Arrow's dictionary."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        values = values.cast(pa.large_string())
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, dtype=np.intp), []
+    _, offset_buffer, data_buffer = values.buffers()
+    wide = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    offsets = np.frombuffer(offset_buffer, dtype=wide)[values.offset:values.offset + n + 1]
+    starts = offsets[:-1]
+    single = offsets[1:] - starts == 1
+    if values.null_count:
+        single &= ~values.is_null().to_numpy(zero_copy_only=False)
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None and data_buffer.size \
+        else np.zeros(1, np.uint8)
+    codes = np.where(single, data.take(starts, mode="clip").astype(np.intp), -1)
+    distinct = [chr(b) for b in range(128)]
+    rest = ~single
+    if values.null_count:
+        rest &= ~np.asarray(values.is_null())
+    if rest.any():
+        where = np.flatnonzero(rest)
+        encoded = values.take(pa.array(where)).dictionary_encode()
+        codes[where] = 128 + encoded.indices.to_numpy(zero_copy_only=False)
+        distinct += encoded.dictionary.to_pylist()
+    return codes, distinct
+
+
+def _key(v):
+    """A hashable key that keeps 1, 1.0 and True apart and lets lists be compared."""
+    if isinstance(v, (list, tuple)):
+        return type(v), tuple(_key(x) for x in v)
+    if isinstance(v, (set, frozenset)):
+        return type(v), frozenset(_key(x) for x in v)
+    try:
+        hash(v)
+    except TypeError:
+        return type(v), id(v)
+    return type(v), v
+
+
+def _distinct(series: pd.Series) -> tuple[np.ndarray, list]:
+    """(codes, distinct values): each cell's index into the distinct values, -1 where null."""
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(), list(dtype.categories)
+    text = _arrow_text(series)
+    if text is not None:
+        return _codes_of_text(text)
+    if is_numeric_dtype(dtype) or is_bool_dtype(dtype):  # NumPy or nullable numbers and booleans
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        return codes, list(uniques)
+    arr = series.to_numpy(dtype=object)
+    kind = infer_dtype(arr, skipna=True)
+    if kind == "string":
+        return _codes_of_text(pa.array(arr, type=pa.large_string(), from_pandas=True))
+    if kind == "empty":
+        return np.full(len(arr), -1, dtype=np.int32), []
+    if kind in ("integer", "floating", "mixed-integer-float"):  # no bool among them: 1 and 1.0 agree
+        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+        return codes, list(uniques)
+    # mixed kinds (a JSON file): one Python step per cell, but the checks still run per distinct value
+    codes = np.full(len(arr), -1, dtype=np.int64)
+    index: dict = {}
+    distinct: list = []
+    for i in np.flatnonzero(~pd.isna(arr)):
         v = arr[i]
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
-            keys[i] = None
+        code = index.setdefault(_key(v), len(distinct))
+        if code == len(distinct):
+            distinct.append(v)
+        codes[i] = code
+    return codes, distinct
+
+
+_STATE = {ANSWERED_TEXT: ANSWERED, UNSURE_TEXT: UNSURE, MISSING_TEXT: MISSING}
+
+
+def _checked(item, codes: np.ndarray, distinct: list, scales):
+    """check_value on each distinct value that occurs: (state per code, value per code, bad per
+    code), each with one more slot at the end for null cells (code -1 picks it)."""
+    m = len(distinct)
+    state = np.full(m + 1, MISSING, dtype=np.int8)
+    bad = np.zeros(m + 1, dtype=bool)
+    value = [None] * (m + 1)
+    occurs = np.bincount(codes + 1, minlength=m + 1)[1:] > 0 if len(codes) else np.zeros(m, bool)
+    for k in np.flatnonzero(occurs):
+        try:
+            status, v = check_value(item, distinct[k], scales)
+        except BadAnswer:
+            bad[k] = True
             continue
-        keys[i] = str(int(v)) if float(v).is_integer() else str(float(v))
-    return keys
-
-
-def _choice_column(series: pd.Series, item) -> _Column:
-    arr = series.to_numpy(dtype=object)
-    text, missing = _text_view(arr)
-    n = len(arr)
-    if item.type == "yes_no":
-        lowered = pd.Series(text, dtype=object).str.lower()
-        codes = lowered.map({"yes": 0, "no": 1}).to_numpy(dtype=float, na_value=np.nan)
-        unsure = _unsure_mask(text, item) & ~missing
-        values_by_code = np.array(["yes", "no"], dtype=object)
-        is_unsure_opt = np.zeros(2, bool)
-    else:
-        options = list(item.options)
-        code_of = {str(o.value): k for k, o in enumerate(options)}
-        keys = _option_keys(arr, text)
-        codes = pd.Series(keys, dtype=object).map(code_of).to_numpy(dtype=float, na_value=np.nan)
-        unsure = (_unsure_mask(text, item) & ~missing & np.isnan(codes))
-        values_by_code = np.array([o.value for o in options] + [None], dtype=object)[:-1]
-        is_unsure_opt = np.array([o.unsure for o in options], dtype=bool)
-    bad = ~missing & ~unsure & np.isnan(codes)
-    ok = ~missing & ~unsure & ~bad
-    code = np.where(ok, codes, -1).astype(np.int64)
-    if is_unsure_opt.any():
-        chose_unsure = ok & is_unsure_opt[np.maximum(code, 0)]
-        unsure |= chose_unsure
-        ok &= ~chose_unsure
-        code = np.where(ok, code, -1)
-    state = np.where(missing | bad, MISSING, np.where(unsure, UNSURE, ANSWERED)).astype(np.int8)
-    value = np.full(n, None, dtype=object)
-    value[ok] = values_by_code[code[ok]]
-    return _Column(state, (code, value), bad)
-
-
-def _multi_column(series: pd.Series, item) -> _Column:
-    arr = series.to_numpy(dtype=object)
-    n = len(arr)
-    s = pd.Series(arr, dtype=object)
-    is_str = np.equal(_kinds(arr), str)
-    is_list = s.map(lambda v: isinstance(v, (list, tuple, set, frozenset))).to_numpy()
-    text, missing = _text_view(arr)
-    unsure = _unsure_mask(text, item) & ~missing
-    missing = missing & ~is_list
-    bad = ~missing & ~unsure & ~is_str & ~is_list
-    parts = s.where(~(is_str & ~unsure), s.str.split(";")).where(is_str | is_list, None)
-    exploded = parts[~missing & ~unsure & ~bad].explode()
-    if len(exploded):
-        keys = exploded.map(lambda v: str(v).strip() if isinstance(v, str)
-                            else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-                            if v is not None and not isinstance(v, bool) else None)
-        empty = keys.isin(["", "None"]) | exploded.isna()
-        keys = keys[~empty]
-        code_of = {str(o.value): k for k, o in enumerate(item.options)}
-        codes = keys.map(code_of)
-        unknown = codes.isna()
-        bad[keys.index[unknown.to_numpy()].unique()] = True
-        good = codes[~unknown]
-        rows = good.index.to_numpy()
-        cols = good.to_numpy(dtype=np.int64)
-    else:
-        rows = cols = np.zeros(0, np.int64)
-    chosen = np.zeros((len(item.options), n), dtype=bool)
-    chosen[cols, rows] = True
-    state = np.where(missing | bad, MISSING, np.where(unsure, UNSURE, ANSWERED)).astype(np.int8)
-    return _Column(state, chosen, bad)
-
-
-def _text_column(series: pd.Series, item) -> _Column:
-    arr = series.to_numpy(dtype=object)
-    text, missing = _text_view(arr)
-    is_str = np.equal(_kinds(arr), str)
-    bad = ~missing & ~is_str
-    lengths = pd.Series(arr, dtype=object).where(is_str, "").str.len().to_numpy()
-    bad |= is_str & (lengths > item.max_length)
-    state = np.where(missing | bad, MISSING, ANSWERED).astype(np.int8)
-    value = np.where(state == ANSWERED, arr, None)
-    return _Column(state, value, bad)
+        state[k] = _STATE[status]
+        value[k] = v
+    return state, value, bad
 
 
 def _parse_column(series: pd.Series, info, scales) -> _Column:
     item = info.spec
-    if item.type == "likert":
-        return _numeric_column(series, item, scale_values(item, scales))
-    if item.type == "number":
-        return _numeric_column(series, item)
-    if item.type in ("yes_no", "choice"):
-        return _choice_column(series, item)
-    if item.type == "multi":
-        return _multi_column(series, item)
-    return _text_column(series, item)
+    if item.type in ("likert", "number") and is_numeric_dtype(series.dtype) and not is_bool_dtype(series.dtype):
+        return _numeric_column(series, item, scale_values(item, scales) if item.type == "likert" else None)
+    codes, distinct = _distinct(series)
+    state_of, value_of, bad_of = _checked(item, codes, distinct, scales)
+    state = state_of[codes]
+    bad = bad_of[codes] if bad_of.any() else None
+    kind = item.type
+    if kind in ("likert", "number"):
+        floats = np.array([np.nan if v is None else v for v in value_of], dtype=float)
+        return _Column(state, floats[codes], bad)
+    if kind in ("yes_no", "choice"):
+        options = ["yes", "no"] if kind == "yes_no" else [o.value for o in item.options]
+        position = {(type(o), o): k for k, o in enumerate(options)}
+        code_of = np.array([-1 if v is None else position[(type(v), v)] for v in value_of], dtype=np.int64)
+        objects = np.empty(len(value_of), dtype=object)
+        objects[:] = value_of
+        return _Column(state, (code_of[codes], objects[codes]), bad)
+    if kind == "multi":
+        chosen_of = np.array([[v is not None and o.value in v for v in value_of] for o in item.options],
+                             dtype=bool).reshape(len(item.options), len(value_of))
+        return _Column(state, chosen_of[:, codes], bad)
+    objects = np.empty(len(value_of), dtype=object)
+    objects[:] = value_of
+    return _Column(state, objects[codes], bad)
+
+
+def _numeric_column(series: pd.Series, item, allowed=None) -> _Column:
+    """A column of a numeric dtype (NumPy or nullable) for a likert or number item."""
+    n = len(series)
+    span = _consecutive(allowed) if allowed is not None else None
+    whole = series.dtype.kind in "iu" and (isinstance(series.dtype, np.dtype) or not series.hasnans)
+    if whole and span is not None:
+        # the common case of a large numeric export: whole numbers on a 1..k scale. Nothing can
+        # be missing or unsure; two reductions check the range, and the integers are kept as
+        # they are (every sum of them is exact, so results stay identical to engine.py's).
+        raw = series.to_numpy(dtype=np.int64)
+        if n == 0 or (raw.min() >= span[0] and raw.max() <= span[1]):
+            return _Column(None, raw, None)
+        return _Column(np.full(n, ANSWERED, np.int8), raw.astype(float), (raw < span[0]) | (raw > span[1]))
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    missing = np.isnan(values)
+    if span is not None:  # NaN and infinity fail every comparison: one expression checks all cells
+        good = (values >= span[0]) & (values <= span[1]) & (np.floor(values) == values)
+    elif allowed is not None:
+        good = np.isin(values, np.asarray(allowed, dtype=float))
+    else:
+        good = np.isfinite(values)
+        if item.integer:
+            good &= np.floor(values) == values
+        if item.min is not None:
+            good &= values >= item.min
+        if item.max is not None:
+            good &= values <= item.max
+    good |= missing
+    bad = None if good.all() else ~good
+    state = (~missing).view(np.int8)  # ANSWERED is 1 and MISSING 0: the mask itself, no copy
+    return _Column(state, values, bad)
 
 
 def _meta_column(frame: pd.DataFrame, name: str, default: str, problems, labels, needed: bool = True):
@@ -239,19 +250,23 @@ def _meta_column(frame: pd.DataFrame, name: str, default: str, problems, labels,
     None when no expression reads it and the file has no such column (nothing to check or build)."""
     if name not in frame.columns:
         return np.full(len(frame), default, dtype=object) if needed else None
-    out = np.full(len(frame), default, dtype=object)
-    values = frame[name].to_numpy(dtype=object)
-    stripped = pd.Series(values, dtype=object).map(lambda v: v.strip() if isinstance(v, str) else v)
-    empty = pd.isna(stripped).to_numpy() | (stripped.to_numpy() == "")
-    allowed = {"context": CONTEXTS, "audience": AUDIENCES, "stage": STAGES}[name]
-    ok = empty | stripped.isin(allowed).to_numpy()
-    for i in np.flatnonzero(~ok)[:MAX_REPORTED]:
+    codes, distinct = _distinct(frame[name])
+    out_of = np.full(len(distinct) + 1, default, dtype=object)  # the last slot: empty cells
+    ok_of = np.ones(len(distinct) + 1, dtype=bool)
+    for k, raw in enumerate(distinct):
         try:
-            check_meta(name, values[i])
+            value = check_meta(name, raw)
+        except BadAnswer:
+            ok_of[k] = False
+            continue
+        if value is not None:
+            out_of[k] = value
+    for i in np.flatnonzero(~ok_of[codes])[:MAX_REPORTED]:
+        try:
+            check_meta(name, frame[name].iat[i])
         except BadAnswer as exc:
             problems.append(AnswerProblem(labels(i), None, str(exc)))
-    out[~empty] = stripped.to_numpy()[~empty]
-    return out
+    return out_of[codes]
 
 
 def score_frame(instrument: Instrument, answers: pd.DataFrame, context: str = "unknown",

@@ -26,3 +26,12 @@ def test_score_frame_bench_runs_on_a_small_set(capsys):
     bench.bench_score_frame(5000, 1, baseline_rows=500)
     names = [r["benchmark"] for r in bench.ROWS]
     assert any("speed-up" in n for n in names) and any("peak memory" in n for n in names)
+
+
+def test_input_kinds_and_cli_bench_run_on_a_small_set():
+    bench.ROWS.clear()
+    bench.bench_input_kinds(2000, 1, baseline_rows=200)
+    bench.bench_cli(2000, 1)
+    names = [r["benchmark"] for r in bench.ROWS]
+    assert any("CSV strings" in n for n in names) and any("analyst" in n for n in names)
+    assert any("end to end" in n for n in names) and any("RSS" in n for n in names)

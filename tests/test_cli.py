@@ -161,3 +161,16 @@ def test_real_process_exit_codes(tmp_path):
     usage = subprocess.run([sys.executable, "-m", "scoring", "nonsense"], capture_output=True, text=True,
                            cwd=ROOT, timeout=60)
     assert usage.returncode == 2 and "invalid choice" in usage.stderr
+
+
+def test_score_json_with_a_bad_multi_cell_names_it_instead_of_crashing(capsys, tmp_path):
+    """A number where a JSON list of options belongs crashed the CLI ("internal error:
+    AttributeError: Can only use .str accessor with string values")."""
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps([{"response_id": "a", "answers": {}},
+                                   {"response_id": "b", "answers": {"prep_agreements": 5}}]))
+    code, out, err = run(capsys, "score", "--instrument", str(QUESTIONNAIRES / "preparation.yaml"),
+                         "--answers", str(answers))
+    assert code == 1 and "internal error" not in err, err
+    assert out.strip() == (f"{answers}: response_id b, item prep_agreements: expected a list of options "
+                           "(CSV: joined with ';'), got 5")

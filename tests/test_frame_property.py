@@ -4,15 +4,19 @@ score_response (one at a time) gives, from native values and from the CSV text f
 The instruments carry every addition of contract revision 2: weights, stages (per item, and per
 response in a `stage` column), caps, explicit tones, `mean_percent`, and critical rules over
 derived values (so items become critical-capable through them); scores, verdicts, flags and
-`unverified` are compared."""
+`unverified` are compared, and every scored item's points. Each case is given in every form a
+frame arrives in (JSON objects, CSV text, pandas' `str` dtype with spaces and empty cells,
+categoricals, float64 with NaN, nullable Int64), with valid and invalid cells alike."""
 
 import math
 
+import numpy as np
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from scoring import score_frame, score_response
+from scoring import AnswerError, score_frame, score_response
+from scoring.frame import _evaluate_points
 from scoring.instrument import build
 from scoring.model import InstrumentSpec
 
@@ -150,11 +154,13 @@ def as_csv_text(value):
     if value is None:
         return ""
     if isinstance(value, list):
-        return ";".join(value)
+        return ";".join(map(str, value))
     return str(value)
 
 
-def check(inst, rows, frame):
+def check(inst, rows, frame, points):
+    """Both engines, given the same raw cells (None: empty), agree on scores, verdicts, flags,
+    unverified items and every scored item's points."""
     for i, row in enumerate(rows):
         answers = {k: v for k, v in row.items() if k not in ("context", "stage") and v is not None}
         one = score_response(inst, answers, context=row["context"], stage=row["stage"])
@@ -167,15 +173,135 @@ def check(inst, rows, frame):
         assert (got["verdict"] if isinstance(got["verdict"], str) else None) == one.verdict, row
         assert got["flags"] == ";".join(one.flags), (got["flags"], one.flags, row)
         assert got["unverified"] == ";".join(one.unverified), (got["unverified"], one.unverified, row)
+        for iid in points.columns:
+            expected = one.points[iid]
+            value = points[iid].iat[i]
+            assert (math.isnan(value) if expected is None else value == expected), (iid, value, expected, row)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cases())
-def test_frame_equals_one_by_one(case):
-    inst, rows = case
-    frame = score_frame(inst, pd.DataFrame(rows, dtype=object))
-    check(inst, rows, frame)
+def _empty(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def inputs(inst, rows, draw):
+    """The same answers in every form a frame arrives in: (name, frame, kind, the raw cells per row).
+
+    native objects (as from JSON); CSV text in object columns; pandas' ``str`` dtype as
+    ``read_csv(dtype=str)`` gives it (empty cells NaN, surrounding spaces, 'Unsure' in any case);
+    the same as categoricals; likert and number columns as float64 with NaN and as nullable Int64."""
+    items = list(inst.items)
+    out = [("native", pd.DataFrame(rows, dtype=object), "frame", rows)]
     # CSV has no way to write "answered, nothing chosen": an empty cell is unanswered
-    csv_rows = [{k: (None if v == [] else v) for k, v in row.items()} for row in rows]
-    text = pd.DataFrame([{k: as_csv_text(v) for k, v in row.items()} for row in csv_rows], dtype=object)
-    check(inst, csv_rows, score_frame(inst, text, kind="csv"))
+    text_rows = [{k: (None if v == [] or v is None else (v if k in ("context", "stage") else as_csv_text(v)))
+                  for k, v in row.items()} for row in rows]
+    out.append(("csv text", pd.DataFrame([{k: ("" if v is None else v) for k, v in r.items()}
+                                          for r in text_rows], dtype=object), "csv", text_rows))
+    padded = []
+    for r in text_rows:
+        cells = {}
+        for k, v in r.items():
+            if isinstance(v, str) and k in items and inst.items[k].spec.type != "text":
+                v = draw(st.sampled_from(["", " ", "  "])) + v + draw(st.sampled_from(["", " "]))
+                if v.strip() == "unsure":
+                    v = v.replace("unsure", draw(st.sampled_from(["unsure", "Unsure", "UNSURE"])))
+            cells[k] = v
+        padded.append(cells)
+    columns = {k: [r[k] for r in padded] for k in rows[0]}
+    strings = pd.DataFrame({k: pd.Series(v, dtype="str") for k, v in columns.items()})
+    as_read = [{k: (None if _empty(strings[k].iat[i]) else strings[k].iat[i]) for k in rows[0]}
+               for i in range(len(rows))]
+    out.append(("str dtype", strings, "csv", as_read))
+    out.append(("categorical", strings.astype("category"), "csv", as_read))
+    numeric = [i for i in items if inst.items[i].spec.type in ("likert", "number")]
+    if numeric:
+        def numeric_cell(k, v, cast):
+            if k not in numeric:
+                return v
+            return cast(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+        float_rows = [{k: numeric_cell(k, v, float) for k, v in row.items()} for row in rows]
+        floats = pd.DataFrame(float_rows, dtype=object)
+        for k in numeric:
+            floats[k] = pd.array([np.nan if v is None else v for v in floats[k]], dtype="float64")
+        out.append(("float64 with NaN", floats, "frame", float_rows))
+        whole = [k for k in numeric if all(v is None or (float(v).is_integer() and abs(v) < 2**53)
+                                           for v in (r[k] for r in float_rows))]
+        int_rows = [{k: (None if v is None else int(v)) if k in whole else v for k, v in r.items()}
+                    for r in float_rows]
+        nullable = pd.DataFrame(int_rows, dtype=object)
+        for k in numeric:
+            nullable[k] = pd.array([r[k] for r in int_rows], dtype="Int64" if k in whole else "float64")
+        out.append(("nullable Int64", nullable, "frame", int_rows))
+    return out
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(), st.data())
+def test_frame_equals_one_by_one(case, data):
+    inst, rows = case
+    for name, frame, kind, cells in inputs(inst, rows, data.draw):
+        note(name)
+        result = score_frame(inst, frame, kind=kind)
+        points = _evaluate_points(inst, frame, "unknown", "vetting", kind)
+        check(inst, cells, result, points)
+
+
+INVALID_NATIVE = [True, False, 9, -3, 2.5, 21, "abc", "o9", "maybe", ["o9"], ["o0", 7], {"a": 1}, 7, float("inf"),
+                  "unsure", "yes;maybe", "3", " o0 ", ["o0"], 123456789012, "x" * 600]
+INVALID_TEXT = ["abc", "9", "2.5", "o9", "yes;maybe", "inf", "nan", "True", "-3", " o0 ;o9", "unsure", "21"]
+
+
+@st.composite
+def bad_cases(draw):
+    inst, rows = draw(cases())
+    for row in rows:
+        for iid in inst.items:
+            if draw(st.integers(0, 5)) == 0:
+                row[iid] = draw(st.sampled_from(INVALID_NATIVE))
+    for iid in inst.items:  # a whole column of one kind (all numbers, all booleans, ...) or empty
+        if draw(st.integers(0, 3)) == 0:
+            bad = draw(st.sampled_from(INVALID_NATIVE))
+            for row in rows:
+                row[iid] = bad if draw(st.booleans()) else None
+    return inst, rows
+
+
+def engine_problems(inst, cells, label):
+    found = set()
+    for i, row in enumerate(cells):
+        answers = {k: v for k, v in row.items() if k not in ("context", "stage") and not _empty(v)}
+        try:
+            score_response(inst, answers, context=row["context"], stage=row["stage"], response=label(i))
+        except AnswerError as exc:
+            found |= {(p.response, p.item, p.message) for p in exc.problems}
+    return found
+
+
+def frame_problems(inst, frame, kind):
+    try:
+        score_frame(inst, frame, kind=kind)
+    except AnswerError as exc:
+        return {(p.response, p.item, p.message) for p in exc.problems}
+    return set()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bad_cases(), st.data())
+def test_frame_rejects_what_one_by_one_rejects(case, data):
+    """Valid and invalid cells mixed, in every input form: both engines reject the same responses
+    with the same messages, naming response and item; where nothing is rejected, they agree."""
+    inst, rows = case
+    text_rows = [{k: v if k in ("context", "stage") or not data.draw(st.integers(0, 4)) == 0
+                  else data.draw(st.sampled_from(INVALID_TEXT)) for k, v in row.items()} for row in rows]
+    for name, frame, kind, cells in inputs(inst, rows, data.draw) + [
+            ("csv text, invalid", pd.DataFrame(text_rows, dtype=object), "csv", text_rows)]:
+        note(name)
+        if any(isinstance(v, (list, dict)) for r in cells for v in r.values()) and kind == "csv":
+            continue  # lists and objects exist only in JSON
+        label = (lambda i: f"line {i + 2}") if kind == "csv" else (lambda i: f"response #{i + 1}")
+        expected = engine_problems(inst, cells, label)
+        got = frame_problems(inst, frame, kind)
+        assert got == expected, (name, got ^ expected)
+        if not expected:
+            check(inst, cells, score_frame(inst, frame, kind=kind), _evaluate_points(inst, frame, "unknown",
+                                                                                     "vetting", kind))

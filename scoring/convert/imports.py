@@ -132,9 +132,10 @@ def normalise(inst: Instrument, frame: pd.DataFrame, platform: str = "auto") -> 
     return result, platform, notes
 
 
-def read_answers_for(inst: Instrument, path: str | Path, platform: str = "auto") -> tuple[pd.DataFrame, str, list[str]]:
+def read_answers_for(inst: Instrument, path: str | Path, platform: str = "auto",
+                     compact: bool = False) -> tuple[pd.DataFrame, str, list[str]]:
     """``read_answers`` followed by ``normalise`` (CSV only; JSON is always GuideCheck's own)."""
-    frame, kind = read_answers(path)
+    frame, kind = read_answers(path, compact=compact)
     if kind != "csv":
         return frame, kind, []
     if len(frame.columns) == 1 and ";" in str(frame.columns[0]):  # KoboToolbox's default CSV uses ';'
