@@ -3,13 +3,14 @@ person uploaded this session), safe rendering of instrument texts, and the fixed
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from pathlib import Path
 
 import streamlit as st
 
-from scoring import validate_paths
+from scoring import validate_bytes, validate_paths
 from scoring.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from scoring.resources import CRISIS_RESOURCES, NOT_A_GUARANTEE, WHAT_IT_IS_NOT, text
 
@@ -80,6 +81,18 @@ def _load(fingerprint: tuple):
 def builtin_instruments():
     """(instruments by id, problems): loaded once, again only when a file in questionnaires/ changes."""
     return _load(_fingerprint())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _validate_upload(digest: str, name: str, _raw: bytes):
+    return validate_bytes(_raw, name)
+
+
+def validated_upload(upload):
+    """(instrument or None, problems) of an uploaded instrument, validated once per file content:
+    Streamlit reruns the page on every click while the file stays in the uploader."""
+    raw = upload.getvalue()
+    return _validate_upload(hashlib.sha256(raw).hexdigest(), upload.name, raw)
 
 
 def instruments() -> dict:
