@@ -4,19 +4,16 @@ person uploaded this session), safe rendering of instrument texts, and the fixed
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from pathlib import Path
 
 import streamlit as st
 
-from scoring import validate_bytes, validate_paths
+from scoring import plaintext, validate_bytes, validate_paths
 from scoring.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from scoring.resources import CRISIS_RESOURCES, NOT_A_GUARANTEE, WHAT_IT_IS_NOT, text
 
 QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
-_AUTOLINK = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*:/|www\.|@)")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 _run = threading.local()  # Streamlit runs each session's script on a thread of its own
@@ -62,11 +59,9 @@ def language_picker() -> None:
                      on_change=changed, horizontal=True)
 
 
-def safe(value: str | None) -> str:
-    """Instrument text as markdown that can only ever be plain text: no links, images or HTML.
-    Markdown syntax is escaped, and a zero-width space stops bare addresses becoming links."""
-    text = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\u200b" + m.group(0)[-1], value or "")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+def safe(value) -> str:
+    """A person's or a file's text as Markdown that can only be plain text (scoring.plaintext)."""
+    return plaintext.markdown(value)
 
 
 def _fingerprint() -> tuple:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import T, instruments, lang, not_a_guarantee, safe
+from scoring import plaintext, score_response
 from scoring import results as resultfile
-from scoring import score_response
 from scoring.prefill import prefill
 
 CONTEXTS = ("clinical", "harm_reduction", "unknown")
@@ -92,7 +92,7 @@ def resume(audience: str, flow: dict, upload) -> None:
     try:
         file, answers, warnings = resultfile.parse(upload.getvalue(), instruments(), kind=audience)
     except resultfile.ResultFileError as exc:
-        st.error(T("file.bad", name=upload.name, error=str(exc)))
+        st.error(T("file.bad", name=safe(upload.name), error=safe(str(exc))))
         return
     st.session_state[f"_resumed_{audience}"] = marker
     flow.update(stage="questions", context=file.context, label=file.label, step=0,
@@ -256,7 +256,7 @@ def question(audience: str, flow: dict, inst, item) -> None:
                  on_change=on_change, horizontal=item.type != "choice", help=help_text)
     elif item.type == "multi":
         chosen = [v for v in (current if isinstance(current, list) else []) if v in [o.value for o in item.options]]
-        labels = {o.value: inst.text(o.label, language) for o in item.options}
+        labels = {o.value: plaintext.clean(inst.text(o.label, language)) for o in item.options}  # shown as plain text
         st.multiselect(label, [o.value for o in item.options], default=chosen, format_func=labels.get, key=key,
                        on_change=on_change, help=help_text, placeholder=T("flow.nothing_selected"),
                        disabled=current == "unsure")

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from app_pages.common import T, builtin_instruments, lang, safe, validated_upload
+from scoring.plaintext import clean
 
 st.title(T("instruments.title"))
 st.markdown(T("instruments.intro"))
@@ -55,7 +56,7 @@ if upload is not None:
     inst, found = validated_upload(upload)
     if found:
         st.error(T("instruments.problems", n=len(found)))
-        st.code("\n".join(str(p) for p in found), language=None)
+        st.code(clean("\n".join(str(p) for p in found)), language=None)
     else:
         st.success(T("instruments.valid"))
         if inst.id in loaded:

@@ -25,7 +25,7 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
     today = dt.date.today().isoformat()
 
     st.title(title)
-    st.caption(" · ".join(x for x in (saved["label"], today, T("context." + saved["context"])) if x))
+    st.caption(" · ".join(x for x in (safe(saved["label"]), today, T("context." + saved["context"])) if x))
     banner = {"critical": st.error, "concerns": st.warning, "partial": st.warning, "meets": st.success}
     banner.get(rep.overall, st.info)(f"**{T('overall.' + rep.overall)}**")
     not_a_guarantee()
@@ -108,7 +108,7 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
             try:
                 file, answers, warnings = resultfile.parse(upload.getvalue(), available, kind="self_audit")
             except resultfile.ResultFileError as exc:
-                st.error(T("file.bad", name=upload.name, error=str(exc)))
+                st.error(T("file.bad", name=safe(upload.name), error=safe(str(exc))))
                 continue
             for w in warnings:
                 st.caption(safe(f"{upload.name}: {w}"))

@@ -8,7 +8,7 @@ import os
 
 import streamlit as st
 
-from app_pages.common import T
+from app_pages.common import T, safe
 from scoring.store import Store, StoreError
 
 
@@ -22,7 +22,7 @@ def get_store() -> Store | None:
     try:
         return _store(os.environ.get("DATABASE_URL"))
     except StoreError as exc:
-        st.error(T("research.store_error", error=str(exc)))
+        st.error(T("research.store_error", error=safe(str(exc))))
         return None
 
 

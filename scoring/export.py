@@ -4,12 +4,12 @@ that opens offline and prints well. Every text is escaped; no instrument text be
 from __future__ import annotations
 
 import csv
-import html
 import io
 from functools import lru_cache
 
 import plotly.graph_objects as go
 
+from . import plaintext
 from .i18n import t
 from .report import Report
 from .resources import CRISIS_RESOURCES, NOT_A_GUARANTEE, WHAT_IT_IS_NOT, text
@@ -59,7 +59,7 @@ th,td{border:1px solid #ddd;padding:.3rem .4rem;text-align:left;vertical-align:t
 
 
 def _e(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    return plaintext.html(value)
 
 
 def report_html(report: Report, *, title: str, label: str, date: str, context: str, figures: list) -> bytes:

@@ -308,6 +308,8 @@ UI: dict[str, dict[str, str]] = {
     "research.need_title": {"en": "Give the study a title and at least one instrument.",
                             "nl": "Geef de studie een titel en minstens één vragenlijst."},
     "research.link": {"en": "Participant link", "nl": "Link voor deelnemers"},
+    "research.bad_providers": {"en": "These provider codes cannot be used (at most {max} characters, no invisible or control characters): {codes}",
+                               "nl": "Deze aanbiedercodes zijn niet te gebruiken (hoogstens {max} tekens, geen onzichtbare tekens of stuurtekens): {codes}"},
     "research.links_per_provider": {"en": "Links per provider", "nl": "Links per aanbieder"},
     "research.responses": {"en": "{n} responses", "nl": "{n} antwoorden"},
     "research.open": {"en": "Open for responses", "nl": "Open voor antwoorden"},
