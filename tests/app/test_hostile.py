@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
+from urllib.parse import parse_qs
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring.loader
-from tests.conftest import ROOT
+from scoring import load_folder, plaintext
+from scoring.store import Store
+from tests.app.test_pages import _unknown, careful, start, walk
+from tests.conftest import QUESTIONNAIRES, ROOT, base_spec, dump
+from tests.test_plaintext import INVISIBLE, PAYLOADS, assert_plain_plotly, rendered_markdown
 
 APP = str(ROOT / "app.py")
+BUILTIN = load_folder(QUESTIONNAIRES)
 
 
 def app(lang: str | None = None) -> AppTest:
@@ -33,3 +42,126 @@ def test_an_uploaded_instrument_is_validated_once_not_on_every_rerun(monkeypatch
     at.run()
     at.run()
     assert calls.count(f"once-{unique}") == 1
+
+
+# --------------------------------------------------------------------------- payloads, shown plain
+
+PAYLOAD = " ".join(PAYLOADS)
+LABEL = " ".join(PAYLOADS[k] for k in (0, 5, 9, 8, 1))  # a result file's label is at most 200 characters
+FORBIDDEN = re.compile(r"<(?:a|img|b|i|sup|u|h[1-6]|blockquote|del|s|iframe|script)[\s>/]", re.I)
+
+
+def assert_page_plain(at: AppTest) -> None:
+    """Every Markdown text on the page renders with no link, image, heading or payload markup,
+    no bare address or icon shortcode left whole, no LaTeX and no invisible characters."""
+    texts = [e.value for kind in ("markdown", "error", "warning", "info", "success", "caption", "title",
+                                  "header", "subheader") for e in getattr(at, kind)]
+    texts += [e.label for e in at.expander] + [w.label for w in at.radio] + [w.help or "" for w in at.radio]
+    assert texts
+    for source in texts:
+        out = rendered_markdown(source)
+        assert not FORBIDDEN.search(out), out
+        for raw in ("http://evil", "www.evil", "@evil", ":material/", ":smile:", ":red[", ":streamlit:"):
+            assert raw not in out, (raw, source)
+        assert not re.search(r"(?<!\\)\$", source), source
+        assert not INVISIBLE.search(source), repr(source)
+
+
+def hostile_instrument() -> bytes:
+    spec = base_spec(id="payload", title=PAYLOAD, description=PAYLOAD,
+                     scores=[{"id": "total", "label": PAYLOAD, "items": ["q1", "q2", "q3"], "method": "percent"}])
+    spec["sources"] = {"src": PAYLOAD}
+    spec["scales"]["agree5"][0]["label"] = PAYLOAD
+    section = spec["sections"][0]
+    section["title"] = PAYLOAD
+    section["items"][0].update(text=PAYLOAD, help=PAYLOAD)
+    section["items"][0]["flag"]["message"] = PAYLOAD
+    spec["bands"][0]["label"] = PAYLOAD
+    return dump(spec).encode()
+
+
+def test_an_uploaded_instrument_full_of_payloads_is_shown_as_plain_text():
+    at = app()
+    at.switch_page("app_pages/instruments.py").run()
+    at.get("file_uploader")[0].set_value(("payload.yaml", hostile_instrument(), "application/yaml")).run()
+    assert not at.exception and at.success, [e.value for e in at.error] + [c.value for c in at.code]
+    assert_page_plain(at)
+    at.button[-1].click().run()
+    at.switch_page("app_pages/vet.py").run()
+    at.multiselect[0].set_value(["payload"]).run()
+    [b for b in at.button if b.label == "Start"][0].click().run()
+    assert not at.exception
+    assert_page_plain(at)
+
+
+def result_file(label: str, answer: str) -> bytes:
+    inst = BUILTIN["red-flags"]
+    return json.dumps({"guidecheck_result": 1, "kind": "vetting", "context": "harm_reduction", "label": label,
+                       "instruments": [{"id": "red-flags", "version": inst.version,
+                                        "answers": {"rf_intake": answer}}]}).encode()
+
+
+def test_compare_shows_result_labels_and_file_names_as_plain_text():
+    at = app()
+    at.switch_page("app_pages/compare.py").run()
+    at.get("file_uploader")[0].set_value([(f"{PAYLOADS[0]}.json", result_file(LABEL, "yes"), "application/json"),
+                                          ("b.json", result_file(PAYLOADS[2], "no"), "application/json"),
+                                          (f"{PAYLOADS[5]}.json", b"{broken", "application/json")]).run()
+    assert not at.exception
+    assert_page_plain(at)
+    chart = json.loads(_unknown(at, "plotly_chart")[0].proto.spec)
+    assert_plain_plotly(chart)
+    assert {d["name"] for d in chart["data"]} == {plaintext.plotly(LABEL), plaintext.plotly(PAYLOADS[2])}
+    for frame in at.dataframe:
+        assert not any(INVISIBLE.search(str(c)) for c in frame.value.columns)
+
+
+def test_the_report_caption_shows_the_result_label_as_plain_text():
+
+    at = start(app(), "vetting", ["red-flags"])
+    at.session_state["flows"]["vetting"]["label"] = PAYLOAD
+    walk(at, "vetting", careful)
+    assert any("evil" in c.value for c in at.caption), "the label is in the caption"
+    assert_page_plain(at)
+
+
+# --------------------------------------------------------------------------- provider codes
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'research.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("GUIDECHECK_RESEARCH_PASSWORD", "correct horse battery")
+    store = Store(url)
+    yield store
+    store.dispose()
+
+
+def create_study(providers: str) -> AppTest:
+    at = app()
+    at.switch_page("app_pages/research.py").run()
+    at.text_input[0].set_value("correct horse battery")
+    at.button[0].click().run()
+    [w for w in at.text_input if w.label == "Title"][0].set_value("Pilot")
+    at.multiselect[0].set_value(["working-alliance"])
+    [w for w in at.text_area if w.label.startswith("Provider codes")][0].set_value(providers)
+    [b for b in at.button if b.label == "Create study"][0].click().run()
+    assert not at.exception
+    return at
+
+
+def test_provider_links_are_url_encoded_and_read_back_as_the_code(db):
+    at = create_study("-2+3\nclinic a&b`#x\n")
+    study = db.studies()[0]
+    assert study.providers == sorted(["-2+3", "clinic a&b`#x"])
+    links = [line for c in at.code for line in c.value.splitlines() if "&p=" in line]
+    assert len(links) == 2 and "?study=" + study.code + "&p=-2%2B3" in links
+    assert [parse_qs(link[1:])["p"][0] for link in links] == study.providers
+
+
+def test_provider_codes_that_cannot_round_trip_are_refused(db):
+    at = create_study("fine\nsneaky\u202eevil\n" + "x" * 81)
+    assert not db.studies()
+    message = " ".join(e.value for e in at.error)
+    assert "cannot be used" in message and "sneaky" in message and "fine" not in message
