@@ -17,7 +17,7 @@ language = lang()
 loaded = []
 for upload in (uploads or [])[:6]:
     try:
-        file, answers, warnings = resultfile.parse(upload.getvalue(), available)
+        file, answers, warnings = resultfile.parse(upload.getvalue(), available, lang=language)
     except resultfile.ResultFileError as exc:
         st.error(T("file.bad", name=safe(upload.name), error=safe(str(exc))))
         continue

@@ -90,7 +90,7 @@ def resume(audience: str, flow: dict, upload) -> None:
     if st.session_state.get(f"_resumed_{audience}") == marker:
         return
     try:
-        file, answers, warnings = resultfile.parse(upload.getvalue(), instruments(), kind=audience)
+        file, answers, warnings = resultfile.parse(upload.getvalue(), instruments(), kind=audience, lang=lang())
     except resultfile.ResultFileError as exc:
         st.error(T("file.bad", name=safe(upload.name), error=safe(str(exc))))
         return

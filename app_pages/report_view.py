@@ -106,7 +106,8 @@ def render(audience: str, saved: dict, edit: Callable[[], None]) -> None:
         points = [(today, s.title, s.main) for s in rep.summaries if not s.descriptive]
         for upload in uploads or []:
             try:
-                file, answers, warnings = resultfile.parse(upload.getvalue(), available, kind="self_audit")
+                file, answers, warnings = resultfile.parse(upload.getvalue(), available, kind="self_audit",
+                                                           lang=language)
             except resultfile.ResultFileError as exc:
                 st.error(T("file.bad", name=safe(upload.name), error=safe(str(exc))))
                 continue

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 import scoring.loader
 from scoring import load_folder, plaintext
 from scoring.store import Store
-from tests.app.test_pages import _unknown, careful, start, walk
+from tests.app.test_pages import _unknown, careful, shown, start, walk
 from tests.conftest import QUESTIONNAIRES, ROOT, base_spec, dump
 from tests.test_plaintext import INVISIBLE, PAYLOADS, assert_plain_plotly, rendered_markdown
 
@@ -165,3 +165,67 @@ def test_provider_codes_that_cannot_round_trip_are_refused(db):
     assert not db.studies()
     message = " ".join(e.value for e in at.error)
     assert "cannot be used" in message and "sneaky" in message and "fine" not in message
+
+
+# --------------------------------------------------------------------------- files that broke parsers
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+LONG_INT = b'{"guidecheck_result": 1, "kind": "vetting", "instruments": [{"id": "red-flags", "answers": ' \
+           b'{"rf_intake": ' + b"9" * 5000 + b"}}]}"
+LONG_INT_LABEL = b'{"guidecheck_result": ' + b"7" * 5000 + b', "kind": "vetting"}'
+
+
+def self_audit_report_in_dutch() -> AppTest:
+    at = walk(start(app(), "self_audit", ["aftercare"], "harm_reduction"), "self_audit", careful)
+    at.query_params["lang"] = "nl"
+    return at.run()
+
+
+@pytest.mark.parametrize("raw", [DEEP, LONG_INT_LABEL], ids=["nested-100000", "5000-digits"])
+def test_resume_compare_and_trend_refuse_hostile_json_in_the_pages_language(raw, caplog):
+    caplog.set_level("INFO", logger="guidecheck")
+    at = app()  # (AppTest cannot set a Dutch page's radios: Resume in English)
+    at.switch_page("app_pages/vet.py").run()
+    at.get("file_uploader")[0].set_value(("deep.json", raw, "application/json")).run()
+    assert not at.exception
+    assert any("not a GuideCheck result file" in shown(e.value) for e in at.error), [e.value for e in at.error]
+
+    at = app("nl")
+    at.switch_page("app_pages/compare.py").run()
+    at.get("file_uploader")[0].set_value([("a.json", raw, "application/json"),
+                                          ("b.json", raw, "application/json")]).run()
+    assert not at.exception
+    assert sum("geen resultaatbestand" in e.value for e in at.error) == 2
+
+    at = self_audit_report_in_dutch()
+    uploader = next(u for u in at.get("file_uploader"))
+    uploader.set_value([("jan.json", raw, "application/json")]).run()
+    assert not at.exception
+    assert any("geen resultaatbestand" in e.value for e in at.error)
+    assert any("result file refused" in r.getMessage() for r in caplog.records if r.name == "guidecheck")
+
+
+def test_a_5000_digit_answer_is_refused_and_a_4000_digit_one_left_out():
+    at = app()
+    at.switch_page("app_pages/compare.py").run()
+    at.get("file_uploader")[0].set_value([("a.json", LONG_INT, "application/json"),
+                                          ("b.json", result_file("B", "yes"), "application/json"),
+                                          ("c.json", LONG_INT.replace(b"9" * 5000, b"9" * 4000),
+                                           "application/json")]).run()
+    assert not at.exception
+    assert any("a.json" in shown(e.value) and "not a GuideCheck result file" in shown(e.value) for e in at.error)
+    assert any("c.json" in shown(c.value) and "rf_intake" in shown(c.value) for c in at.caption)
+
+
+def test_resume_with_150000_unknown_questions_says_so_once():
+    answers = {f"x{k}": 1 for k in range(150_000)} | {"rf_intake": "yes"}
+    raw = json.dumps({"guidecheck_result": 1, "kind": "vetting", "instruments": [
+        {"id": "red-flags", "version": BUILTIN["red-flags"].version, "answers": answers}]},
+        separators=(",", ":")).encode()
+    assert len(raw) > 1_500_000
+    at = app()
+    at.switch_page("app_pages/vet.py").run()
+    at.get("file_uploader")[0].set_value(("many.json", raw, "application/json")).run()
+    assert not at.exception
+    notes = [w.value for w in at.warning if "no longer exist" in shown(w.value)]
+    assert len(notes) == 1 and "150,000" in shown(notes[0]), [w.value for w in at.warning][:3]
