@@ -7,8 +7,6 @@ import csv
 import io
 from functools import lru_cache
 
-import plotly.graph_objects as go
-
 from . import plaintext
 from .i18n import t
 from .report import Report
@@ -33,6 +31,15 @@ def rows_csv(rows: list[dict]) -> bytes:
     for row in rows:
         writer.writerow({k: neutralise("" if v is None else v) for k, v in row.items()})
     return out.getvalue().encode("utf-8")
+
+
+def frame_csv(frame, target=None, **options):
+    """A DataFrame as CSV (to ``target``, a path or an open file, else returned) with every text
+    cell and column name that a spreadsheet would run as a formula neutralised."""
+    safe = frame.rename(columns=lambda c: neutralise(str(c)))
+    for column in safe.select_dtypes(include=["object", "string"]).columns:
+        safe[column] = safe[column].map(neutralise)
+    return safe.to_csv(target, index=False, lineterminator="\n", **options)
 
 
 @lru_cache(maxsize=1)
@@ -105,6 +112,8 @@ def report_html(report: Report, *, title: str, label: str, date: str, context: s
 
     parts.append(f"<h2>{_e(t('report.scores', lang))}</h2>")
     for fig in figures:
+        import plotly.graph_objects as go  # here, not at the top: the CLI writes CSV without Plotly
+
         fig = fig if isinstance(fig, go.Figure) else go.Figure(fig)
         parts.append("<div class='chart'>" + fig.to_html(full_html=False, include_plotlyjs=False,
                                                          config={"displayModeBar": False, "responsive": True})
