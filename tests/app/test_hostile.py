@@ -229,3 +229,45 @@ def test_resume_with_150000_unknown_questions_says_so_once():
     assert not at.exception
     notes = [w.value for w in at.warning if "no longer exist" in shown(w.value)]
     assert len(notes) == 1 and "150,000" in shown(notes[0]), [w.value for w in at.warning][:3]
+
+
+# --------------------------------------------------------------------------- researcher login
+
+
+def login(at: AppTest, given: str) -> AppTest:
+    at.text_input[0].set_value(given)
+    at.button[0].click().run()
+    return at
+
+
+def test_a_short_researcher_password_keeps_research_mode_off(monkeypatch, caplog):
+    monkeypatch.setenv("GUIDECHECK_RESEARCH_PASSWORD", " ")
+    at = app()
+    at.switch_page("app_pages/research.py").run()
+    assert not at.exception and not at.text_input and not at.tabs
+    assert any("at least 12 characters" in e.value for e in at.error)
+    monkeypatch.setenv("GUIDECHECK_RESEARCH_PASSWORD", "short pass")
+    at.run()
+    assert not at.text_input and any("at least 12" in e.value for e in at.error)
+
+
+def test_wrong_passwords_are_logged_and_back_off_even_the_right_one(db, monkeypatch, caplog):
+    from app_pages import research_access
+    from app_pages.throttle import LoginThrottle
+
+    frozen = LoginThrottle(clock=lambda: 5000.0)  # no time passes
+    monkeypatch.setattr(research_access, "THROTTLE", frozen)
+    caplog.set_level("WARNING", logger="guidecheck")
+    at = app()
+    at.switch_page("app_pages/research.py").run()
+    for _ in range(3):
+        login(at, "wrong guess")
+        assert any("not right" in e.value for e in at.error)
+    login(at, "correct horse battery")
+    assert not at.tabs and any("Try again in 1 seconds" in e.value for e in at.error)
+    failed = [r.getMessage() for r in caplog.records if r.name == "guidecheck" and "login failed" in r.getMessage()]
+    assert len(failed) == 3 and "3 wrong in a row" in failed[-1]
+    assert not any("wrong guess" in r.getMessage() or "correct horse" in r.getMessage() for r in caplog.records)
+    frozen.clock = lambda: 5001.0
+    login(at, "correct horse battery")
+    assert at.tabs

@@ -26,13 +26,13 @@ def app_url(request, tmp_path):
         from tests.test_store import clean_postgresql
 
         url = clean_postgresql()
-    with serve(DATABASE_URL=url, GUIDECHECK_RESEARCH_PASSWORD="e2e-secret") as served:
+    with serve(DATABASE_URL=url, GUIDECHECK_RESEARCH_PASSWORD="e2e-secret-phrase") as served:
         yield served
 
 
 def login(page, url):
     page.goto(f"{url}/research")
-    page.get_by_label("Researcher password").fill("e2e-secret")
+    page.get_by_label("Researcher password").fill("e2e-secret-phrase")
     page.get_by_role("button", name="Log in").click()
     page.get_by_text("New study").wait_for(timeout=30000)
 
