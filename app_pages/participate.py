@@ -6,6 +6,7 @@ submission instead of making a second one. Nothing from the database is shown he
 the study's own title, consent text and questions.
 """
 
+import re
 import uuid
 
 import streamlit as st
@@ -14,6 +15,8 @@ from app_pages.common import T, builtin_instruments, lang, safe, set_language
 from app_pages.flow import question
 from app_pages.research_access import get_store
 from scoring import score_response
+
+SUBMISSION_KEY = re.compile(r"[0-9a-f]{32}")  # uuid4().hex, as made below
 
 store = get_store()
 if store is None:
@@ -32,6 +35,8 @@ provider = provider if provider in study.providers else None
 
 st.title(safe(study.title))
 submission = st.query_params.get("sub")
+if submission is not None and not SUBMISSION_KEY.fullmatch(submission):
+    submission = None  # checked at the door: a key the server never makes could never be stored
 if submission and store.has_submission(submission):
     st.success(T("study.thanks"))
     st.stop()

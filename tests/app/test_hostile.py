@@ -271,3 +271,28 @@ def test_wrong_passwords_are_logged_and_back_off_even_the_right_one(db, monkeypa
     frozen.clock = lambda: 5001.0
     login(at, "correct horse battery")
     assert at.tabs
+
+
+# --------------------------------------------------------------------------- the participant's key
+
+
+@pytest.mark.parametrize("sub", ["x" * 65, "../../etc", "ABCDEF" * 6, ""])
+def test_a_submission_key_the_server_never_makes_is_replaced_at_the_door(db, sub):
+    study = db.create_study("S", ["working-alliance"])
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["study"] = study.code
+    at.query_params["sub"] = sub
+    at.run()
+    assert not at.exception and not at.success  # never "thanks" for a key that cannot exist
+    at.checkbox(key="consent").check().run()
+    [b for b in at.button if b.label == "Start"][0].click().run()
+    key = at.query_params["sub"]
+    key = key[0] if isinstance(key, list) else key
+    assert re.fullmatch(r"[0-9a-f]{32}", key), key
+    for radio in at.radio:
+        if radio.key and radio.key.startswith("q:research:"):
+            radio.set_value(4)
+    at.run()
+    [b for b in at.button if b.label == "Send my answers"][0].click().run()
+    assert any("Your answers have been saved" in s.value for s in at.success)
+    assert db.has_submission(key)
