@@ -78,7 +78,7 @@ def builtin_instruments():
     return _load(_fingerprint())
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)  # a few files, bounded memory
 def _validate_upload(digest: str, name: str, _raw: bytes):
     return validate_bytes(_raw, name)
 
