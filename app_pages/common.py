@@ -3,14 +3,14 @@ person uploaded this session), safe rendering of instrument texts, and the fixed
 
 from __future__ import annotations
 
+import hashlib
 import os
-import re
 import threading
 from pathlib import Path
 
 import streamlit as st
 
-from scoring import validate_paths
+from scoring import plaintext, validate_bytes, validate_paths
 from scoring.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from scoring.resources import (
     COUNTRIES,
@@ -26,8 +26,6 @@ from scoring.resources import (
 # the built-in instruments; GUIDECHECK_QUESTIONNAIRES points elsewhere (the browser tests edit a copy)
 QUESTIONNAIRES = Path(os.environ.get("GUIDECHECK_QUESTIONNAIRES")
                       or Path(__file__).resolve().parent.parent / "questionnaires")
-_AUTOLINK = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*:/|www\.|@)")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 _run = threading.local()  # Streamlit runs each session's script on a thread of its own
@@ -101,11 +99,9 @@ def language_picker() -> None:
                      on_change=changed, horizontal=True)
 
 
-def safe(value: str | None) -> str:
-    """Instrument text as markdown that can only ever be plain text: no links, images or HTML.
-    Markdown syntax is escaped, and a zero-width space stops bare addresses becoming links."""
-    text = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\u200b" + m.group(0)[-1], value or "")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+def safe(value) -> str:
+    """A person's or a file's text as Markdown that can only be plain text (scoring.plaintext)."""
+    return plaintext.markdown(value)
 
 
 def _fingerprint() -> tuple:
@@ -120,6 +116,18 @@ def _load(fingerprint: tuple):
 def builtin_instruments():
     """(instruments by id, problems): loaded once, again only when a file in questionnaires/ changes."""
     return _load(_fingerprint())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)  # a few files, bounded memory
+def _validate_upload(digest: str, name: str, _raw: bytes):
+    return validate_bytes(_raw, name)
+
+
+def validated_upload(upload):
+    """(instrument or None, problems) of an uploaded instrument, validated once per file content:
+    Streamlit reruns the page on every click while the file stays in the uploader."""
+    raw = upload.getvalue()
+    return _validate_upload(hashlib.sha256(raw).hexdigest(), upload.name, raw)
 
 
 def instruments() -> dict:

@@ -4,6 +4,7 @@ import streamlit as st
 from app_pages.common import CHART_CONFIG, T, instruments, lang, not_a_guarantee, safe
 from scoring import charts
 from scoring import results as resultfile
+from scoring.plaintext import clean
 from scoring.report import flag_text, format_score, verdict_text
 
 st.title(T("compare.title"))
@@ -16,13 +17,13 @@ language = lang()
 loaded = []
 for upload in (uploads or [])[:6]:
     try:
-        file, answers, warnings = resultfile.parse(upload.getvalue(), available)
+        file, answers, warnings = resultfile.parse(upload.getvalue(), available, lang=language)
     except resultfile.ResultFileError as exc:
-        st.error(T("file.bad", name=upload.name, error=str(exc)))
+        st.error(T("file.bad", name=safe(upload.name), error=safe(str(exc))))
         continue
     for w in warnings:
         st.caption(safe(f"{upload.name}: {w}"))
-    name = file.label or upload.name
+    name = clean(file.label or upload.name)
     if any(name == other[0] for other in loaded):
         name = f"{name} ({upload.name})"
     loaded.append((name, file, resultfile.rescore(file, answers, available)))
@@ -48,7 +49,7 @@ for iid, title in titles.items():
     if len({str(v) for v in verdicts.values()}) > 1 or len({None if v is None else round(v, 1)
                                                             for v in scores.values()}) > 1:
         method = next((sc.spec.method for sc in available[iid].scores if sc.spec.id == main), None)
-        rows.append({T("table.instrument"): title, T("table.flag"): "",
+        rows.append({T("table.instrument"): clean(title), T("table.flag"): "",
                      **{name: format_score(scores[name], method)
                         + (f" · {verdict_text(available[iid], verdicts[name], language)}" if verdicts[name] else "")
                         for name in per_file}})
@@ -56,8 +57,8 @@ for iid, title in titles.items():
     for fid in flag_ids:
         raised = {name: bool(r and fid in r.flags) for name, r in per_file.items()}
         if len(set(raised.values())) > 1:
-            rows.append({T("table.instrument"): title,
-                         T("table.flag"): flag_text(available[iid], fid, language, loaded[0][1].kind),
+            flag = clean(flag_text(available[iid], fid, language, loaded[0][1].kind))
+            rows.append({T("table.instrument"): clean(title), T("table.flag"): flag,
                          **{name: (T("compare.raised") if v else "") for name, v in raised.items()}})
 if rows:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

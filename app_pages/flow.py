@@ -12,8 +12,8 @@ import streamlit as st
 
 from app_pages import browser_store
 from app_pages.common import T, instruments, lang, not_a_guarantee, safe
+from scoring import plaintext, score_response
 from scoring import results as resultfile
-from scoring import score_response
 
 CONTEXTS = ("clinical", "harm_reduction", "unknown")
 STAGES = ("before_intake", "after_intake", "after_session")
@@ -143,7 +143,8 @@ def keep_in_browser(audience: str, flow: dict) -> bool:
     if not stored or answered:
         return False
     try:
-        file, answers, warnings = resultfile.parse(stored.encode("utf-8"), instruments(), kind=audience)
+        file, answers, warnings = resultfile.parse(stored.encode("utf-8"), instruments(), kind=audience,
+                                                   lang=lang())
     except resultfile.ResultFileError:
         return False  # an unreadable leftover: start afresh, as if nothing were stored
     restore(audience, flow, file, answers, [T("flow.restored"), *warnings])
@@ -178,9 +179,9 @@ def resume(audience: str, flow: dict, upload) -> None:
     if st.session_state.get(f"_resumed_{audience}") == marker:
         return
     try:
-        file, answers, warnings = resultfile.parse(upload.getvalue(), instruments(), kind=audience)
+        file, answers, warnings = resultfile.parse(upload.getvalue(), instruments(), kind=audience, lang=lang())
     except resultfile.ResultFileError as exc:
-        st.error(T("file.bad", name=upload.name, error=str(exc)))
+        st.error(T("file.bad", name=safe(upload.name), error=safe(str(exc))))
         return
     st.session_state[f"_resumed_{audience}"] = marker
     restore(audience, flow, file, answers, [T("flow.resumed"), *warnings])
@@ -373,7 +374,7 @@ def question(audience: str, flow: dict, inst, item) -> None:
                  on_change=on_change, horizontal=item.type != "choice", help=help_text)
     elif item.type == "multi":
         chosen = [v for v in (current if isinstance(current, list) else []) if v in [o.value for o in item.options]]
-        labels = {o.value: inst.text(o.label, language) for o in item.options}
+        labels = {o.value: plaintext.clean(inst.text(o.label, language)) for o in item.options}  # shown as plain text
         st.multiselect(label, [o.value for o in item.options], default=chosen, format_func=labels.get, key=key,
                        on_change=on_change, help=help_text, placeholder=T("flow.nothing_selected"),
                        disabled=current == "unsure")

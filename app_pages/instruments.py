@@ -1,7 +1,7 @@
 import streamlit as st
 
-from app_pages.common import T, builtin_instruments, lang, safe
-from scoring import validate_bytes
+from app_pages.common import T, builtin_instruments, lang, safe, validated_upload
+from scoring.plaintext import clean
 
 st.title(T("instruments.title"))
 st.markdown(T("instruments.intro"))
@@ -53,10 +53,10 @@ for inst in (loaded[i] for i in order):
 st.header(T("instruments.upload"))
 upload = st.file_uploader(T("instruments.upload"), type=["yaml", "yml"], label_visibility="collapsed")
 if upload is not None:
-    inst, found = validate_bytes(upload.getvalue(), upload.name)
+    inst, found = validated_upload(upload)
     if found:
         st.error(T("instruments.problems", n=len(found)))
-        st.code("\n".join(str(p) for p in found), language=None)
+        st.code(clean("\n".join(str(p) for p in found)), language=None)
     else:
         st.success(T("instruments.valid"))
         if inst.id in loaded:

@@ -7,6 +7,7 @@ the study's own title, consent text and questions.
 """
 
 import logging
+import re
 import uuid
 
 import streamlit as st
@@ -17,6 +18,7 @@ from app_pages.research_access import get_store
 from scoring import score_response
 
 log = logging.getLogger("guidecheck")
+SUBMISSION_KEY = re.compile(r"[0-9a-f]{32}")  # uuid4().hex, as made below
 
 store = get_store()
 if store is None:
@@ -35,6 +37,8 @@ provider = provider if provider in study.providers else None
 
 st.title(safe(study.title))
 submission = st.query_params.get("sub")
+if submission is not None and not SUBMISSION_KEY.fullmatch(submission):
+    submission = None  # checked at the door: a key the server never makes could never be stored
 if submission and store.has_submission(submission):
     st.success(T("study.thanks"))
     crisis_box()

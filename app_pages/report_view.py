@@ -27,8 +27,8 @@ def render(audience: str, saved: dict, edit: Callable[[], None], next_steps: Cal
     today = dt.date.today().isoformat()
 
     st.title(title)
-    st.caption(safe(" · ".join(x for x in (saved["label"], today, T("context." + saved["context"]),
-                                           T("report.stage", stage=T("stage." + rep.stage))) if x)))
+    st.caption(" · ".join(x for x in (safe(saved["label"]), today, T("context." + saved["context"]),
+                                      T("report.stage", stage=T("stage." + rep.stage))) if x))
     # colour by tone: only a good verdict is ever green (revision 2)
     banner = {"critical": st.error, "poor": st.error, "unverified": st.warning, "mixed": st.warning,
               "good": st.success}
@@ -128,9 +128,10 @@ def _trend(rep, available, language: str, today: str) -> list:
     points = [(today, s.title, s.main) for s in rep.summaries if not s.descriptive]
     for upload in uploads or []:
         try:
-            file, answers, warnings = resultfile.parse(upload.getvalue(), available, kind="self_audit")
+            file, answers, warnings = resultfile.parse(upload.getvalue(), available, kind="self_audit",
+                                                       lang=language)
         except resultfile.ResultFileError as exc:
-            st.error(T("file.bad", name=upload.name, error=str(exc)))
+            st.error(T("file.bad", name=safe(upload.name), error=safe(str(exc))))
             continue
         for w in warnings:
             st.caption(safe(f"{upload.name}: {w}"))

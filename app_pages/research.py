@@ -117,11 +117,16 @@ def studies_tab():
         consent = st.text_area(T("research.consent_text"), max_chars=5000)
         providers = st.text_area(T("research.providers"), max_chars=20000)
         if st.form_submit_button(T("research.create"), type="primary"):
+            codes = [line.strip() for line in providers.splitlines() if line.strip()]
+            bad = research.bad_provider_codes(codes)
             if not title.strip() or not chosen:
                 st.error(T("research.need_title"))
+            elif bad:
+                st.error(T("research.bad_providers", max=research.MAX_PROVIDER,
+                           codes=", ".join(safe(c) for c in bad[:10])))
             else:
                 store.create_study(title, chosen, languages=langs or ["en"], min_group=int(min_group),
-                                   free_text=free_text, consent=consent, providers=providers.splitlines())
+                                   free_text=free_text, consent=consent, providers=codes)
                 st.success(T("research.created"))
     existing = store.studies()
     if not existing:
@@ -129,10 +134,12 @@ def studies_tab():
     for study in reversed(existing):
         n = count_responses(store.url, study.id, store.latest(study.id))
         with st.expander(f"{safe(study.title)} · {T('research.responses', n=n)}"):
-            st.markdown(f"{T('research.link')}: `?study={study.code}`")
+            # as code blocks: plain text that copies as it is, whatever a code holds
+            st.markdown(T("research.link"))
+            st.code(research.participant_link(study.code), language=None)
             if study.providers:
-                st.markdown(T("research.links_per_provider") + "\n" + "\n".join(
-                    f"- `?study={study.code}&p={p}`" for p in study.providers))
+                st.markdown(T("research.links_per_provider"))
+                st.code("\n".join(research.participant_link(study.code, p) for p in study.providers), language=None)
             if study.free_text:
                 st.warning(T("research.free_text_warning"))
             is_open = st.toggle(T("research.open"), value=study.is_open, key=f"open_{study.code}")
@@ -251,7 +258,7 @@ def import_tab():
     try:
         frame = pd.read_csv(upload, dtype=str, keep_default_na=False).astype(object)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        st.error(T("file.bad", name=upload.name, error=str(exc).splitlines()[0]))
+        st.error(T("file.bad", name=safe(upload.name), error=safe(str(exc).splitlines()[0])))
         return
     options = [None] + [c for c in frame.columns if c not in available[inst_id].items]
     by = st.selectbox(T("research.import_by"), options, format_func=lambda c: c or T("research.import_none"))

@@ -3,13 +3,21 @@ login, checked at the top of every research page on every run, not once per sess
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import logging
+import math
 import os
 
 import streamlit as st
 
-from app_pages.common import T
+from app_pages.common import T, safe
+from app_pages.throttle import LoginThrottle
 from scoring.store import Store, StoreError
+
+MIN_PASSWORD = 12
+THROTTLE = LoginThrottle()  # one per server process: per client and global back-off on wrong passwords
+log = logging.getLogger("guidecheck")
 
 
 @st.cache_resource(show_spinner=False)
@@ -22,7 +30,7 @@ def get_store() -> Store | None:
     try:
         return _store(os.environ.get("DATABASE_URL"))
     except StoreError as exc:
-        st.error(T("research.store_error", error=str(exc)))
+        st.error(T("research.store_error", error=safe(str(exc))))
         return None
 
 
@@ -52,6 +60,10 @@ def researcher_gate() -> None:
     if not secret:
         st.warning(T("research.not_configured"))
         st.stop()
+    if len(secret.strip()) < MIN_PASSWORD:
+        log.warning("research mode is off: the researcher password is shorter than %d characters", MIN_PASSWORD)
+        st.error(T("research.password_too_short", n=MIN_PASSWORD))
+        st.stop()
     token = st.session_state.get("researcher")
     if token and hmac.compare_digest(token, _token(secret)):
         return
@@ -59,11 +71,36 @@ def researcher_gate() -> None:
         given = st.text_input(T("research.password"), type="password")
         submitted = st.form_submit_button(T("research.login"))
     if submitted:
+        client = _client()
+        wait = THROTTLE.wait(client)
+        if wait > 0:  # refused without looking at the password
+            log.warning("research login refused during back-off: client %s, %.0f s left", _tag(client), wait)
+            st.error(T("research.wait", s=math.ceil(wait)))
+            st.stop()
         if hmac.compare_digest(given.encode("utf-8"), secret.encode("utf-8")):
+            THROTTLE.succeeded(client)
             st.session_state["researcher"] = _token(secret)
             st.rerun()
+        failures = THROTTLE.failed(client)
+        log.warning("research login failed: client %s, %d wrong in a row", _tag(client), failures)
         st.error(T("research.wrong"))
     st.stop()
+
+
+def _client() -> str:
+    """Who is trying: the IP address the server sees, else (behind nothing that tells) the session."""
+    ip = getattr(st.context, "ip_address", None)
+    if isinstance(ip, str) and ip:
+        return "ip:" + ip
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return "session:" + (ctx.session_id if ctx else "?")
+
+
+def _tag(client: str) -> str:
+    """A short hash of the client for the log (the log keeps no IP address)."""
+    return hashlib.sha256(client.encode()).hexdigest()[:10]
 
 
 def _token(secret: str) -> str:

@@ -1,5 +1,6 @@
 """How long `validate` takes: every malformed case, the worst file the size limit lets through,
-and the built-in instruments. In-process, median of several runs; prints a table.
+the adversarial files at the limits (tests/malformed/limits/, with their peak extra memory), and
+the built-in instruments. In-process, median of several runs; prints a table.
 
     python bench/validate.py
 """
@@ -10,6 +11,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +65,15 @@ def main() -> None:
             inst, problems = validate_file(path)
             status = "valid" if inst is not None else f"refused: {problems[0].message[:40]}"
             rows.append((f"{label} [{status}]", median_ms(lambda p=path: validate_file(p), runs=3)))
+    for path in sorted((ROOT / "tests" / "malformed" / "limits").glob("*.yaml")):
+        tracemalloc.start()
+        inst, problems = validate_file(path)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        status = "valid" if inst is not None else f"{len(problems)} problem(s)"
+        size = path.stat().st_size // 1024
+        rows.append((f"limits/{path.name} ({size} KiB) [{status}, peak {peak:.0f} MB]",
+                     median_ms(lambda p=path: validate_file(p), runs=3)))
     rows.append(("built-in instruments (questionnaires/)",
                  median_ms(lambda: validate_paths([ROOT / "questionnaires"]))))
     width = max(len(r[0]) for r in rows)

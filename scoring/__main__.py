@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import export
 from .answers import AnswerError, AnswerFileError
 from .codebook import codebook
 from .frame import score_frame
@@ -27,12 +28,10 @@ def _validate(args) -> int:
 
 
 def _write(frame, out: str | None) -> None:
-    if out is None:
-        frame.to_csv(sys.stdout, index=False, float_format="%.10g", lineterminator="\n")
-    elif out.endswith(".json"):
+    if out is not None and out.endswith(".json"):
         Path(out).write_text(frame.to_json(orient="records", force_ascii=False, indent=1), encoding="utf-8")
-    else:
-        frame.to_csv(out, index=False, float_format="%.10g", lineterminator="\n")
+    else:  # CSV through the export module: cells a spreadsheet would run as formulas are neutralised
+        export.frame_csv(frame, sys.stdout if out is None else out, float_format="%.10g")
 
 
 def _read(args, inst):

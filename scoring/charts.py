@@ -1,4 +1,6 @@
-"""Plotly figures for reports, comparisons and self-audit trends (no Streamlit here)."""
+"""Plotly figures for reports, comparisons and self-audit trends (no Streamlit here). Every text
+from a person or a file (titles, labels, legends, categories) goes through ``plain``: Plotly
+reads HTML-like tags in any text."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .i18n import t
+from .plaintext import plotly as plain
 from .report import PERCENT_METHODS, TONE_COLOURS, Report, format_score
 
 
@@ -32,7 +35,7 @@ def scores_chart(report: Report) -> dict | None:
         return None
     lang = report.language
     percent = all(s.main_method in PERCENT_METHODS for s, _ in rows)
-    names = [s.title for s, _ in rows]
+    names = [plain(s.title) for s, _ in rows]
     values = [v if v is not None else 0 for _, v in rows]
     text = [format_score(v, s.main_method) + f" · {t('level.' + s.level, lang)}"
             if v is not None else t("level." + ("unverified" if s.level == "unverified" else "incomplete"), lang)
@@ -55,7 +58,7 @@ def alliance_chart(report: Report) -> dict | None:
         return None
     lang = report.language
     ids = list(profile.scores)
-    bar = dict(type="bar", x=[profile.score_labels[i] for i in ids], y=[profile.scores[i] for i in ids],
+    bar = dict(type="bar", x=[plain(profile.score_labels[i]) for i in ids], y=[profile.scores[i] for i in ids],
                text=[f"{profile.scores[i]:.2f}" if profile.scores[i] is not None else "–" for i in ids],
                textposition="auto", marker=dict(color=COLOURS["none"]))
     return dict(data=[bar], layout=_layout(t("chart.alliance", lang), 320,
@@ -65,7 +68,7 @@ def alliance_chart(report: Report) -> dict | None:
 def compare_chart(series: dict[str, dict[str, float | None]], titles: dict[str, str], lang: str) -> go.Figure:
     """Grouped bars: for each instrument, one bar per compared result (label -> {instrument: score})."""
     instruments = [i for i in titles if any(i in scores for scores in series.values())]
-    bars = [go.Bar(name=label, x=[titles[i] for i in instruments], y=[scores.get(i) for i in instruments])
+    bars = [go.Bar(name=plain(label), x=[plain(titles[i]) for i in instruments], y=[scores.get(i) for i in instruments])
             for label, scores in series.items()]
     return go.Figure(data=bars, layout=_layout(
         t("chart.compare", lang), 420, barmode="group", margin=dict(l=10, r=10, t=50, b=80),
@@ -78,7 +81,8 @@ def trend_chart(points: list[tuple[str, str, float | None]], lang: str) -> go.Fi
     lines = []
     for title in dict.fromkeys(p[1] for p in points):
         mine = sorted((p for p in points if p[1] == title), key=lambda p: p[0])
-        lines.append(go.Scatter(name=title, x=[p[0] for p in mine], y=[p[2] for p in mine], mode="lines+markers"))
+        lines.append(go.Scatter(name=plain(title), x=[plain(p[0]) for p in mine], y=[p[2] for p in mine],
+                                mode="lines+markers"))
     return go.Figure(data=lines, layout=_layout(t("chart.trend", lang), 420, yaxis=dict(
         title=dict(text=t("chart.percent", lang)), range=[0, 100], gridcolor="#e0e0e0")))
 
@@ -94,17 +98,17 @@ def histogram(bins, label: str, lang: str) -> go.Figure:
     bar = go.Bar(x=centres, y=bins["n"], width=(bins["high"] - bins["low"]) * 0.95, marker_color=COLOURS["none"],
                  customdata=bins[["low", "high"]], hovertemplate="%{customdata[0]:.2f}–%{customdata[1]:.2f}: "
                  "%{y}<extra></extra>")
-    return go.Figure(data=[bar], layout=_layout(t("research.distribution", lang, score=label), 300))
+    return go.Figure(data=[bar], layout=_layout(t("research.distribution", lang, score=plain(label)), 300))
 
 
 def provider_means(table, score_id: str, label: str, lang: str) -> go.Figure:
     shown = table[table[f"{score_id}_mean"].notna()]
     mean = shown[f"{score_id}_mean"]
-    bar = go.Bar(x=shown["group"].astype(str), y=mean, marker_color=COLOURS["none"],
+    bar = go.Bar(x=[plain(g) for g in shown["group"].astype(str)], y=mean, marker_color=COLOURS["none"],
                  error_y=dict(type="data", symmetric=False, array=shown[f"{score_id}_ci_high"] - mean,
                               arrayminus=mean - shown[f"{score_id}_ci_low"]),
                  customdata=shown["n"], hovertemplate="%{x}: %{y:.2f} (n=%{customdata})<extra></extra>")
-    return go.Figure(data=[bar], layout=_layout(f"{t('research.by_provider', lang)}: {label}", 340))
+    return go.Figure(data=[bar], layout=_layout(f"{t('research.by_provider', lang)}: {plain(label)}", 340))
 
 
 def diverging(shares, labels: dict, lang: str) -> go.Figure:
@@ -117,7 +121,7 @@ def diverging(shares, labels: dict, lang: str) -> go.Figure:
     middle = (values[0] + values[-1]) / 2
     palette = dict(zip(values, _scale_colours(len(values)), strict=True))
     items = list(dict.fromkeys(shares["item"]))
-    names = [labels.get(i, i) for i in items]
+    names = [plain(labels.get(i, i)) for i in items]
 
     def share(value):
         return shares[shares["value"] == value].set_index("item").reindex(items)["share"].fillna(0)
@@ -154,7 +158,7 @@ def _scale_colours(n: int) -> list[str]:
 
 
 def flag_bars(frame, lang: str) -> go.Figure:
-    bar = go.Bar(x=frame["share"], y=frame["flag_id"], orientation="h",
+    bar = go.Bar(x=frame["share"], y=[plain(f) for f in frame["flag_id"]], orientation="h",
                  marker_color=[COLOURS.get("critical" if s == "critical" else "poor", "#999")
                                for s in frame["severity"]],
                  customdata=frame["n"], hovertemplate="%{y}: %{x:.1%} (n=%{customdata})<extra></extra>")

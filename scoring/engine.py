@@ -195,13 +195,21 @@ def score_response(instrument: Instrument, answers: dict, context: str = "unknow
     done_derived: set = set()
 
     def derive(name: str) -> None:
-        if name in done_derived or name not in instrument.derived:
-            return
-        tree = instrument.derived[name]
-        for n in ex.names(tree):
-            derive(n)
-        env[name] = ex.eval_scalar(tree, env)
-        done_derived.add(name)
+        # with a stack, not recursion: a chain of a few thousand derived values (inside the caps)
+        # overflowed Python's recursion limit
+        stack = [name]
+        while stack:
+            top = stack[-1]
+            if top in done_derived or top not in instrument.derived:
+                stack.pop()
+                continue
+            todo = [n for n in ex.names(instrument.derived[top]) if n in instrument.derived and n not in done_derived]
+            if todo:
+                stack.extend(todo)
+                continue
+            stack.pop()
+            env[top] = ex.eval_scalar(instrument.derived[top], env)
+            done_derived.add(top)
 
     status, values, points = {}, {}, {}
     for iid, info in instrument.items.items():

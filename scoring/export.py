@@ -4,12 +4,11 @@ that opens offline and prints well. Every text is escaped; no instrument text be
 from __future__ import annotations
 
 import csv
-import html
 import io
 
 import pandas as pd
 
-from . import svg
+from . import plaintext, svg
 from .i18n import t
 from .report import PERCENT_METHODS, TONE_COLOURS, Report, format_score
 from .resources import NOT_A_GUARANTEE, WHAT_IT_IS_NOT, crisis_resources, resource_parts
@@ -42,6 +41,15 @@ def _cell(value):
     return value
 
 
+def frame_csv(frame, target=None, **options):
+    """A DataFrame as CSV (to ``target``, a path or an open file, else returned) with every text
+    cell and column name that a spreadsheet would run as a formula neutralised."""
+    safe = frame.rename(columns=lambda c: neutralise(str(c)))
+    for column in safe.select_dtypes(include=["object", "string"]).columns:
+        safe[column] = safe[column].map(neutralise)
+    return safe.to_csv(target, index=False, lineterminator="\n", **options)
+
+
 CSS = """
 body{font-family:'Source Sans Pro',Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;
 line-height:1.45}
@@ -61,7 +69,7 @@ th{background:#f6f6f6}.table{overflow-x:auto}
 
 
 def _e(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    return plaintext.html(value)
 
 
 def report_charts(report: Report, trend: list | None = None) -> list[str]:

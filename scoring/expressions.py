@@ -17,7 +17,9 @@ option value to a boolean column.
 from __future__ import annotations
 
 import ast
+import itertools
 import operator
+from collections import ChainMap
 from dataclasses import dataclass
 
 import numpy as np
@@ -173,8 +175,7 @@ def check_types(tree, env: dict[str, NameType]) -> NameType:
         return NameType(STR, (v,))
     if kind == "name":
         if tree[1] not in env:
-            known = ", ".join(sorted(env)) or "none"
-            raise ExprError(f"unknown name '{tree[1]}' (known here: {known})")
+            raise ExprError(f"unknown name '{tree[1]}' (known here: {_some_names(env)})")
         t = env[tree[1]]
         if t.type == SET:
             raise ExprError(f"'{tree[1]}' is a multi item: use it as '\"option\" in {tree[1]}'")
@@ -226,6 +227,20 @@ def check_types(tree, env: dict[str, NameType]) -> NameType:
             raise ExprError(f"{opt!r} is not an option of {right[1]} (options: {', '.join(map(str, s.domain))})")
         return NameType(BOOL)
     raise ExprError(f"unknown expression node {kind}")  # pragma: no cover
+
+
+def _some_names(env, limit: int = 12) -> str:
+    """Up to ``limit`` names of ``env``, sorted. Listing them all put every name of a large
+    instrument into each message (tens of KB per problem, quadratic in the file's size); the
+    names are read lazily so that a ChainMap or a view is not copied."""
+    maps = env.maps if isinstance(env, ChainMap) else [env]
+    first: list[str] = []
+    for name in itertools.chain.from_iterable(maps):
+        if name not in first:
+            first.append(name)
+            if len(first) > limit:
+                break
+    return ", ".join(sorted(first[:limit])) + (", ..." if len(first) > limit else "") or "none"
 
 
 def _want(t: NameType, want: str, op: str) -> None:

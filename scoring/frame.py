@@ -453,10 +453,19 @@ class _LazyEnv(dict):
         self.instrument, self.n = instrument, n
 
     def __missing__(self, name):
-        tree = self.instrument.derived[name]
-        value = ex.eval_vector(tree, self, self.n)
-        self[name] = value
-        return value
+        # what it rests on first, with a stack: recursion through __missing__ overflowed Python's
+        # recursion limit on a chain of a few thousand derived values (inside the caps)
+        derived, stack = self.instrument.derived, [name]
+        while stack:
+            top = stack[-1]
+            todo = [n for n in ex.names(derived[top]) if n in derived and n not in self]
+            if todo:
+                stack.extend(todo)
+                continue
+            stack.pop()
+            if top not in self:
+                self[top] = ex.eval_vector(derived[top], self, self.n)
+        return self[name]
 
 
 def _expr_value(info, col: _Column, ans: np.ndarray | None, n: int):

@@ -349,6 +349,28 @@ UI: dict[str, dict[str, str]] = {
                             "nl": "gewogen aandeel van de punten per vraag"},
     # files
     "file.bad": {"en": "{name}: {error}", "nl": "{name}: {error}"},
+    "results.too_big": {"en": "the file is {size} bytes; a result file is at most {limit}",
+                        "nl": "het bestand is {size} bytes; een resultaatbestand is hoogstens {limit}"},
+    "results.not_json": {"en": "this is not a GuideCheck result file (it is not JSON that can be read)",
+                         "nl": "dit is geen resultaatbestand van GuideCheck (het is geen leesbare JSON)"},
+    "results.not_result": {"en": "this is not a GuideCheck result file (at {where})",
+                           "nl": "dit is geen resultaatbestand van GuideCheck (bij {where})"},
+    "results.wrong_kind": {"en": "this file is a {found} result, not a {wanted} one",
+                           "nl": "dit bestand is een resultaat van {found}, niet van {wanted}"},
+    "results.kind_vetting": {"en": "vetting", "nl": "een begeleider checken"},
+    "results.kind_self_audit": {"en": "self-audit", "nl": "zelfevaluatie"},
+    "results.unknown_instrument": {"en": "instrument '{id}' is not available here; its answers were left out",
+                                   "nl": "vragenlijst '{id}' is hier niet beschikbaar; de antwoorden zijn weggelaten"},
+    "results.other_version": {"en": "'{id}' was answered with version {old}; this is version {new}. The answers "
+                                    "were scored again with the current version.",
+                              "nl": "'{id}' is ingevuld met versie {old}; dit is versie {new}. De antwoorden zijn "
+                                    "opnieuw gescoord met de huidige versie."},
+    "results.bad_answer": {"en": "'{id}': {item}: {problem}; left out", "nl": "'{id}': {item}: {problem}; weggelaten"},
+    "results.too_large": {"en": "the number is too large", "nl": "het getal is te groot"},
+    "results.unknown_items": {"en": "'{id}': {n} questions in the file no longer exist ({ids}); their answers were "
+                                    "left out",
+                              "nl": "'{id}': {n} vragen in het bestand bestaan niet meer ({ids}); de antwoorden zijn "
+                                    "weggelaten"},
     # research: participants
     "nav.research": {"en": "Research", "nl": "Onderzoek"},
     "nav.study": {"en": "Study", "nl": "Studie"},
@@ -412,6 +434,12 @@ UI: dict[str, dict[str, str]] = {
     "research.need_title": {"en": "Give the study a title and at least one instrument.",
                             "nl": "Geef de studie een titel en minstens één vragenlijst."},
     "research.link": {"en": "Participant link", "nl": "Link voor deelnemers"},
+    "research.bad_providers": {"en": "These provider codes cannot be used (at most {max} characters, no invisible or control characters): {codes}",
+                               "nl": "Deze aanbiedercodes zijn niet te gebruiken (hoogstens {max} tekens, geen onzichtbare tekens of stuurtekens): {codes}"},
+    "research.password_too_short": {"en": "Research mode is off: the researcher password must be at least {n} characters long. Set a longer one and start the app again.",
+                                    "nl": "De onderzoeksmodus staat uit: het wachtwoord voor onderzoekers moet minstens {n} tekens lang zijn. Stel een langer wachtwoord in en start de app opnieuw."},
+    "research.wait": {"en": "Too many wrong passwords. Try again in {s} seconds.",
+                      "nl": "Te veel verkeerde wachtwoorden. Probeer het over {s} seconden opnieuw."},
     "research.links_per_provider": {"en": "Links per provider", "nl": "Links per aanbieder"},
     "research.responses": {"en": "{n} responses", "nl": "{n} antwoorden"},
     "research.open": {"en": "Open for responses", "nl": "Open voor antwoorden"},

@@ -11,6 +11,7 @@ import graphlib
 import hashlib
 import json
 from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import expressions as ex
@@ -74,7 +75,7 @@ class Instrument:
     content_hash: str = ""
     items: dict[str, ItemInfo] = field(default_factory=dict)
     derived: dict[str, tuple] = field(default_factory=dict)  # in evaluation order
-    derived_items: dict[str, set] = field(default_factory=dict)  # items each derived value rests on
+    derived_items: DerivedItems = field(default_factory=lambda: DerivedItems({}))  # items each derived value rests on
     rules: list[tuple] = field(default_factory=list)  # (rule spec, tree)
     scores: list[ScoreInfo] = field(default_factory=list)
     band_score: str | None = None
@@ -156,6 +157,66 @@ class Instrument:
 
     def __repr__(self) -> str:
         return f"<Instrument {self.id} {self.version}: {len(self.items)} items>"
+
+
+class DerivedItems(Mapping):
+    """derived id -> the items it rests on, directly or through other derived values.
+
+    Found when asked rather than stored: a chain of derived values, each reading the one before,
+    held a set of thousands of items per value (264 MB for one upload inside the caps)."""
+
+    def __init__(self, items: dict):
+        self.items = items
+        self.reads: dict[str, frozenset] = {}  # derived id -> the names its expression reads
+
+    def of(self, names) -> set[str]:
+        """The items that ``names`` (items, derived values, other names) rest on; one pass."""
+        found, seen, stack = set(), set(), list(names)
+        while stack:
+            name = stack.pop()
+            if name in self.reads:
+                if name not in seen:
+                    seen.add(name)
+                    stack.extend(self.reads[name])
+            elif name in self.items:
+                found.add(name)
+        return found
+
+    def __getitem__(self, did: str) -> set[str]:
+        if did not in self.reads:
+            raise KeyError(did)
+        return self.of([did])
+
+    def __iter__(self):
+        return iter(self.reads)
+
+    def __len__(self) -> int:
+        return len(self.reads)
+
+
+class _Before(Mapping):
+    """The names a show_if at position ``pos`` may read: ``base``, earlier items, and derived
+    values resting only on earlier items. One view moved along the items: a dict built per item
+    (with a set of the earlier items per derived value) took minutes inside the caps."""
+
+    def __init__(self, base: dict, env: dict, position: dict, last: dict):
+        self.base, self.env, self.position, self.last, self.pos = base, env, position, last, 0
+
+    def __getitem__(self, name: str):
+        if name in self.base:
+            return self.base[name]
+        where = self.position.get(name, self.last.get(name))
+        if where is None or where >= self.pos:
+            raise KeyError(name)
+        return self.env[name]
+
+    def __iter__(self):
+        yield from self.base
+        yield from (n for n, p in self.position.items() if p < self.pos)
+        yield from (n for n, p in self.last.items() if p < self.pos)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def split_source(src) -> tuple[str, str | None]:
@@ -442,6 +503,9 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
         out.add(dloc[cycle[0]] + ("expr",), "derived values form a cycle: " + " -> ".join(cycle))
         order = []
     env = dict(base) | item_env
+    inst.derived_items = DerivedItems(inst.items)
+    position = {iid: k for k, iid in enumerate(inst.items)}
+    last: dict[str, int] = {}  # derived id -> position of the last item it rests on (-1: none)
     for did in order:
         if did not in parsed:
             continue
@@ -449,19 +513,17 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
         if t is not None:
             env[did] = ex.NameType(t.type, None, f"derived {did}")
             inst.derived[did] = parsed[did]
-            deps = set()
-            for n in ex.names(parsed[did]):
-                deps |= inst.derived_items.get(n, {n} if n in inst.items else set())
-            inst.derived_items[did] = deps
+            reads = frozenset(ex.names(parsed[did]))
+            inst.derived_items.reads[did] = reads
+            last[did] = max((last[n] if n in last else position.get(n, -1) for n in reads), default=-1)
 
     # show_if (earlier items only), item flags
-    earlier: dict[str, ex.NameType] = {}
+    visible_env = _Before(base, env, position, last)
     for iid, info in inst.items.items():
         item = info.spec
+        visible_env.pos = position[iid]
         if item.show_if is not None:
             tree = _parse(item.show_if, info.loc + ("show_if",), out)
-            visible_env = dict(base) | earlier | {
-                d: env[d] for d, deps in inst.derived_items.items() if deps <= set(earlier)}
             if tree is not None:
                 later = [n for n in ex.names(tree) if n not in visible_env and (n in inst.items or n in env)]
                 if later:
@@ -477,9 +539,9 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
                 inst.flag_ids.append(iid)
                 inst.severity[iid] = item.flag.severity
                 info.critical = item.flag.severity == "critical"
-        earlier[iid] = info.name_type
 
     # rules
+    critical_names: set[str] = set()
     for ri, rule in enumerate(spec.rules):
         loc = ("rules", ri)
         if rule.id in inst.severity:
@@ -491,10 +553,9 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
             inst.flag_ids.append(rule.id)
             inst.severity[rule.id] = rule.severity
             if rule.severity == "critical":
-                for n in ex.names(tree):
-                    for dep in inst.derived_items.get(n, {n}):
-                        if dep in inst.items:
-                            inst.items[dep].critical = True
+                critical_names |= ex.names(tree)
+    for dep in inst.derived_items.of(critical_names):  # one pass for all rules, not one per rule
+        inst.items[dep].critical = True
 
     trees = [t for t in (*inst.derived.values(), *(r[1] for r in inst.rules)) if t]
     trees += [t for info in inst.items.values() for t in (info.show_if, info.flag) if t]
@@ -523,7 +584,7 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
                 out.add(loc + ("section",), f"section '{score.section}' has no item that gives points")
                 continue
         else:
-            ids = []
+            ids, listed = [], set()
             if not score.items:
                 out.add(loc + ("items",), f"score '{score.id}' lists no items")
             for k, iid in enumerate(score.items):
@@ -533,10 +594,11 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
                     if inst.items[iid].spec.type == "likert":
                         continue  # its scale is missing or wrong: reported at the item already
                     out.add(loc + ("items", k), f"item '{iid}' gives no points and cannot be part of a score")
-                elif iid in ids:
+                elif iid in listed:  # a set beside the list: `in ids` was quadratic in long scores
                     out.add(loc + ("items", k), f"item '{iid}' is listed twice")
                 else:
                     ids.append(iid)
+                    listed.add(iid)
         inst.scores.append(ScoreInfo(score, ids))
 
     # bands

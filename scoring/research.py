@@ -3,14 +3,39 @@ one query's result). No Streamlit here, so the same functions serve tests and be
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, quote, urlencode
+
 import numpy as np
 import pandas as pd
 
 from .aggregate import cronbach_alpha, from_stats, sufficient_stats, with_reliability
 from .instrument import Instrument
+from .plaintext import clean
 from .store import Store, Study
 
 NONE = "(no provider)"
+MAX_PROVIDER = 80  # the store's column
+
+
+def participant_link(study_code: str, provider: str | None = None) -> str:
+    """The query part of a participant link, every value URL-encoded (``+`` read as a space,
+    ``&`` or ``#`` in a code would otherwise change the link)."""
+    query = {"study": study_code} | ({"p": provider} if provider else {})
+    return "?" + urlencode(query, quote_via=quote, safe="")
+
+
+def bad_provider_codes(codes) -> list[str]:
+    """The provider codes that cannot be used: longer than the store keeps, holding invisible or
+    control characters or spaces at either end, or not read back from a link as they are."""
+    bad = []
+    for code in codes:
+        try:
+            back = parse_qs(participant_link("x", code)[1:], keep_blank_values=True).get("p")
+        except UnicodeError:
+            back = None
+        if len(code) > MAX_PROVIDER or code != clean(code).strip() or back != [code]:
+            bad.append(code)
+    return bad
 
 
 def provider_means(vectors, study: Study, inst: Instrument) -> pd.DataFrame:

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .answers import AnswerError
+from .answers import BadAnswer, check_value
 from .engine import Result, score_response
+from .i18n import t
 from .instrument import Instrument
+
+log = logging.getLogger("guidecheck")
 
 FORMAT = 1
 # The instrument contract's revision the scores in a file were computed under. A file without
@@ -52,8 +56,8 @@ class ResultFile(BaseModel):
 
 
 class ResultFileError(ValueError):
-    """The file cannot be used; the message says why in words a person can act on."""
-
+    """The file cannot be used; the message says why in words a person can act on, in the
+    language asked for (``parse(..., lang=)``)."""
 
 def build(instruments: dict[str, Instrument], answers: dict[str, dict], *, kind: str, context: str,
           label: str = "", language: str = "en", submitted: bool = True,
@@ -85,29 +89,35 @@ def _jsonable(answers: dict) -> dict:
     return out
 
 
-def parse(raw: bytes, instruments: dict[str, Instrument], *, kind: str | None = None
+def parse(raw: bytes, instruments: dict[str, Instrument], *, kind: str | None = None, lang: str = "en"
           ) -> tuple[ResultFile, dict[str, dict], list[str]]:
     """Read a result or progress file against the instruments available now.
 
-    Returns (file, answers by instrument id, warnings). Raises ResultFileError when the file
-    cannot be used at all. Answers to unknown instruments or items are dropped with a warning;
-    answers that no longer fit an item are dropped with a warning too.
-    """
+    Returns (file, answers by instrument id, warnings in ``lang``). Raises ResultFileError (its
+    message in ``lang``; the details go to the log) when the file cannot be used at all. Answers
+    to unknown instruments or items are dropped with a warning (unknown items summed up in one);
+    answers that no longer fit an item are dropped with a warning too. The work is linear in the
+    file: each answer is checked against its item alone."""
     if len(raw) > MAX_BYTES:
-        raise ResultFileError(f"the file is {len(raw):,} bytes; a result file is at most {MAX_BYTES:,}")
+        raise ResultFileError(t("results.too_big", lang, size=f"{len(raw):,}", limit=f"{MAX_BYTES:,}"))
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ResultFileError("this is not a GuideCheck result file (it is not JSON)") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # ValueError: not JSON, or a number of more than 4,300 digits; RecursionError: nested too deep
+        log.info("result file refused: not readable JSON: %s", str(exc)[:200])
+        raise ResultFileError(t("results.not_json", lang)) from None
     try:
         file = ResultFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ResultFileError(f"this is not a GuideCheck result file ({where}: {first['msg']})") from None
+    except (ValidationError, RecursionError) as exc:
+        log.info("result file refused: %s", str(exc)[:500])
+        where = ""
+        if isinstance(exc, ValidationError):
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(part)[:40] for part in first["loc"])[:120]
+        raise ResultFileError(t("results.not_result", lang, where=where)) from None
     if kind is not None and file.kind != kind:
-        raise ResultFileError(f"this file is a {file.kind.replace('_', '-')} result, not a "
-                              f"{kind.replace('_', '-')} one")
+        raise ResultFileError(t("results.wrong_kind", lang, found=t("results.kind_" + file.kind, lang),
+                                wanted=t("results.kind_" + kind, lang)))
     warnings: list[str] = []
     if file.revision < REVISION and file.submitted and any(e.verdict is not None for e in file.instruments):
         warnings.append("this file was scored under an earlier revision of the scoring rules (a critical question "
@@ -117,25 +127,29 @@ def parse(raw: bytes, instruments: dict[str, Instrument], *, kind: str | None = 
     for entry in file.instruments:
         inst = instruments.get(entry.id)
         if inst is None:
-            warnings.append(f"instrument '{entry.id}' is not available here; its answers were left out")
+            warnings.append(t("results.unknown_instrument", lang, id=entry.id[:80]))
             continue
         if entry.version != inst.version or (entry.content_hash and entry.content_hash != inst.content_hash):
-            warnings.append(f"'{entry.id}' was answered with version {entry.version or '?'}; this is version "
-                            f"{inst.version}. The answers were scored again with the current version.")
-        kept = {}
+            warnings.append(t("results.other_version", lang, id=entry.id, old=entry.version[:40] or "?",
+                              new=inst.version))
+        kept, unknown, scales = {}, [], inst.spec.scales
         for item_id, value in entry.answers.items():
-            if item_id not in inst.items:
-                warnings.append(f"'{entry.id}': question '{item_id}' no longer exists; its answer was left out")
+            info = inst.items.get(item_id)
+            if info is None:
+                unknown.append(item_id)
                 continue
             try:
-                score_response(inst, {item_id: value}, context=file.context)
-            except AnswerError as exc:
-                warnings.append(f"'{entry.id}': {exc.problems[0].item}: {exc.problems[0].message}; left out")
+                check_value(info.spec, value, scales)
+            except (BadAnswer, OverflowError) as exc:
+                problem = str(exc)[:200] if isinstance(exc, BadAnswer) else t("results.too_large", lang)
+                warnings.append(t("results.bad_answer", lang, id=entry.id, item=item_id, problem=problem))
                 continue
             kept[item_id] = value
+        if unknown:
+            shown = ", ".join(f"'{u[:40]}'" for u in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+            warnings.append(t("results.unknown_items", lang, id=entry.id, n=f"{len(unknown):,}", ids=shown))
         answers[entry.id] = kept
     return file, answers, warnings
-
 
 def score_all(instruments: dict[str, Instrument], answers: dict[str, dict], *, context: str,
               audience: str, stage: str = "after_session") -> dict[str, Result]:

@@ -26,13 +26,13 @@ def app_url(request, tmp_path):
         from tests.test_store import clean_postgresql
 
         url = clean_postgresql()
-    with serve(DATABASE_URL=url, GUIDECHECK_RESEARCH_PASSWORD="e2e-secret") as served:
+    with serve(DATABASE_URL=url, GUIDECHECK_RESEARCH_PASSWORD="e2e-secret-phrase") as served:
         yield served
 
 
 def login(page, url):
     page.goto(f"{url}/research")
-    page.get_by_label("Researcher password").fill("e2e-secret")
+    page.get_by_label("Researcher password").fill("e2e-secret-phrase")
     page.get_by_role("button", name="Log in").click()
     page.get_by_text("New study").wait_for(timeout=30000)
 
@@ -48,7 +48,9 @@ def test_study_from_creation_to_dashboard_and_export(browser, app_url, tmp_path)
     researcher.get_by_role("button", name="Create study").click()
     researcher.get_by_text("Study created.").wait_for(timeout=30000)
     researcher.get_by_text("E2E alliance study").first.click()
-    code = re.search(r"\?study=([A-Za-z0-9_-]+)", researcher.inner_text("body")).group(1)
+    link = researcher.locator("[data-testid=stCode]").filter(has_text="?study=").first  # links are code blocks
+    link.wait_for(timeout=30000)
+    code = re.search(r"\?study=([A-Za-z0-9_-]+)", link.text_content()).group(1)
     shot(researcher, tmp_path, "research-1-study")
 
     for n, answer in enumerate(("4 · Mostly", "5 · Completely")):

@@ -161,6 +161,61 @@ CASES = {
 }
 
 
+# --- files inside every cap, built to make validation slow or large (tests/test_limits_corpus.py,
+# timed in bench/validate.py). Header: `# expect: valid`, or expect-line / expect as above.
+LIMITS = HERE / "limits"
+HEAD = "format: 1\nid: adversary\nversion: 1.0.0\nlanguages: [en]\ntitle: Adversary\nsections:\n"
+
+
+def _items(n: int, extra=lambda k: "") -> list[str]:
+    out = []
+    for k in range(n):
+        if k % 500 == 0:  # at most 500 items a section
+            out.append(f"  - id: s{k}\n    title: S\n    items:\n")
+        out.append(f"      - {{id: q{k}, type: yes_no, text: Q{extra(k)}}}\n")
+    return out
+
+
+def limits() -> dict[str, tuple[str, str | None, str]]:
+    """name -> (text, marker of the expected line or None, expected words or 'valid')."""
+    cases = {}
+    # 2,500 items with show_if, 3,500 derived values: the show_if pass rebuilt the visible names,
+    # with a set of the earlier items per derived value, for every item (308 s in the CLI)
+    body = _items(2500, lambda k: f", show_if: 'd{k - 1} or q{k - 1} == \"yes\"'" if k else "")
+    body.append("derived:\n")
+    body += [f"  - {{id: d{j}, expr: 'q{j % 2500} == \"yes\"'}}\n" for j in range(3500)]
+    cases["show-if-derived"] = (HEAD + "".join(body), None, "valid")
+    # 3,000 derived values, each reading the one before: each held the set of every item it rests
+    # on (264 MB per upload); scoring them recursed past Python's limit
+    body = _items(2999) + ["      - {id: q2999, type: yes_no, text: Q, show_if: d2998}\n", "derived:\n"]
+    body += [f"  - {{id: d{j}, expr: '{f'd{j - 1} or ' if j else ''}q{j} == \"yes\"'}}\n" for j in range(3000)]
+    body.append("examples:\n  - name: last\n    answers: {q2998: 'yes', q2999: 'yes'}\n    expect: {}\n")
+    cases["derived-chain"] = (HEAD + "".join(body), None, "valid")
+    # 2,800 worked examples, each scoring all 2,500 items (23 s): refused past a work budget
+    body = _items(2500) + ["examples:\n  - name: e0\n    answers: {"
+                           + ", ".join(f"q{k}: 'yes'" for k in range(2500)) + "}\n    expect: {}\n"]
+    body += [f"  - {{name: e{j}, like: e0, expect: {{}}}}\n" for j in range(1, 2800)]
+    cases["examples-over-budget"] = (HEAD + "".join(body), "{name: e60,", "more than validate checks")
+    # 3,300 flags naming an unknown name: each message listed every name known there
+    body = _items(3300, lambda k: f", flag: {{when: 'zz{k} == 1', severity: minor, message: m}}")
+    cases["unknown-names"] = (HEAD + "".join(body), "id: q0,", "unknown name 'zz0'")
+    # one score over 6,000 items: a repeated item was looked for in a list
+    body = _items(6000) + ["scores:\n  - {id: all, label: All, method: sum, items: ["
+                           + ", ".join(f"q{k}" for k in range(6000)) + "]}\n"]
+    cases["long-score"] = (HEAD + "".join(body), None, "valid")
+    return cases
+
+
+def write_limits() -> None:
+    LIMITS.mkdir(exist_ok=True)
+    for old in LIMITS.glob("*.yaml"):
+        old.unlink()
+    for name, (text, marker, words) in limits().items():
+        line = next(i for i, ln in enumerate(text.split("\n")) if marker in ln) + 3 if marker else 1
+        header = f"# expect-line: {line}\n# expect: {words}\n" if marker else f"# expect: {words}\n"
+        (LIMITS / f"{name}.yaml").write_text(header + text)
+
+
 def main():
     for old in HERE.glob("*.yaml"):
         old.unlink()
@@ -180,7 +235,8 @@ def main():
         (HERE / f"{name}.yaml").write_text(header.format(line=line) + "\n".join(body_lines) + "\n")
     (HERE / "invalid-utf8.yaml").write_bytes(b"# expect-line: 4\n# expect: not valid UTF-8\n"
                                              b"format: 1\ntitle: caf\xe9\n")
-    print(f"{len(CASES) + 1} cases written")
+    write_limits()
+    print(f"{len(CASES) + 1} cases and {len(limits())} files at the limits written")
 
 
 if __name__ == "__main__":
