@@ -80,6 +80,10 @@ def render(audience: str, saved: dict, edit: Callable[[], None], next_steps: Cal
                 groups.setdefault(q.instrument, []).append(q)
             for instrument, rows in groups.items():
                 st.markdown(f"**{safe(instrument)}**\n\n" + "\n".join(f"- {safe(q.ask or q.text)}" for q in rows))
+    if (rep.questions or rep.unverified) and audience == "vetting":
+        sheet = _files(saved, chosen, scored, rep, audience, language, title, today, None, crisis_country())["ask"]
+        st.download_button(T("questions.download"), sheet, f"guidecheck-questions-{today}.html", "text/html",
+                           on_click="ignore", key=f"download_{audience}_questions")
 
     st.header(T("report.scores"))
     figures = [f for f in (charts.scores_chart(rep), charts.alliance_chart(rep)) if f is not None]
@@ -157,6 +161,7 @@ def _files(saved, chosen, scored, rep, audience, language, title, today, trend, 
                 chosen, saved["answers"], kind=audience, context=saved["context"], label=saved["label"],
                 language=language, results=scored, stage=saved.get("answer_stage", "after_session"))),
             "csv": export.rows_csv(rep.rows),
+            "ask": export.questions_html(rep, title=T("questions.title"), label=saved["label"], date=today),
             "html": export.report_html(rep, title=title, label=saved["label"], date=today, context=saved["context"],
                                        trend=trend, country=country),
         })

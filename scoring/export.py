@@ -97,6 +97,32 @@ def report_charts(report: Report, trend: list | None = None) -> list[str]:
     return out
 
 
+def questions_html(report: Report, *, title: str, label: str, date: str) -> bytes:
+    """A printable sheet of the questions to put to the provider: the unverified critical points
+    first, then the other open questions, grouped by checklist, each with room to note the answer."""
+    lang = report.language
+    groups: dict[str, list[str]] = {}
+    critical = t("severity.critical", lang)
+    for row in report.unverified:  # the critical points first, marked as such
+        groups.setdefault(row.instrument, []).append(f"{row.ask or row.text} ({critical})")
+    for row in report.questions:
+        groups.setdefault(row.instrument, []).append(row.ask or row.text)
+    parts = [f"<!doctype html><html lang='{_e(lang)}'><head><meta charset='utf-8'>",
+             "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+             f"<title>{_e(title)}</title><style>{CSS}"
+             ".q{break-inside:avoid;margin:.9rem 0}.lines{border:1px solid #bbb;border-radius:.3rem;height:4.2rem;"
+             "margin-top:.3rem}</style></head><body><main>",
+             f"<h1>{_e(title)}</h1>",
+             f"<p class='meta'>{' · '.join(_e(m) for m in (label, date) if m)}</p>",
+             f"<p class='note'>{_e(t('questions.sheet_intro', lang))}</p>"]
+    for instrument, questions in groups.items():
+        parts.append(f"<h2>{_e(instrument)}</h2>")
+        parts.extend(f"<div class='q'>{k}. {_e(q)}<div class='lines' aria-hidden='true'></div></div>"
+                     for k, q in enumerate(questions, start=1))
+    parts.append(f"<p class='small'>{_e(NOT_A_GUARANTEE[lang])}</p></main></body></html>")
+    return "".join(parts).encode("utf-8")
+
+
 def report_html(report: Report, *, title: str, label: str, date: str, context: str, figures: list | None = None,
                 trend: list | None = None, country: str | None = None) -> bytes:
     """The whole report as one HTML file: opens offline, prints, fits a phone. ``figures`` is kept for

@@ -240,6 +240,13 @@ UI: dict[str, dict[str, str]] = {
         "nl": "Deze bestanden combineren een check door een persoon met een zelfevaluatie van een organisatie. De "
               "vragen zijn voor verschillende mensen geschreven, dus verschillen kunnen meer zeggen over wie "
               "antwoordde dan over de aanbieder."},
+    "questions.title": {"en": "Questions to ask the provider", "nl": "Vragen voor de aanbieder"},
+    "questions.sheet_intro": {
+        "en": "Questions you could not answer yet, to put to the provider. Write down what they say; a clear "
+              "answer to a critical question matters more than any score.",
+        "nl": "Vragen die je nog niet kon beantwoorden, om aan de aanbieder te stellen. Schrijf op wat er gezegd "
+              "wordt; een duidelijk antwoord op een kritieke vraag weegt zwaarder dan welke score ook."},
+    "questions.download": {"en": "Questions to ask (printable sheet)", "nl": "Vragen voor de aanbieder (om te printen)"},
     "report.unverified_short": {"en": "Not cleared", "nl": "Nog niet bevestigd"},
     "report.show_list": {"en": "Show the list ({n})", "nl": "Toon de lijst ({n})"},
     "report.stage": {"en": "Answers given {stage}", "nl": "Antwoorden gegeven {stage}"},

@@ -292,3 +292,13 @@ def test_result_file_carries_stage_and_revision_and_a_revision_1_file_is_rescore
     assert file.revision == 1 and file.stage == "after_session"
     assert any("earlier revision of the scoring rules" in w for w in warnings)
     assert results.rescore(file, back, REV2)["revision-two"].verdict == "unverified"
+
+
+def test_questions_sheet_lists_ask_questions_critical_first_with_room_to_write():
+    rep = rev2({"sober": "unsure", "participants": 2, "guides": 1})
+    page = export.questions_html(rep, title="Questions", label="Guide X", date="2026-11-22").decode()
+    sober = page.index("Will a sober person stay with me the whole time? (Critical)")
+    trained = page.index("What training in psychological first aid have you had?")
+    assert sober < trained  # the unverified critical point comes first
+    assert page.count("class='lines'") == len(rep.unverified) + len(rep.questions)
+    assert "<script" not in page and "Guide X" in page and "<main>" in page
