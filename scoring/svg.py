@@ -9,7 +9,7 @@ escaped; nothing from an instrument becomes markup.
 
 from __future__ import annotations
 
-from html import escape
+from .plaintext import html as _plain_html
 
 WIDTH = 640
 DARK = {"#b3261e", "#2e7d32", "#5c6bc0", "#1f5fa8"}  # fills white text reads well on
@@ -17,7 +17,7 @@ FONT = "font-family:'Source Sans Pro',Arial,sans-serif"
 
 
 def _e(value) -> str:
-    return escape("" if value is None else str(value), quote=True)
+    return _plain_html(value)  # escaped, and without invisible characters (bidi overrides, zero-width)
 
 
 def _svg(height: int, title: str, body: list[str]) -> str:

@@ -4,7 +4,6 @@ them; the pages and Chromium get the same list in tests/app/test_hostile.py and 
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
 
@@ -142,7 +141,5 @@ def test_html_report_shows_every_supplied_text_as_plain_text(payload, hostile):
     _, plain = _report_tags(hostile("Plain words")[1], "Plain words")
     assert set(parser.tags) <= set(plain.tags)  # the report's own markup, nothing from the payload
     assert not any(name in ("href", "src", "onerror") for name, _ in parser.attrs)
-    assert not INVISIBLE.search(page.replace(export._plotly_js(), ""))
-    figure = re.search(r"Plotly\.newPlot\(\s*\"[^\"]+\",\s*(\[.*?\]),\s*(\{.*?\})\s*,\s*\{", page, re.S)
-    assert figure, "the chart is in the page"
-    assert_plain_plotly({"data": json.loads(figure.group(1)), "layout": json.loads(figure.group(2))})
+    assert not INVISIBLE.search(page)
+    assert "<svg" in page, "the chart is in the page (static SVG, its texts escaped like the rest)"
