@@ -110,6 +110,9 @@ def test_a_database_made_before_migrations_is_upgraded_and_reads_back_unchanged(
     after = reads(new, [new.study(s.code) for s in studies], old=False)
     assert before.keys() == after.keys()
     for key, value in before.items():
+        if key[0] == "export":  # rows in no set order (PostgreSQL gives them as it finds them)
+            value = value.sort_values("response_id", kind="stable").reset_index(drop=True)
+            after[key] = after[key].sort_values("response_id", kind="stable").reset_index(drop=True)
         if key[0] == "vectors":
             for a, b in zip(value, after[key], strict=True):
                 np.testing.assert_array_equal(a, b)
