@@ -59,10 +59,10 @@ def vet_to_report(page, server, folder: Path, lang: str, overrides: dict | None 
     shot(page, folder, f"{lang}-1-home-to-setup")
     page.get_by_text(w["hr"]).first.click()
     page.wait_for_timeout(500)
-    for inst in BUILTIN.values():  # the default: vetting instruments with something to ask before the intake
-        if inst.id != "red-flags" and "vetting" in inst.spec.audiences and any(
-                info.spec.stage == "before_intake" for info in inst.items.values()):
-            page.get_by_role("button", name=f"Remove {inst.title(lang)}").click()
+    for inst in BUILTIN.values():  # the default is the call before booking alone; remove anything else
+        remove = page.get_by_role("button", name=f"Remove {inst.title(lang)}")
+        if inst.id != "red-flags" and remove.count():
+            remove.click()
             page.wait_for_timeout(200)
     shot(page, folder, f"{lang}-2-setup")
     page.get_by_role("button", name=w["start"]).click()

@@ -116,7 +116,7 @@ def test_a_study_survives_an_edit_of_its_instrument(browser, tmp_path):
                          provider="a", language="en")
 
     send(before, alliance_answers, 12)
-    with serve(DATABASE_URL=url, GUIDECHECK_RESEARCH_PASSWORD="e2e-secret",
+    with serve(DATABASE_URL=url, GUIDECHECK_RESEARCH_PASSWORD="e2e-secret-phrase",
                GUIDECHECK_QUESTIONNAIRES=str(folder)) as app_url:
         after = edited_alliance(tmp_path, version="1.1.0", reorder=True)
         shutil.copy(tmp_path / "wa-1.1.0.yaml", folder / "working-alliance.yaml")  # the YAML changes
