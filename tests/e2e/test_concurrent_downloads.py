@@ -28,7 +28,10 @@ def test_every_download_arrives_whole_while_another_session_answers(server, tmp_
         vet_to_report(a, server, tmp_path, "en")
         b.goto(f"{server}/?lang=en")
         b.get_by_role("button", name=WORDS["en"]["vet"]).click()
-        b.get_by_role("button", name=WORDS["en"]["start"]).click()
+        start = b.get_by_role("button", name=WORDS["en"]["start"], exact=True)  # not "Start a self-audit"
+        b.get_by_text(WORDS["en"]["hr"]).first.wait_for(timeout=60000)
+        settle(b)
+        start.click()
         b.locator('[data-testid="stProgress"]').wait_for(timeout=90000)
         settle(a)
         buttons = {"json": "Result file (JSON", "csv": "Item table (CSV)", "html": WORDS["en"]["html"]}
