@@ -55,7 +55,7 @@ def vet_to_report(page, server, folder: Path, lang: str, overrides: dict | None 
     w = WORDS[lang]
     page.goto(f"{server}/?lang={lang}")
     page.get_by_role("button", name=w["vet"]).click()
-    page.get_by_role("button", name=w["start"]).wait_for(timeout=30000)
+    page.get_by_role("button", name=w["start"], exact=True).wait_for(timeout=30000)
     shot(page, folder, f"{lang}-1-home-to-setup")
     page.get_by_text(w["hr"]).first.click()
     page.wait_for_timeout(500)
@@ -65,7 +65,7 @@ def vet_to_report(page, server, folder: Path, lang: str, overrides: dict | None 
             remove.click()
             page.wait_for_timeout(200)
     shot(page, folder, f"{lang}-2-setup")
-    page.get_by_role("button", name=w["start"]).click()
+    page.get_by_role("button", name=w["start"], exact=True).click()
     for step in range(10):
         page.locator('[data-testid="stProgress"]').wait_for(timeout=30000)
         page.wait_for_timeout(400)

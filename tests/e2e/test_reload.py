@@ -13,10 +13,10 @@ def test_reload_and_a_new_tab_restore_answers_and_forget_removes_them(browser, s
     page = context.new_page()
     w = WORDS["en"]
     page.goto(f"{server}/vet?lang=en")
-    page.get_by_role("button", name=w["start"]).wait_for(timeout=60000)
+    page.get_by_role("button", name=w["start"], exact=True).wait_for(timeout=60000)
     page.get_by_text(w["hr"]).first.click()
     settle(page)
-    page.get_by_role("button", name=w["start"]).click()
+    page.get_by_role("button", name=w["start"], exact=True).click()
     page.locator('[data-testid="stProgress"]').wait_for(timeout=60000)
     settle(page)
     answer_all(page, "en")  # the first part of the red-flag screen
@@ -40,7 +40,7 @@ def test_reload_and_a_new_tab_restore_answers_and_forget_removes_them(browser, s
     again.get_by_role("button", name="Forget my answers on this device").click()
     settle(again)
     again.reload()
-    again.get_by_role("button", name=w["start"]).wait_for(timeout=60000)
+    again.get_by_role("button", name=w["start"], exact=True).wait_for(timeout=60000)
     settle(again)
     assert again.get_by_text("Welcome back").count() == 0
     assert again.evaluate("Object.keys(localStorage).filter(k => k.startsWith('guidecheck:')).length") == 0
