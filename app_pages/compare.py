@@ -57,7 +57,8 @@ for iid, title in titles.items():
     for fid in flag_ids:
         raised = {name: bool(r and fid in r.flags) for name, r in per_file.items()}
         if len(set(raised.values())) > 1:
-            flag = clean(flag_text(available[iid], fid, language, loaded[0][1].kind))
+            wording = "self_audit" if all(f.kind == "self_audit" for _, f, _ in loaded) else "vetting"
+            flag = clean(flag_text(available[iid], fid, language, wording))
             rows.append({T("table.instrument"): clean(title), T("table.flag"): flag,
                          **{name: (T("compare.raised") if v else "") for name, v in raised.items()}})
 if rows:

@@ -91,8 +91,9 @@ def setup(audience: str, flow: dict) -> None:
         STAGES.index(info.spec.stage) <= STAGES.index(answer_stage) for info in available[i].items.values())]
     selected = st.multiselect(T("flow.instruments"), options, default=default,
                               format_func=lambda i: available[i].title(lang()), help=T("flow.instruments_help"),
-                              key=f"selected_{audience}_{context}")
-    label = st.text_input(T("flow.label"), value=flow["label"], max_chars=200, help=T("flow.label_help"),
+                              key=f"selected_{audience}_{context}_{answer_stage}")  # a new stage: a new default
+    label = st.text_input(T("flow.label" if audience == "vetting" else "flow.label_audit"), value=flow["label"],
+                          max_chars=200, help=T("flow.label_help"),
                           key=f"label_{audience}")
     if st.button(T("flow.start"), type="primary", key=f"start_{audience}"):
         if not selected:

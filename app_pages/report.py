@@ -9,8 +9,11 @@ saved = st.session_state.get("reports", {}).get(audience)
 if saved is None:
     st.title(T("report.title"))
     st.info(T("report.none"))
-    if st.button(T("nav.vet"), type="primary"):
+    left, right = st.columns(2)
+    if left.button(T("nav.vet"), type="primary", width="stretch"):
         st.switch_page("app_pages/vet.py")
+    if right.button(T("nav.self_audit"), width="stretch"):
+        st.switch_page("app_pages/self_audit.py")
     crisis_box()
     st.stop()
 

@@ -118,7 +118,8 @@ def render(audience: str, saved: dict, edit: Callable[[], None], next_steps: Cal
                                                      ("csv", f"{stem}.csv", "text/csv"),
                                                      ("html", f"{stem}.html", "text/html")), strict=True):
         column.download_button(T(f"report.download_{key}"), files[key], name, mime, width="stretch",
-                               on_click="ignore", key=f"download_{audience}_{key}")
+                               on_click="ignore", key=f"download_{audience}_{key}",
+                               help=T(f"report.download_{key}_help") if key != "csv" else None)
     if st.button(T("report.edit"), key=f"edit_{audience}"):
         edit()
 

@@ -13,7 +13,7 @@ from scoring import charts, export, research
 from scoring.aggregate import aggregate
 from scoring.answers import AnswerError
 from scoring.codebook import codebook
-from scoring.i18n import LANGUAGES
+from scoring.i18n import LANGUAGE_NAMES, LANGUAGES
 from scoring.store import StoreError
 
 log = logging.getLogger("guidecheck")
@@ -111,7 +111,8 @@ def studies_tab():
         title = st.text_input(T("research.study_title"), max_chars=200)
         chosen = st.multiselect(T("research.study_instruments"), research_instruments,
                                 format_func=lambda i: available[i].title(language))
-        langs = st.multiselect(T("research.study_languages"), LANGUAGES, default=list(LANGUAGES))
+        langs = st.multiselect(T("research.study_languages"), LANGUAGES, default=list(LANGUAGES),
+                               format_func=LANGUAGE_NAMES.get)
         min_group = st.number_input(T("research.min_group"), min_value=5, max_value=1000, value=11, step=1)
         free_text = st.checkbox(T("research.free_text"), help=T("research.free_text_warning"))
         consent = st.text_area(T("research.consent_text"), max_chars=5000)
@@ -133,7 +134,8 @@ def studies_tab():
         st.info(T("research.no_studies"))
     for study in reversed(existing):
         n = count_responses(store.url, study.id, store.latest(study.id))
-        with st.expander(f"{safe(study.title)} · {T('research.responses', n=n)}"):
+        responses = T("research.responses_one" if n == 1 else "research.responses", n=n)
+        with st.expander(f"{safe(study.title)} · {responses}"):
             # as code blocks: plain text that copies as it is, whatever a code holds
             st.markdown(T("research.link"))
             st.code(research.participant_link(study.code), language=None)

@@ -37,7 +37,7 @@ def scores_chart(report: Report) -> dict | None:
     percent = all(s.main_method in PERCENT_METHODS for s, _ in rows)
     names = [plain(s.title) for s, _ in rows]
     values = [v if v is not None else 0 for _, v in rows]
-    text = [format_score(v, s.main_method) + f" · {t('level.' + s.level, lang)}"
+    text = [format_score(v, s.main_method) + f" · {plain(s.verdict_label) or t('level.' + s.level, lang)}"
             if v is not None else t("level." + ("unverified" if s.level == "unverified" else "incomplete"), lang)
             for s, v in rows]
     bar = dict(type="bar", x=values, y=names, orientation="h", text=text, textposition="auto",
@@ -68,8 +68,11 @@ def alliance_chart(report: Report) -> dict | None:
 def compare_chart(series: dict[str, dict[str, float | None]], titles: dict[str, str], lang: str) -> go.Figure:
     """Grouped bars: for each instrument, one bar per compared result (label -> {instrument: score})."""
     instruments = [i for i in titles if any(i in scores for scores in series.values())]
-    bars = [go.Bar(name=plain(label), x=[plain(titles[i]) for i in instruments], y=[scores.get(i) for i in instruments])
-            for label, scores in series.items()]
+    # neutral colours, one per file: red or green would read as a verdict the file may not have
+    palette = ["#1f5fa8", "#5c6bc0", "#00838f", "#6d4c41", "#8e24aa", "#546e7a"]
+    bars = [go.Bar(name=plain(label), x=[plain(titles[i]) for i in instruments], y=[scores.get(i) for i in instruments],
+                   marker_color=palette[k % len(palette)])
+            for k, (label, scores) in enumerate(series.items())]
     return go.Figure(data=bars, layout=_layout(
         t("chart.compare", lang), 420, barmode="group", margin=dict(l=10, r=10, t=50, b=80),
         yaxis=dict(title=dict(text=t("chart.percent", lang)), range=[0, 100], gridcolor="#e0e0e0"),

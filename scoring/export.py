@@ -61,8 +61,8 @@ h1{margin-bottom:.2rem}h2{border-bottom:2px solid #eee;padding-bottom:.2rem;marg
 .incomplete,.none{background:#f1f1f1;border-left:6px solid #9e9e9e}
 .flag{border:1px solid #ddd;border-radius:.4rem;padding:.6rem .9rem;margin:.6rem 0;break-inside:avoid}
 .small{color:#555;font-size:.9rem}table{border-collapse:collapse;width:100%;font-size:.9rem}
-th,td{border:1px solid #ddd;padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:#f6f6f6}.table{overflow-x:auto}
+th,td{border:1px solid #ddd;padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
+th{background:#f6f6f6}.table{overflow-x:auto}.table table{min-width:34rem}
 .note{background:#f4f6fb;padding:.7rem 1rem;border-radius:.4rem}
 @media print{body{margin:0;max-width:none}.chart{break-inside:avoid}h2{break-after:avoid}}
 """

@@ -150,6 +150,7 @@ UI: dict[str, dict[str, str]] = {
         "nl": "Alle vragenlijsten die van toepassing zijn, zijn al gekozen; de check op waarschuwingssignalen komt "
               "eerst."},
     "flow.label": {"en": "A name for the guide (optional)", "nl": "Een naam voor de begeleider (optioneel)"},
+    "flow.label_audit": {"en": "A name for this audit (optional)", "nl": "Een naam voor deze evaluatie (optioneel)"},
     "flow.label_help": {"en": "Only used in your report and files.", "nl": "Komt alleen in je rapport en je "
                                                                            "bestanden."},
     "flow.start": {"en": "Start", "nl": "Beginnen"},
@@ -208,8 +209,11 @@ UI: dict[str, dict[str, str]] = {
     # report
     "report.title": {"en": "Report", "nl": "Rapport"},
     "report.audit_title": {"en": "Self-audit report", "nl": "Rapport zelfevaluatie"},
-    "report.none": {"en": "There is no report yet. Answer a checklist first.",
-                    "nl": "Er is nog geen rapport. Vul eerst een vragenlijst in."},
+    "report.none": {"en": "No report is open. If you answered a checklist in this browser, your answers are kept: "
+                          "open Vet a guide or Self-audit to see its report again. Otherwise, answer a checklist first.",
+                    "nl": "Er is geen rapport geopend. Heb je in deze browser een vragenlijst ingevuld, dan zijn je "
+                          "antwoorden bewaard: open Een begeleider checken of Zelfevaluatie om het rapport weer te "
+                          "zien. Anders vul je eerst een vragenlijst in."},
     "report.critical": {"en": "Critical red flags", "nl": "Kritieke waarschuwingssignalen"},
     "report.no_critical": {"en": "No critical red flags were raised by your answers.",
                            "nl": "Je antwoorden leverden geen kritieke waarschuwingssignalen op."},
@@ -262,11 +266,12 @@ UI: dict[str, dict[str, str]] = {
     "report.why": {"en": "Why it matters", "nl": "Waarom dit belangrijk is"},
     "report.source": {"en": "Source", "nl": "Bron"},
     "report.download": {"en": "Keep this report", "nl": "Dit rapport bewaren"},
-    "report.download_json": {"en": "Result file (JSON, for Compare and Resume)",
-                             "nl": "Resultaatbestand (JSON, om te vergelijken of later verder te gaan)"},
+    "report.download_json": {"en": "Result file (JSON)", "nl": "Resultaatbestand (JSON)"},
+    "report.download_json_help": {"en": "For Compare, and to resume or change your answers later.",
+                                  "nl": "Om te vergelijken, en om later verder te gaan of je antwoorden te wijzigen."},
     "report.download_csv": {"en": "Item table (CSV)", "nl": "Vragentabel (CSV)"},
-    "report.download_html": {"en": "Report (HTML, opens offline, prints well)",
-                             "nl": "Rapport (HTML, werkt ook offline en is goed te printen)"},
+    "report.download_html": {"en": "Report (HTML)", "nl": "Rapport (HTML)"},
+    "report.download_html_help": {"en": "Opens offline, prints well.", "nl": "Werkt ook offline en is goed te printen."},
     "report.trend": {"en": "Progress across audits", "nl": "Voortgang van evaluatie tot evaluatie"},
     "report.trend_upload": {"en": "Upload earlier self-audit result files",
                             "nl": "Upload eerdere resultaatbestanden van zelfevaluaties"},
@@ -449,6 +454,7 @@ UI: dict[str, dict[str, str]] = {
                       "nl": "Te veel verkeerde wachtwoorden. Probeer het over {s} seconden opnieuw."},
     "research.links_per_provider": {"en": "Links per provider", "nl": "Links per aanbieder"},
     "research.responses": {"en": "{n} responses", "nl": "{n} antwoorden"},
+    "research.responses_one": {"en": "{n} response", "nl": "{n} antwoord"},
     "research.open": {"en": "Open for responses", "nl": "Open voor antwoorden"},
     "research.no_studies": {"en": "No studies yet.", "nl": "Nog geen studies."},
     "research.choose_study": {"en": "Study", "nl": "Studie"},

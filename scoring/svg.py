@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .plaintext import html as _plain_html
 
-WIDTH = 640
+WIDTH = 520  # drawn at this size on a desktop; on a phone it scales down less than a wider one
 DARK = {"#b3261e", "#2e7d32", "#5c6bc0", "#1f5fa8"}  # fills white text reads well on
 FONT = "font-family:'Source Sans Pro',Arial,sans-serif"
 

@@ -14,7 +14,19 @@ def _default_selection(stage: str | None) -> list[str]:
     if stage is not None:
         at.radio(key="answer_stage_vetting").set_value(stage).run()
     assert not at.exception
-    return list(at.multiselect(key="selected_vetting_unknown").value)
+    return list(at.multiselect(key=f"selected_vetting_unknown_{stage or 'before_intake'}").value)
+
+
+def test_the_stage_chosen_after_the_setting_still_brings_the_full_check():
+    """The new-user walk found the picker stuck on the red-flag screen when the setting was chosen
+    first and the stage after it."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/vet.py").run()
+    at.radio(key="context_vetting").set_value("harm_reduction").run()
+    assert at.multiselect(key="selected_vetting_harm_reduction_before_intake").value == ["red-flags"]
+    at.radio(key="answer_stage_vetting").set_value("after_intake").run()
+    chosen = at.multiselect(key="selected_vetting_harm_reduction_after_intake").value
+    assert "staffing" in chosen and "working-alliance" in chosen
 
 
 def test_the_alliance_is_not_selected_by_default_before_booking():

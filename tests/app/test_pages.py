@@ -50,7 +50,8 @@ def answer_step(at: AppTest, choose) -> None:
 def start(at: AppTest, audience: str, instruments: list[str], context: str = "unknown") -> AppTest:
     at.switch_page("app_pages/vet.py" if audience == "vetting" else "app_pages/self_audit.py").run()
     at.radio(key=f"context_{audience}").set_value(context).run()
-    at.multiselect(key=f"selected_{audience}_{context}").set_value(instruments).run()
+    stage = "before_intake" if audience == "vetting" else "after_session"
+    at.multiselect(key=f"selected_{audience}_{context}_{stage}").set_value(instruments).run()
     at.button(key=f"start_{audience}").click().run()
     assert not at.exception
     return at
@@ -303,7 +304,7 @@ def test_report_page_without_a_report():
     at = app()
     at.switch_page("app_pages/report.py").run()
     assert not at.exception
-    assert any("no report yet" in i.value for i in at.info)
+    assert any("No report is open" in i.value for i in at.info)
 
 
 # --------------------------------------------------------------------------- self-audit
@@ -420,7 +421,7 @@ def test_uploaded_instrument_texts_are_shown_as_plain_text_and_can_be_used():
     at.button[-1].click().run()
     assert "hostile" in at.session_state["custom_instruments"]
     at.switch_page("app_pages/vet.py").run()
-    assert "hostile" in at.multiselect(key="selected_vetting_unknown").options or \
+    assert "hostile" in at.multiselect(key="selected_vetting_unknown_before_intake").options or \
         "hostile" in [o for o in at.session_state["custom_instruments"]]
 
 
@@ -446,7 +447,8 @@ def rev2_report(audience: str, answers: dict, stage: str = "after_session") -> A
     at.radio(key=f"context_{audience}").set_value("harm_reduction").run()
     if audience == "vetting":
         at.radio(key="answer_stage_vetting").set_value(stage).run()
-    at.multiselect(key=f"selected_{audience}_harm_reduction").set_value([REV2.id]).run()
+    at.multiselect(key=f"selected_{audience}_harm_reduction_{stage if audience == 'vetting' else 'after_session'}"
+                   ).set_value([REV2.id]).run()
     at.button(key=f"start_{audience}").click().run()
     for _ in range(5):
         for radio in at.radio:
@@ -505,7 +507,7 @@ def test_call_before_booking_is_the_default_and_offers_the_full_check_by_stage()
     at = app()
     at.switch_page("app_pages/vet.py").run()
     at.radio(key="context_vetting").set_value("harm_reduction").run()
-    assert at.multiselect(key="selected_vetting_harm_reduction").value == ["red-flags"]  # the short path
+    assert at.multiselect(key="selected_vetting_harm_reduction_before_intake").value == ["red-flags"]  # short
     at.button(key="start_vetting").click().run()
     at = walk(at, "vetting", lambda inst, item: careful(inst, item))
     at.switch_page("app_pages/vet.py").run()
