@@ -119,6 +119,8 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between a participant's actions")
     parser.add_argument("--instruments", default="red-flags,working-alliance")
     parser.add_argument("--servers", nargs="+", default=["app", "app-defaults", "baseline"])
+    parser.add_argument("--defaults-up-to", type=int, default=10,
+                        help="largest group for app-defaults (beyond it the server is saturated for minutes)")
     parser.add_argument("--database", default=None, help="DATABASE_URL (default: a fresh SQLite file)")
     args = parser.parse_args()
 
@@ -144,6 +146,8 @@ def main() -> None:
         rows = []
         for n in args.sizes:
             for name, (url, proc) in servers.items():
+                if name == "app-defaults" and n > args.defaults_up_to:
+                    continue
                 rows.append(measure(name, url, proc.pid, query, n, args.think))
     finally:
         for _, proc in servers.values():

@@ -65,6 +65,7 @@ class Session:
     runs: int = 0
     server: str = ""  # the balancer's cookie value, when there is one: which server answered
     load_s: float = 0.0  # the page load (HTTP, WebSocket, first run), set by participant()
+    reconnects: int = 0
 
     async def open(self) -> float:
         """Load the page and run the script once; the seconds it took."""
@@ -100,6 +101,7 @@ class Session:
         if getattr(self, "ws", None) is not None:
             await self.ws.close()
             self._reader.cancel()
+            self.ws = None
 
     # ------------------------------------------------------------------ protocol
 
@@ -207,14 +209,18 @@ class Session:
 
 
 async def participant(base: str, query: str, *, think: float = 0.0, answers: list[float] | None = None,
-                      rng: random.Random | None = None, timeout: float = 60.0, max_steps: int = 400) -> Session:
+                      rng: random.Random | None = None, timeout: float = 60.0, max_steps: int = 400,
+                      retries: int = 0) -> Session:
     """Go through a study page as a person would: consent, start, answer every question shown (a
     random option, after `think` seconds on average), send, and stop at the thanks (a page without
-    widgets). The seconds each answer took are appended to `answers`. Returns the session."""
+    widgets). The seconds each answer took are appended to `answers`. Returns the session.
+
+    With `retries`, a lost connection is followed by a new one, as the browser's reconnect does:
+    the same URL (now with its submission key), the same cookie and the same widget values."""
     rng = rng or random.Random()
     answers = answers if answers is not None else []
     session = Session(base, query, timeout=timeout)
-    session.load_s = await session.open()
+    session.load_s = await _again(session, session.open, retries)
     for _ in range(max_steps):
         if think:
             await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
@@ -225,15 +231,35 @@ async def participant(base: str, query: str, *, think: float = 0.0, answers: lis
         open_radios = [r for r in radios if session.value(r) is None]
         unticked = [b for b in boxes if not session.value(b)]
         if unticked:
-            answers.append(await session.set(unticked[0], True))
+            step = session.set(unticked[0], True)
         elif open_radios:
-            radio = open_radios[0]
-            answers.append(await session.set(radio, rng.choice(list(radio.proto.options))))
+            step = session.set(open_radios[0], rng.choice(list(open_radios[0].proto.options)))
         elif buttons:
-            await session.click(buttons[-1])  # Start, then Send (the last button on the page)
+            step = session.click(buttons[-1])  # Start, then Send (the last button on the page)
         else:
             raise RuntimeError("stuck: nothing left to do on the page\n" + session.texts()[:2000])
-    raise RuntimeError(f"no thanks after {max_steps} steps")
+        took = await _again(session, lambda step=step: step, retries)
+        if (unticked or open_radios) and took == took:  # not NaN: a run that finished
+            answers.append(took)
+    raise RuntimeError(f"no thanks after {max_steps} steps\n" + session.texts()[:2000])
+
+
+async def _again(session: Session, step, retries: int):
+    """Run one step; on a lost connection reconnect (up to `retries` times) and give up the step:
+    the page drawn after reconnecting decides what to do next, as it would for a person."""
+    try:
+        return await step()
+    except Disconnected:
+        for attempt in range(retries):
+            await session.close()
+            await asyncio.sleep(0.5 + 0.5 * attempt)
+            session.reconnects += 1
+            try:
+                await session.open()
+                return float("nan")
+            except Disconnected:
+                continue
+        raise
 
 
 def query(study: str, **more) -> str:
