@@ -313,12 +313,8 @@ def question(audience: str, flow: dict, inst, item) -> None:
             options = options + ["unsure"]
             labels["unsure"] = T("answer.unsure")
         index = options.index(current) if current in options else None
-        shown = st.radio(label, options, index=index, format_func=lambda v: labels.get(v, str(v)), key=key,
-                         on_change=on_change, horizontal=item.type != "choice", help=help_text)
-        if shown is not None and shown != current:
-            # the browser sent a value this session never saw: it reconnected to a new session (this
-            # server restarted, or the balancer moved it to another one) and its answers are here
-            store(shown)
+        st.radio(label, options, index=index, format_func=lambda v: labels.get(v, str(v)), key=key,
+                 on_change=on_change, horizontal=item.type != "choice", help=help_text)
     elif item.type == "multi":
         chosen = [v for v in (current if isinstance(current, list) else []) if v in [o.value for o in item.options]]
         labels = {o.value: inst.text(o.label, language) for o in item.options}

@@ -29,7 +29,8 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
 WIDGETS = ("radio", "checkbox", "button", "multiselect", "number_input", "text_area", "text_input")
-DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+        ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
 
 
 class Disconnected(ConnectionError):
@@ -40,6 +41,7 @@ class Disconnected(ConnectionError):
 class Element:
     kind: str
     proto: object  # the element's own message (Radio, Checkbox, Button, Markdown, ...)
+    fragment: str = ""  # the st.fragment it belongs to: changing it reruns only that fragment
 
     @property
     def id(self) -> str:
@@ -126,7 +128,9 @@ class Session:
         elif msg.metadata.cacheable and msg.hash:
             self.cache[msg.hash] = msg
         if kind == "new_session":
-            self.elements = {}
+            fragments = set(msg.metadata.run.fragment_ids)
+            # a fragment's run replaces only that fragment's elements, a full run everything
+            self.elements = {p: e for p, e in self.elements.items() if fragments and e.fragment not in fragments}
             self.page_hash = msg.new_session.page_script_hash
         elif kind == "delta":
             path = tuple(msg.metadata.delta_path)
@@ -134,18 +138,19 @@ class Session:
             if delta.WhichOneof("type") == "new_element":
                 element = delta.new_element
                 which = element.WhichOneof("type")
-                self.elements[path] = Element(which, getattr(element, which))
+                self.elements[path] = Element(which, getattr(element, which), delta.fragment_id)
             elif delta.WhichOneof("type") == "add_block":
-                self.elements[path] = Element("block", delta.add_block)
+                self.elements[path] = Element("block", delta.add_block, delta.fragment_id)
         elif kind == "page_info_changed":
             self.query = msg.page_info_changed.query_string
         elif kind == "script_finished" and msg.script_finished in DONE:
             self._status = msg.script_finished
             self._finished.set()
 
-    async def _rerun(self, trigger: WidgetState | None = None) -> None:
+    async def _rerun(self, trigger: WidgetState | None = None, fragment: str = "") -> None:
         back = BackMsg()
         state = back.rerun_script
+        state.fragment_id = fragment
         state.query_string = self.query
         state.page_script_hash = self.page_hash
         state.context_info.timezone = "UTC"
@@ -169,6 +174,8 @@ class Session:
             raise RuntimeError("the page did not compile")
         self.runs += 1
         # the frontend forgets the state of widgets no longer on the page
+        if fragment:
+            return
         present = {e.id for e in self.elements.values() if e.kind in WIDGETS}
         self.states = {k: v for k, v in self.states.items() if k in present}
 
@@ -199,12 +206,12 @@ class Session:
             raise ValueError(f"not supported here: {element.kind}")
         self.states[element.id] = state
         start = time.perf_counter()
-        await self._rerun()
+        await self._rerun(fragment=element.fragment)
         return time.perf_counter() - start
 
     async def click(self, element: Element) -> float:
         start = time.perf_counter()
-        await self._rerun(WidgetState(id=element.id, trigger_value=True))
+        await self._rerun(WidgetState(id=element.id, trigger_value=True), fragment=element.fragment)
         return time.perf_counter() - start
 
 
@@ -216,7 +223,9 @@ async def participant(base: str, query: str, *, think: float = 0.0, answers: lis
     widgets). The seconds each answer took are appended to `answers`. Returns the session.
 
     With `retries`, a lost connection is followed by a new one, as the browser's reconnect does:
-    the same URL (now with its submission key), the same cookie and the same widget values."""
+    the same URL (now with its submission key) and cookie, and a new session on whichever server
+    the balancer picks. Widget values are not carried over: Chromium on Streamlit 1.67 shows the
+    new session's page with nothing ticked (tests/e2e/test_balancer.py, browser test)."""
     rng = rng or random.Random()
     answers = answers if answers is not None else []
     session = Session(base, query, timeout=timeout)
@@ -254,6 +263,7 @@ async def _again(session: Session, step, retries: int):
             await session.close()
             await asyncio.sleep(0.5 + 0.5 * attempt)
             session.reconnects += 1
+            session.states = {}
             try:
                 await session.open()
                 return float("nan")

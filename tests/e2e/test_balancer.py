@@ -122,3 +122,67 @@ def test_two_servers_behind_haproxy_survive_losing_one(monkeypatch):
     assert all(stored[sub] == len(INSTRUMENTS) for sub in acknowledged), stored  # each stored, complete, once
     assert set(stored) == set(acknowledged)  # nothing stored that nobody saw acknowledged
     print(f"{len(moved)} of {PARTICIPANTS} participants moved to the surviving server; {len(rows)} rows stored")
+
+
+def test_a_browser_through_haproxy_carries_on_when_its_server_dies(browser):
+    """The same in Chromium: the page, its static files and its WebSocket come through the
+    balancer with the sticky cookie; the browser's server is killed half-way through; the
+    browser reconnects to the other server and the person finishes, answers intact."""
+    from playwright.sync_api import expect
+
+    from scoring.store import Store
+    from tests.e2e.conftest import settle
+    from tests.test_store import clean_postgresql
+
+    db = clean_postgresql()
+    store = Store(db)
+    study = store.create_study("Balanced", ["working-alliance"], consent="ok")
+    with serve_process(DATABASE_URL=db) as (app1, proc1), serve_process(DATABASE_URL=db) as (app2, proc2), \
+            balancer(app1, app2) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{url}/?study={study.code}")
+        page.get_by_text("I have read this and agree").click()
+        page.get_by_role("button", name="Start").click()
+        groups = page.locator('[data-testid="stRadio"]')
+        groups.first.wait_for(timeout=30000)
+        half = groups.count() // 2
+        for k in range(half):
+            groups.nth(k).get_by_text("4 · Mostly", exact=True).click()
+            expect(groups.nth(k).locator("input:checked")).to_have_count(1)
+        settle(page)
+        pinned = {c["name"]: c["value"] for c in context.cookies()}["GCSERVER"]
+        (proc1 if pinned == "app1" else proc2).kill()
+        # the frontend reconnects through the balancer, which sends it to the survivor: a new
+        # session there, so consent again (the key in the URL stays: still one submission)
+        start = page.get_by_role("button", name="Start")
+        start.wait_for(timeout=60000)
+        page.get_by_text("I have read this and agree").click()
+        settle(page)
+        start.click()
+        groups.first.wait_for(timeout=30000)
+        settle(page)
+        kept = sum(groups.nth(k).locator("input:checked").count() for k in range(groups.count()))
+        print(f"answers still ticked after the failover: {kept} of {half}")
+        settle(page)
+        for k in range(groups.count()):
+            if groups.nth(k).locator("input:checked").count() == 0:
+                groups.nth(k).get_by_text("5 · Completely", exact=True).click()
+                expect(groups.nth(k).locator("input:checked")).to_have_count(1)
+        settle(page)
+        page.get_by_role("button", name="Send my answers").click()
+        page.get_by_text("Your answers have been saved").wait_for(timeout=30000)
+        groups_total = 12
+        context.close()
+    from sqlalchemy import create_engine, text
+
+    from scoring.store import database_url
+
+    engine = create_engine(database_url(db))
+    with engine.connect() as conn:
+        stored = [row[0] for row in conn.execute(text("SELECT answers FROM responses"))]
+    engine.dispose()
+    assert len(stored) == 1
+    assert len(stored[0]) == groups_total  # every question answered, once
+    # whatever the page showed as ticked after the failover is what was stored
+    assert sum(1 for v in stored[0].values() if str(v) == "4") == kept, stored
