@@ -78,7 +78,7 @@ class Session:
         try:
             self.ws = await connect(ws_url, subprotocols=["streamlit"], additional_headers=headers, max_size=None,
                                     open_timeout=self.timeout, ping_interval=None)
-        except (OSError, asyncio.TimeoutError, Exception) as exc:  # noqa: BLE001 - any failure to connect
+        except Exception as exc:  # noqa: BLE001 - any failure to connect (refused, timeout, bad handshake)
             raise Disconnected(str(exc)) from exc
         self._finished = asyncio.Event()
         self._status = None
