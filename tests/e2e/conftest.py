@@ -39,13 +39,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(**env):
-    """Run the app on a free port with extra environment; yield its URL."""
+def serve_process(*args: str, **env):
+    """Run the app on a free port with extra environment (and extra `streamlit run` options);
+    yield (its URL, the server process)."""
     port = free_port()
     full = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", **env)
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                             "--server.port", str(port), "--server.address", "127.0.0.1"], cwd=ROOT, env=full,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--server.port", str(port), "--server.address", "127.0.0.1", *args], cwd=ROOT,
+                            env=full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -57,10 +58,17 @@ def serve(**env):
         else:
             proc.kill()
             pytest.fail("the app did not start: " + proc.stderr.read().decode()[-2000:])
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@contextlib.contextmanager
+def serve(**env):
+    """Run the app on a free port with extra environment; yield its URL."""
+    with serve_process(**env) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")
