@@ -475,6 +475,16 @@ UI: dict[str, dict[str, str]] = {
     "research.export_sav": {"en": "SPSS (.sav)", "nl": "SPSS (.sav)"},
     "research.export_dta": {"en": "Stata (.dta)", "nl": "Stata (.dta)"},
     "research.export_datapackage": {"en": "Frictionless data package (.zip)", "nl": "Frictionless-datapakket (.zip)"},
+    "research.snapshot": {
+        "en": "Figures, counts and exports show the first {n} responses and move on only after every {k} new "
+              "ones, so that no single response can be read off by comparing two views. Flags and answers given "
+              "fewer than {k} times are not shown on their own. Export rows get a new random id each time, in "
+              "random order, with the period of their batch of {k} instead of a date.",
+        "nl": "Cijfers, aantallen en exports tonen de eerste {n} antwoorden en worden pas bijgewerkt na elke {k} "
+              "nieuwe, zodat niemand één los antwoord kan afleiden door twee weergaven te vergelijken. Signalen "
+              "en antwoorden die minder dan {k} keer zijn gegeven, worden niet apart getoond. Rijen in een export "
+              "krijgen elke keer een nieuwe willekeurige code, in willekeurige volgorde, met de periode van hun "
+              "groep van {k} in plaats van een datum."},
     "research.export_note": {
         "en": "Every file carries the instrument's content hash; one file holds one version only. Exports hold "
               "individual anonymous responses: keep them as the study's data protection plan says.",

@@ -424,19 +424,43 @@ class Store:
         return q.where(responses.c.study_id == study_id, responses.c.instrument_id == instrument_id,
                        responses.c.instrument_hash == instrument_hash)
 
-    def per_day(self, study_id: int) -> pd.DataFrame:
-        q = (select(responses.c.submitted.label("date"), func.count(func.distinct(responses.c.submission))
-                    .label("n")).where(responses.c.study_id == study_id)
-             .group_by(responses.c.submitted).order_by(responses.c.submitted))
+    def snapshot(self, study_id, instrument_id, instrument_hash, k: int) -> tuple[int, int]:
+        """(n, upto): the first ``n`` responses of one instrument version in the order they were
+        stored, ``n`` the largest multiple of ``k`` there is, and ``upto`` the id of the last of them
+        (0 when fewer than ``k``). Everything a researcher sees is read from these rows only, so it
+        changes in steps of ``k`` new responses, never one. Computed from the data alone: the same on
+        every server and after a restart."""
+        with self.engine.connect() as conn:
+            total = conn.execute(self._scope(select(func.count()).select_from(responses), study_id,
+                                             instrument_id, instrument_hash)).scalar()
+            n = total // k * k if k > 0 else total
+            if n == 0:
+                return 0, 0
+            upto = conn.execute(self._scope(select(responses.c.id), study_id, instrument_id, instrument_hash)
+                                .order_by(responses.c.id).offset(n - 1).limit(1)).scalar()
+        return n, upto
+
+    @staticmethod
+    def _upto(q, upto: int | None):
+        return q if upto is None else q.where(responses.c.id <= upto)
+
+    def per_day(self, study_id: int, instrument_id: str | None = None, instrument_hash: str | None = None,
+                upto: int | None = None) -> pd.DataFrame:
+        """Submissions per date in a study (or in one instrument version's responses up to ``upto``)."""
+        q = select(responses.c.submitted.label("date"), func.count(func.distinct(responses.c.submission))
+                   .label("n"))
+        q = self._scope(q, study_id, instrument_id, instrument_hash) if instrument_id else \
+            q.where(responses.c.study_id == study_id)
+        q = self._upto(q, upto).group_by(responses.c.submitted).order_by(responses.c.submitted)
         return self._frame(q, ["date", "n"])
 
-    def flag_counts(self, study_id, instrument_id, instrument_hash) -> pd.DataFrame:
+    def flag_counts(self, study_id, instrument_id, instrument_hash, upto: int | None = None) -> pd.DataFrame:
         q = self._scope(select(raised_flags.c.flag_id, func.count().label("n"))
                         .join(responses, raised_flags.c.response_id == responses.c.id),
-                        study_id, instrument_id, instrument_hash).group_by(raised_flags.c.flag_id)
-        return self._frame(q, ["flag_id", "n"])
+                        study_id, instrument_id, instrument_hash)
+        return self._frame(self._upto(q, upto).group_by(raised_flags.c.flag_id), ["flag_id", "n"])
 
-    def vectors(self, study_id, instrument: Instrument | None, instrument_hash
+    def vectors(self, study_id, instrument: Instrument | None, instrument_hash, upto: int | None = None
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(providers, scores, points) of every response to one instrument version, from one query:
         scores is responses x that version's scores, points is responses x its items (NaN: null).
@@ -445,8 +469,9 @@ class Store:
         inst = self._version(instrument, instrument_hash)
         n_scores, n_items = len(inst.score_ids), len(inst.items)
         for attempt in (1, 2):
-            q = self._scope(select(responses.c.provider, responses.c.score_vector, responses.c.point_vector),
-                            study_id, inst.id, instrument_hash).order_by(responses.c.id)
+            q = self._upto(self._scope(select(responses.c.provider, responses.c.score_vector,
+                                              responses.c.point_vector), study_id, inst.id, instrument_hash),
+                           upto).order_by(responses.c.id)
             with self.engine.connect() as conn:
                 rows = conn.execute(q).all()
             fits = all(len(r[1]) == 8 * n_scores and len(r[2]) == 8 * n_items for r in rows)
@@ -462,29 +487,31 @@ class Store:
         return providers, scores, points
 
     def export_frame(self, study_id, instrument_id, instrument_hash, instrument: Instrument | None = None,
-                     include_text: bool = False) -> pd.DataFrame:
-        """Tidy rows for export: one per response, one column per item and per score of the version
-        answered (every one, even where all are empty), answers in full. Free-text answers only
-        with ``include_text``."""
+                     include_text: bool = False, upto: int | None = None) -> pd.DataFrame:
+        """Tidy rows: one per response (up to id ``upto``), in the order stored, one column per item
+        and per score of the version answered (every one, even where all are empty), answers in
+        full. Free-text answers only with ``include_text``. ``response_id`` here is the submission
+        key: what a researcher downloads goes through ``research.export_frame`` (fresh ids, random
+        order, the snapshot's rows only)."""
         inst = self._version(instrument, instrument_hash)
         q = self._scope(select(responses.c.id, responses.c.submission, responses.c.instrument_id,
                                responses.c.instrument_version, responses.c.instrument_hash, responses.c.provider,
                                responses.c.language, responses.c.submitted, responses.c.verdict,
                                responses.c.flags), study_id, instrument_id, instrument_hash)
-        base = self._frame(q.order_by(responses.c.id), ["id", "submission", "instrument_id", "instrument_version",
-                                                        "instrument_hash", "provider", "language", "date",
-                                                        "verdict", "flags"])
+        base = self._frame(self._upto(q, upto).order_by(responses.c.id),
+                           ["id", "submission", "instrument_id", "instrument_version", "instrument_hash", "provider",
+                            "language", "date", "verdict", "flags"])
         if base.empty:
             return base
-        answers = self._frame(self._scope(select(answers_table.c.response_id, answers_table.c.item_id,
-                                                 answers_table.c.answer)
-                                          .join(responses, answers_table.c.response_id == responses.c.id),
-                                          study_id, instrument_id, instrument_hash),
+        answers = self._frame(self._upto(self._scope(select(answers_table.c.response_id, answers_table.c.item_id,
+                                                            answers_table.c.answer)
+                                                     .join(responses, answers_table.c.response_id == responses.c.id),
+                                                     study_id, instrument_id, instrument_hash), upto),
                               ["response_id", "item_id", "answer"])
         wide = base.set_index("id")
         if not answers.empty:
             wide = wide.join(answers.pivot(index="response_id", columns="item_id", values="answer"))
-        _, matrix, _ = self.vectors(study_id, inst, instrument_hash)
+        _, matrix, _ = self.vectors(study_id, inst, instrument_hash, upto)
         wide = wide.join(pd.DataFrame(matrix, index=wide.index, columns=[f"score_{s}" for s in inst.score_ids]))
         wide = wide.reset_index(drop=True)
         wide.insert(0, "response_id", wide.pop("submission"))
