@@ -394,6 +394,13 @@ UI: dict[str, dict[str, str]] = {
         "nl": "Schrijf geen namen of iets anders op waaraan jij of iemand anders te herkennen is."},
     "study.submit": {"en": "Send my answers", "nl": "Mijn antwoorden versturen"},
     "study.thanks": {"en": "Thank you. Your answers have been saved.", "nl": "Dank je wel. Je antwoorden zijn opgeslagen."},
+    "study.restored": {
+        "en": "Your answers were kept in this browser and are back (the page was reloaded, or the connection to "
+              "the server was lost, for example by a restart). Nothing has been sent yet: check them and press "
+              "'Send my answers'.",
+        "nl": "Je antwoorden zijn in deze browser bewaard en staan er weer (de pagina is opnieuw geladen, of de "
+              "verbinding met de server was weg, bijvoorbeeld door een herstart). Er is nog niets verstuurd: "
+              "kijk ze na en druk op 'Mijn antwoorden versturen'."},
     "study.failed": {"en": "Your answers could not be saved. Nothing is lost: please press send again.",
                      "nl": "Het opslaan van je antwoorden is niet gelukt. Je bent niets kwijt: druk nog een keer op "
                            "versturen."},
