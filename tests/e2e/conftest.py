@@ -39,9 +39,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(**env):
-    """Run the app on a free port with extra environment; yield its URL."""
-    port = free_port()
+def serve(port: int | None = None, **env):
+    """Run the app on a free port (or ``port``) with extra environment; yield its URL."""
+    port = port or free_port()
     full = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", **env)
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                              "--server.port", str(port), "--server.address", "127.0.0.1"], cwd=ROOT, env=full,

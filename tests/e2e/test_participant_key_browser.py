@@ -5,13 +5,13 @@ page, not "thanks"; A refreshing sees "thanks", and the database holds A's row o
 from __future__ import annotations
 
 from scoring.store import Store
-from tests.e2e.conftest import playwright, serve, settle
+from tests.e2e.conftest import free_port, playwright, serve, settle
 
 THANKS = "Your answers have been saved"
 AGREE = "I have read this and agree"
 
 
-def answer_and_send(page, answer="4 · Mostly"):
+def answer(page, answer="4 · Mostly"):
     page.get_by_text(AGREE).click()
     page.get_by_role("button", name="Start").click()
     groups = page.locator('[data-testid="stRadio"]').filter(has_text=answer)
@@ -21,6 +21,10 @@ def answer_and_send(page, answer="4 · Mostly"):
         groups.nth(k).get_by_text(answer, exact=True).click()
         playwright.expect(groups.nth(k).locator("input:checked")).to_have_count(1)
     settle(page)
+
+
+def answer_and_send(page, given="4 · Mostly"):
+    answer(page, given)
     page.get_by_role("button", name="Send my answers").click()
     page.get_by_text(THANKS).wait_for(timeout=60000)
 
@@ -55,4 +59,38 @@ def test_a_shared_link_never_shows_someone_elses_thanks(browser, tmp_path):
         assert store.count(study.id) == 2
         a.context.close()
         b.context.close()
+    store.dispose()
+
+
+def test_after_a_server_restart_send_says_what_happened_and_keeps_the_answers(browser, tmp_path):
+    """Item 12: the server restarts under an open page; the page reconnects to a new session. Before,
+    it showed the consent page with every answer gone and no word about why."""
+    url = f"sqlite:///{tmp_path / 'restart.db'}"
+    store = Store(url)
+    study = store.create_study("Restart study", ["working-alliance"])
+    port = free_port()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    with serve(port=port, DATABASE_URL=url) as app:
+        page.goto(f"{app}/?study={study.code}")
+        answer(page, "2 · A little")
+    with serve(port=port, DATABASE_URL=url):  # the same address, a new server process
+        # the page still shows the answers; Send reaches a new session that knows nothing of them
+        page.locator('[data-testid="stStatusWidget"]').filter(has_text="Connecting").wait_for(
+            state="detached", timeout=90000)
+        page.wait_for_timeout(2000)
+        page.get_by_role("button", name="Send my answers").click()
+        # the new session restores the answers from this browser's storage with a message, and the
+        # press of Send either goes through with them or is asked for again: never lost silently
+        thanks, kept = page.get_by_text(THANKS), page.get_by_text("were kept in this browser")
+        playwright.expect(thanks.or_(kept)).to_be_visible(timeout=90000)
+        settle(page)
+        if not thanks.count():
+            assert kept.count() and store.count(study.id) == 0
+            page.get_by_role("button", name="Send my answers").click()
+        thanks.wait_for(timeout=60000)
+    frame = store.export_frame(study.id, "working-alliance",
+                               store.versions(study.id, "working-alliance").loc[0, "instrument_hash"])
+    assert [frame.loc[0, f"wa_goal_{i}"] for i in range(1, 5)] == ["2"] * 4  # the answers given before
+    assert store.count(study.id) == 1
+    page.context.close()
     store.dispose()
