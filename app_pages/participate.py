@@ -17,15 +17,20 @@ from app_pages import browser_store
 from app_pages.common import T, builtin_instruments, crisis_box, lang, safe, set_language
 from app_pages.flow import question
 from app_pages.participant_key import Saved, decide, new_key, read_saved, saved_text
-from app_pages.research_access import get_store
+from app_pages.research_access import get_store, unavailable
 from scoring import score_response
+from scoring.store import StoreError
 
 log = logging.getLogger("guidecheck")
 
-store = get_store()
+store = get_store(participant=True)
 if store is None:
     st.stop()
-study = store.study(st.query_params.get("study"))
+try:
+    study = store.study(st.query_params.get("study"))
+except StoreError:  # the database is down: said plainly, the details are in the log
+    unavailable(participant=True)
+    st.stop()
 if study is None:
     st.error(T("study.unknown"))
     st.stop()
@@ -57,7 +62,11 @@ if stored is not None and not state["loaded"]:
             # a reload, a closed tab or a server restart: pick up where this person left off
             state.update(answers=saved.answers, key=saved.key, consented=saved.consented,
                          restored=True)
-submission, sent = decide(url_key, state["key"], state["saved_key"], store.has_submission)
+try:
+    submission, sent = decide(url_key, state["key"], state["saved_key"], store.has_submission)
+except StoreError:
+    unavailable(participant=True)
+    st.stop()
 if sent:
     state.update(key=submission, sent=True)
     st.success(T("study.thanks"))

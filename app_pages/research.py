@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import CHART_CONFIG, T, builtin_instruments, lang, not_a_guarantee, safe
-from app_pages.research_access import get_store, logout_button, researcher_gate
+from app_pages.research_access import get_store, logout_button, researcher_gate, unavailable
 from scoring import charts, export, research
 from scoring.aggregate import aggregate
 from scoring.answers import AnswerError
@@ -295,11 +295,21 @@ def import_tab():
 
 studies, dashboard, exports, imports = st.tabs([T("research.tab_studies"), T("research.tab_dashboard"),
                                                 T("research.tab_export"), T("research.tab_import")])
+
+
+def guarded(tab) -> None:
+    """A tab whose database went away says so plainly; the log has the details (Store logs them)."""
+    try:
+        tab()
+    except StoreError:
+        unavailable(participant=False)
+
+
 with studies:
-    studies_tab()
+    guarded(studies_tab)
 with dashboard:
-    dashboard_tab()
+    guarded(dashboard_tab)
 with exports:
-    export_tab()
+    guarded(export_tab)
 with imports:
     import_tab()

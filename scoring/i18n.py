@@ -379,8 +379,6 @@ UI: dict[str, dict[str, str]] = {
     "study.closed": {"en": "This study is closed and no longer takes responses. Thank you for your interest.",
                      "nl": "Deze studie is gesloten; je kunt geen antwoorden meer insturen. Bedankt voor je "
                            "interesse."},
-    "study.unavailable": {"en": "The study cannot be reached right now. Please try again later.",
-                          "nl": "De studie is nu niet bereikbaar. Probeer het later opnieuw."},
     "study.anonymous": {
         "en": "Your answers are anonymous: no name, address, IP address or time is stored, only the date. "
               "Results are only shown for groups of at least {k} people.",
@@ -394,6 +392,11 @@ UI: dict[str, dict[str, str]] = {
         "nl": "Schrijf geen namen of iets anders op waaraan jij of iemand anders te herkennen is."},
     "study.submit": {"en": "Send my answers", "nl": "Mijn antwoorden versturen"},
     "study.thanks": {"en": "Thank you. Your answers have been saved.", "nl": "Dank je wel. Je antwoorden zijn opgeslagen."},
+    "study.unavailable": {
+        "en": "This study cannot be reached right now. Please try again in a few minutes; answers you already "
+              "gave stay in this browser.",
+        "nl": "Deze studie is nu niet bereikbaar. Probeer het over een paar minuten opnieuw; antwoorden die je al "
+              "gaf, blijven in deze browser bewaard."},
     "study.restored": {
         "en": "Your answers were kept in this browser and are back (the page was reloaded, or the connection to "
               "the server was lost, for example by a restart). Nothing has been sent yet: check them and press "
@@ -417,7 +420,10 @@ UI: dict[str, dict[str, str]] = {
     "research.login_idp": {"en": "Log in with your organisation's account", "nl": "Inloggen met het account van je organisatie"},
     "research.wrong": {"en": "That password is not right.", "nl": "Dat wachtwoord klopt niet."},
     "research.logout": {"en": "Log out", "nl": "Uitloggen"},
-    "research.store_error": {"en": "The database cannot be used: {error}", "nl": "De database is niet te gebruiken: {error}"},
+    "research.store_error": {
+        "en": "The database cannot be used right now. The server's log says why (look for 'guidecheck').",
+        "nl": "De database is nu niet te gebruiken. In het logboek van de server staat waarom (zoek op "
+              "'guidecheck')."},
     "research.tab_studies": {"en": "Studies", "nl": "Studies"},
     "research.tab_dashboard": {"en": "Dashboard", "nl": "Dashboard"},
     "research.tab_export": {"en": "Export", "nl": "Exporteren"},
