@@ -9,6 +9,8 @@ and the packages that wrap localStorage for Streamlit are little-kept single-aut
 
 from __future__ import annotations
 
+import secrets
+
 import streamlit as st
 
 _JS = """
@@ -39,8 +41,11 @@ def sync(name: str, *, save: str | None, loaded: bool, clear: bool = False) -> s
     """Write ``save`` to this browser's storage under ``name`` (or remove it when ``clear``); until
     ``loaded`` is true, ask the browser for what it holds. Returns that text once it arrives ("" when
     nothing is stored), else None."""
+    # a new session (a reload, or a server restart under an open page) gets new data, so the
+    # browser runs the bridge again and reports what it holds even when nothing else changed
+    session = st.session_state.setdefault("_browser_store_session", secrets.token_hex(8))
     result = _component(key=f"browser_store_{name}", data={"name": name, "save": save or "", "loaded": loaded,
-                                                          "clear": clear},
+                                                          "clear": clear, "session": session},
                         on_stored_change=lambda: None)
     stored = getattr(result, "stored", None)
     return stored if isinstance(stored, str) else None

@@ -1,29 +1,36 @@
 """A participant's page, reached only through a study link (?study=CODE, optionally &p=PROVIDER).
 
-Consent, then the study's instruments, then thanks. The submission key lives in the URL
-(&sub=...), so a refresh, a double click or a second press of 'send' finds the stored
-submission instead of making a second one. Nothing from the database is shown here except
-the study's own title, consent text and questions.
+Consent, then the study's instruments, then thanks. The submission key is made by the server
+when a person starts, and kept with their answers in their own browser's storage under the study
+(app_pages/participant_key.py decides which key counts), so a refresh, a new tab, a server restart,
+a double click or a second press of 'send' finds the stored submission instead of making a second
+one, and the answers come back. A key in the URL (``&sub=``) is ignored and removed: a copied link
+must not show someone else "thanks". Nothing from the database is shown here except the study's
+own title, consent text and questions.
 """
 
 import logging
-import re
-import uuid
 
 import streamlit as st
 
+from app_pages import browser_store
 from app_pages.common import T, builtin_instruments, crisis_box, lang, safe, set_language
 from app_pages.flow import question
-from app_pages.research_access import get_store
+from app_pages.participant_key import Saved, decide, new_key, read_saved, saved_text
+from app_pages.research_access import get_store, unavailable
 from scoring import score_response
+from scoring.store import StoreError
 
 log = logging.getLogger("guidecheck")
-SUBMISSION_KEY = re.compile(r"[0-9a-f]{32}")  # uuid4().hex, as made below
 
-store = get_store()
+store = get_store(participant=True)
 if store is None:
     st.stop()
-study = store.study(st.query_params.get("study"))
+try:
+    study = store.study(st.query_params.get("study"))
+except StoreError:  # the database is down: said plainly, the details are in the log
+    unavailable(participant=True)
+    st.stop()
 if study is None:
     st.error(T("study.unknown"))
     st.stop()
@@ -36,28 +43,49 @@ provider = st.query_params.get("p")
 provider = provider if provider in study.providers else None
 
 st.title(safe(study.title))
-submission = st.query_params.get("sub")
-if submission is not None and not SUBMISSION_KEY.fullmatch(submission):
-    submission = None  # checked at the door: a key the server never makes could never be stored
-if submission and store.has_submission(submission):
+available, _ = builtin_instruments()
+state = st.session_state.setdefault("participant", {}).setdefault(
+    study.code, {"answers": {}, "consented": False, "key": None, "saved_key": None, "loaded": False, "sent": False})
+url_key = st.query_params.get("sub")
+if url_key is not None:
+    del st.query_params["sub"]  # never proof of a submission, and kept out of the browser's history
+# this browser's own copy: written after every change, read back once per session
+keep = Saved(key=state["key"], consented=state["consented"], answers={} if state["sent"] else state["answers"])
+stored = browser_store.sync(f"study:{study.code}", save=saved_text(keep) if state["key"] else None,
+                            loaded=state["loaded"])
+if stored is not None and not state["loaded"]:
+    state["loaded"] = True
+    saved = read_saved(stored, available)
+    if saved is not None:
+        state["saved_key"] = saved.key
+        if saved.answers and not any(state["answers"].values()) and not state["key"]:
+            # a reload, a closed tab or a server restart: pick up where this person left off
+            state.update(answers=saved.answers, key=saved.key, consented=saved.consented,
+                         restored=True)
+try:
+    submission, sent = decide(url_key, state["key"], state["saved_key"], store.has_submission)
+except StoreError:
+    unavailable(participant=True)
+    st.stop()
+if sent:
+    state.update(key=submission, sent=True)
     st.success(T("study.thanks"))
     crisis_box()
     st.stop()
 
-state = st.session_state.setdefault("participant", {}).setdefault(study.code, {"answers": {}, "consented": False})
 if not state["consented"] or not submission:
     if study.consent:
         st.markdown(safe(study.consent))
     st.caption(T("study.anonymous", k=study.min_group))
     agreed = st.checkbox(T("study.consent"), key="consent")
     if st.button(T("study.start"), type="primary", disabled=not agreed):
-        state["consented"] = True
-        st.query_params["sub"] = submission or uuid.uuid4().hex
+        state.update(consented=True, key=submission or new_key())
         st.rerun()
     crisis_box()
     st.stop()
 
-available, _ = builtin_instruments()
+if state.pop("restored", False):
+    st.info(T("study.restored"))
 chosen = [available[i] for i in study.instruments if i in available]
 if study.free_text:
     st.warning(T("study.free_text_warning"))
@@ -96,6 +124,7 @@ if st.button(T("study.submit"), type="primary"):
         st.stop()
     try:
         store.submit(study, submission, results, provider=provider, language=lang())
+        state["sent"] = True
     except Exception:  # noqa: BLE001 - the participant sees a plain message; their answers stay in the session
         log.exception("a submission to study %s could not be stored", study.id)
         st.error(T("study.failed"))

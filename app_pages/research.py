@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import CHART_CONFIG, T, builtin_instruments, lang, not_a_guarantee, safe
-from app_pages.research_access import get_store, logout_button, researcher_gate
+from app_pages.research_access import get_store, logout_button, researcher_gate, unavailable
 from scoring import charts, export, research
 from scoring.aggregate import aggregate
 from scoring.answers import AnswerError
@@ -30,21 +30,22 @@ language = lang()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def figures(url: str, study_code: str, instrument_id: str, content_hash: str, count: int, latest: int,
+def figures(url: str, study_code: str, instrument_id: str, content_hash: str, count: int, upto: int,
             language: str):
     """Everything the dashboard draws for one study, instrument and version, figures included
-    (as plain dicts: a cached go.Figure would be validated again on every unpickling). Keyed on
-    the study's newest response, so a new response refreshes it and a rerun without one costs
-    nothing. One query fetches every response's score and point vectors; the rest is computed on
-    whole columns or in SQL."""
+    (as plain dicts: a cached go.Figure would be validated again on every unpickling), from the
+    snapshot of the first ``count`` responses (up to id ``upto``, see ``Store.snapshot``): it moves
+    on only after K new responses, so a rerun or a single new response costs nothing and shows
+    nothing new. One query fetches every response's score and point vectors; the rest is computed
+    on whole columns or in SQL."""
     study = store.study(study_code)
     inst = version_of(instrument_id, content_hash)  # the version answered, never today's file
-    vectors = store.vectors(study.id, inst, content_hash)
+    vectors = store.vectors(study.id, inst, content_hash, upto)
     labels = {s.spec.id: inst.text(s.spec.label, language) for s in inst.scores}
     means = research.provider_means(vectors, study, inst)
     likert = research.likert_shares(vectors, study, inst)
-    flags = research.flag_shares(store, study, inst, content_hash, count)
-    charts_out = [charts.per_day(store.per_day(study.id), language)]
+    flags = research.flag_shares(store, study, inst, content_hash, count, upto)
+    charts_out = [charts.per_day(store.per_day(study.id, inst.id, content_hash, upto), language)]
     if inst.score_ids:
         main = inst.score_ids[-1]
         charts_out.append(charts.histogram(research.distribution(vectors, inst, main), labels[main], language))
@@ -101,8 +102,9 @@ def versions(url: str, study_id: int, instrument_id: str, latest: int):
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def count_responses(url: str, study_id: int, latest: int) -> int:
-    return store.count(study_id)
+def count_responses(url: str, study_id: int, latest: int, k: int) -> int:
+    """The study's responses counted in steps of K, as every other figure moves."""
+    return store.count(study_id) // k * k
 
 
 def studies_tab():
@@ -133,7 +135,7 @@ def studies_tab():
     if not existing:
         st.info(T("research.no_studies"))
     for study in reversed(existing):
-        n = count_responses(store.url, study.id, store.latest(study.id))
+        n = count_responses(store.url, study.id, store.latest(study.id), study.min_group)
         responses = T("research.responses_one" if n == 1 else "research.responses", n=n)
         with st.expander(f"{safe(study.title)} · {responses}"):
             # as code blocks: plain text that copies as it is, whatever a code holds
@@ -150,8 +152,14 @@ def studies_tab():
                 st.rerun()
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def snapshot(url: str, study_id: int, instrument_id: str, content_hash: str, k: int, latest: int):
+    return store.snapshot(study_id, instrument_id, content_hash, k)
+
+
 def pick(key: str):
-    """(study, instrument, version hash, count) chosen by the researcher, or None (said why)."""
+    """(study, instrument, version hash, snapshot count, snapshot's last id) chosen by the
+    researcher, or None (said why). Counts are shown in steps of K, as the figures move."""
     existing = store.studies()
     if not existing:
         st.info(T("research.no_studies"))
@@ -167,9 +175,11 @@ def pick(key: str):
         return None
     if len(found) > 1:
         st.warning(T("research.versions_warning", n=len(found)))
+    k_min = study.min_group
     row = st.selectbox(T("research.choose_version"), found.index, key=f"version_{key}",
                        format_func=lambda k: f"{found.loc[k, 'instrument_version']} · "
-                                             f"{found.loc[k, 'instrument_hash']} · n={found.loc[k, 'n']}")
+                                             f"{found.loc[k, 'instrument_hash']} · "
+                                             f"n={found.loc[k, 'n'] // k_min * k_min}")
     content_hash = found.loc[row, "instrument_hash"]
     try:
         inst = version_of(inst_id, content_hash)
@@ -177,24 +187,26 @@ def pick(key: str):
         log.exception("instrument version %s of %s cannot be read", content_hash, inst_id)
         st.error(T("research.version_missing"))
         return None
-    return study, inst, content_hash, int(found.loc[row, "n"]), latest
+    n, upto = snapshot(store.url, study.id, inst_id, content_hash, k_min, latest)
+    return study, inst, content_hash, n, upto
 
 
 def dashboard_tab():
     picked = pick("dashboard")
     if picked is None:
         return
-    study, inst, content_hash, n, latest = picked
+    study, inst, content_hash, n, upto = picked
     if n < study.min_group:
         st.info(T("research.too_few", k=study.min_group))
         return
     try:
-        data = figures(store.url, study.code, inst.id, content_hash, n, latest, language)
+        data = figures(store.url, study.code, inst.id, content_hash, n, upto, language)
     except Exception:  # noqa: BLE001 - the researcher sees a plain message, the log has the traceback
         log.exception("the dashboard of study %s, %s %s failed", study.id, inst.id, content_hash)
         st.error(T("research.failed"))
         return
     not_a_guarantee()
+    st.caption(T("research.snapshot", k=study.min_group, n=n))
     for fig in data["charts"]:
         st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
     st.caption(T("research.suppressed", k=study.min_group))
@@ -216,12 +228,16 @@ def export_tab():
     picked = pick("export")
     if picked is None:
         return
-    study, inst, content_hash, _, _ = picked
+    study, inst, content_hash, n, upto = picked
+    if n < study.min_group:
+        st.info(T("research.too_few", k=study.min_group))
+        return
     st.caption(T("research.export_note"))
+    st.caption(T("research.snapshot", k=study.min_group, n=n))
     stem = f"guidecheck-{inst.id}-{inst.version}-{content_hash}"
 
     def frame():
-        return store.export_frame(study.id, inst.id, content_hash, inst, include_text=study.free_text)
+        return research.export_frame(store, study, inst, content_hash, upto, include_text=study.free_text)
 
     def parquet():
         data = frame()
@@ -281,11 +297,21 @@ def import_tab():
 
 studies, dashboard, exports, imports = st.tabs([T("research.tab_studies"), T("research.tab_dashboard"),
                                                 T("research.tab_export"), T("research.tab_import")])
+
+
+def guarded(tab) -> None:
+    """A tab whose database went away says so plainly; the log has the details (Store logs them)."""
+    try:
+        tab()
+    except StoreError:
+        unavailable(participant=False)
+
+
 with studies:
-    studies_tab()
+    guarded(studies_tab)
 with dashboard:
-    dashboard_tab()
+    guarded(dashboard_tab)
 with exports:
-    export_tab()
+    guarded(export_tab)
 with imports:
     import_tab()

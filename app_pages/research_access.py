@@ -11,7 +11,7 @@ import os
 
 import streamlit as st
 
-from app_pages.common import T, safe
+from app_pages.common import T
 from app_pages.throttle import LoginThrottle
 from scoring.store import Store, StoreError
 
@@ -25,13 +25,21 @@ def _store(url: str | None) -> Store:
     return Store(url)
 
 
-def get_store() -> Store | None:
-    """The shared store, or None after telling the person why it cannot be used."""
+def get_store(participant: bool = False) -> Store | None:
+    """The shared store, or None after saying plainly, in the page's language, that it cannot be
+    used (the reason, which may name the database's host, port, user or file, goes to the log)."""
     try:
         return _store(os.environ.get("DATABASE_URL"))
     except StoreError as exc:
-        st.error(T("research.store_error", error=safe(str(exc))))
+        log.error("the database cannot be used: %s", exc)
+        unavailable(participant)
         return None
+
+
+def unavailable(participant: bool) -> None:
+    """Say that the database cannot be used right now: a participant is told to come back later,
+    a researcher where the reason is."""
+    st.error(T("study.unavailable") if participant else T("research.store_error"))
 
 
 def _secret(name: str):

@@ -391,8 +391,6 @@ UI: dict[str, dict[str, str]] = {
     "study.closed": {"en": "This study is closed and no longer takes responses. Thank you for your interest.",
                      "nl": "Deze studie is gesloten; je kunt geen antwoorden meer insturen. Bedankt voor je "
                            "interesse."},
-    "study.unavailable": {"en": "The study cannot be reached right now. Please try again later.",
-                          "nl": "De studie is nu niet bereikbaar. Probeer het later opnieuw."},
     "study.anonymous": {
         "en": "Your answers are anonymous: no name, address, IP address or time is stored, only the date. "
               "Results are only shown for groups of at least {k} people.",
@@ -406,6 +404,18 @@ UI: dict[str, dict[str, str]] = {
         "nl": "Schrijf geen namen of iets anders op waaraan jij of iemand anders te herkennen is."},
     "study.submit": {"en": "Send my answers", "nl": "Mijn antwoorden versturen"},
     "study.thanks": {"en": "Thank you. Your answers have been saved.", "nl": "Dank je wel. Je antwoorden zijn opgeslagen."},
+    "study.unavailable": {
+        "en": "This study cannot be reached right now. Please try again in a few minutes; answers you already "
+              "gave stay in this browser.",
+        "nl": "Deze studie is nu niet bereikbaar. Probeer het over een paar minuten opnieuw; antwoorden die je al "
+              "gaf, blijven in deze browser bewaard."},
+    "study.restored": {
+        "en": "Your answers were kept in this browser and are back (the page was reloaded, or the connection to "
+              "the server was lost, for example by a restart). Nothing has been sent yet: check them and press "
+              "'Send my answers'.",
+        "nl": "Je antwoorden zijn in deze browser bewaard en staan er weer (de pagina is opnieuw geladen, of de "
+              "verbinding met de server was weg, bijvoorbeeld door een herstart). Er is nog niets verstuurd: "
+              "kijk ze na en druk op 'Mijn antwoorden versturen'."},
     "study.failed": {"en": "Your answers could not be saved. Nothing is lost: please press send again.",
                      "nl": "Het opslaan van je antwoorden is niet gelukt. Je bent niets kwijt: druk nog een keer op "
                            "versturen."},
@@ -422,7 +432,10 @@ UI: dict[str, dict[str, str]] = {
     "research.login_idp": {"en": "Log in with your organisation's account", "nl": "Inloggen met het account van je organisatie"},
     "research.wrong": {"en": "That password is not right.", "nl": "Dat wachtwoord klopt niet."},
     "research.logout": {"en": "Log out", "nl": "Uitloggen"},
-    "research.store_error": {"en": "The database cannot be used: {error}", "nl": "De database is niet te gebruiken: {error}"},
+    "research.store_error": {
+        "en": "The database cannot be used right now. The server's log says why (look for 'guidecheck').",
+        "nl": "De database is nu niet te gebruiken. In het logboek van de server staat waarom (zoek op "
+              "'guidecheck')."},
     "research.tab_studies": {"en": "Studies", "nl": "Studies"},
     "research.tab_dashboard": {"en": "Dashboard", "nl": "Dashboard"},
     "research.tab_export": {"en": "Export", "nl": "Exporteren"},
@@ -488,6 +501,16 @@ UI: dict[str, dict[str, str]] = {
     "research.export_sav": {"en": "SPSS (.sav)", "nl": "SPSS (.sav)"},
     "research.export_dta": {"en": "Stata (.dta)", "nl": "Stata (.dta)"},
     "research.export_datapackage": {"en": "Frictionless data package (.zip)", "nl": "Frictionless-datapakket (.zip)"},
+    "research.snapshot": {
+        "en": "Figures, counts and exports show the first {n} responses and move on only after every {k} new "
+              "ones, so that no single response can be read off by comparing two views. Flags and answers given "
+              "fewer than {k} times are not shown on their own. Export rows get a new random id each time, in "
+              "random order, with the period of their batch of {k} instead of a date.",
+        "nl": "Cijfers, aantallen en exports tonen de eerste {n} antwoorden en worden pas bijgewerkt na elke {k} "
+              "nieuwe, zodat niemand één los antwoord kan afleiden door twee weergaven te vergelijken. Signalen "
+              "en antwoorden die minder dan {k} keer zijn gegeven, worden niet apart getoond. Rijen in een export "
+              "krijgen elke keer een nieuwe willekeurige code, in willekeurige volgorde, met de periode van hun "
+              "groep van {k} in plaats van een datum."},
     "research.export_note": {
         "en": "Every file carries the instrument's content hash; one file holds one version only. Exports hold "
               "individual anonymous responses: keep them as the study's data protection plan says.",

@@ -1,14 +1,22 @@
 """The researcher dashboard's figures, computed from the store (in SQL, or on whole columns of
-one query's result). No Streamlit here, so the same functions serve tests and benchmarks."""
+one query's result). No Streamlit here, so the same functions serve tests and benchmarks.
+
+Re-identification rules (the threat model is in the README's research section): every figure and
+export is read from a snapshot of the first ``n`` responses of an instrument version, ``n`` the
+largest multiple of the study's minimum group size K (``Store.snapshot``), so two views differ by
+at least K responses; flag counts and answer shares below K are suppressed like small groups, with
+complementary suppression; exports carry a fresh random id per row, in random order, and the
+period of the row's batch of K instead of its date."""
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import parse_qs, quote, urlencode
 
 import numpy as np
 import pandas as pd
 
-from .aggregate import cronbach_alpha, from_stats, sufficient_stats, with_reliability
+from .aggregate import OTHER, cronbach_alpha, from_stats, plan_groups, sufficient_stats, with_reliability
 from .instrument import Instrument
 from .plaintext import clean
 from .store import Store, Study
@@ -84,8 +92,11 @@ def likert_shares(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
         if len(column) < study.min_group:
             continue
         values, counts = np.unique(column, return_counts=True)
+        # a scale point chosen fewer than K times is not drawn (with the next-smallest where needed,
+        # so it cannot be worked out from the others): else a flag on a rating could be read off here
+        shown = plan_groups(dict(zip(values.tolist(), counts.tolist(), strict=True)), study.min_group)
         out += [{"item": iid, "value": v, "share": c / len(column), "n": len(column)}
-                for v, c in zip(values, counts, strict=True)]
+                for v, c in zip(values, counts, strict=True) if shown[v] != OTHER]
     return pd.DataFrame(out, columns=["item", "value", "share", "n"])
 
 
@@ -100,8 +111,43 @@ def distribution(vectors, inst: Instrument, score_id: str, bins: int = 20) -> pd
     return pd.DataFrame({"low": edges[:-1], "high": edges[1:], "n": counts})
 
 
-def flag_shares(store: Store, study: Study, inst: Instrument, content_hash: str, total: int) -> pd.DataFrame:
-    counts = store.flag_counts(study.id, inst.id, content_hash)
-    counts["share"] = counts["n"] / max(total, 1)
-    counts["severity"] = counts["flag_id"].map(inst.severity)
-    return counts.sort_values("n", ascending=False)
+def flag_shares(store: Store, study: Study, inst: Instrument, content_hash: str, total: int,
+                upto: int | None = None) -> pd.DataFrame:
+    """How often each flag was raised among the responses up to ``upto``. Flags raised fewer than K
+    times are pooled into one row ``other`` (with the next-smallest flags until the pool reaches K,
+    as small groups are), and that row is left out when even the pool stays below K."""
+    counts = store.flag_counts(study.id, inst.id, content_hash, upto)
+    return suppress_flags(counts, study.min_group, total, inst.severity)
+
+
+def suppress_flags(counts: pd.DataFrame, k: int, total: int, severity: dict) -> pd.DataFrame:
+    sizes = {str(f): int(n) for f, n in zip(counts["flag_id"], counts["n"], strict=True)}
+    mapping = plan_groups(sizes, k)
+    rows = [{"flag_id": f, "n": n} for f, n in sizes.items() if mapping[f] != OTHER]
+    pooled = sum(n for f, n in sizes.items() if mapping[f] == OTHER)
+    if pooled >= k:
+        rows.append({"flag_id": OTHER, "n": pooled})
+    out = pd.DataFrame(rows, columns=["flag_id", "n"])
+    out["share"] = out["n"] / max(total, 1)
+    out["severity"] = out["flag_id"].map(severity)
+    return out.sort_values(["n", "flag_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def export_frame(store: Store, study: Study, inst: Instrument, content_hash: str, upto: int,
+                 include_text: bool = False) -> pd.DataFrame:
+    """What a researcher downloads: the snapshot's rows (up to ``upto``), each with a fresh random
+    ``response_id`` (never the submission key a participant's browser saw, and new in every
+    export, so two exports cannot be joined row by row), in random order, with ``period`` (the
+    first and last date of the row's batch of K responses) instead of its own date."""
+    frame = store.export_frame(study.id, inst.id, content_hash, inst, include_text=include_text, upto=upto)
+    if frame.empty:
+        return frame
+    batch = np.arange(len(frame)) // study.min_group  # stored order: batches of K, as the snapshots
+    dates = frame.pop("date").astype(str)
+    spans = dates.groupby(batch).agg(["min", "max"])
+    period = [f"{spans.loc[b, 'min']}/{spans.loc[b, 'max']}" for b in batch]
+    frame.insert(frame.columns.get_loc("language") + 1, "period", period)
+    frame["response_id"] = [secrets.token_hex(16) for _ in range(len(frame))]
+    order = list(range(len(frame)))
+    secrets.SystemRandom().shuffle(order)  # not submission order
+    return frame.iloc[order].reset_index(drop=True)

@@ -18,6 +18,7 @@ nothing about the person: no name, address, IP or browser.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -51,6 +52,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from . import migrations, model
 from .engine import Result, score_response
@@ -61,6 +63,8 @@ CACHE_VERSION = 1  # the layout of score_vector / point_vector; another value re
 log = logging.getLogger("guidecheck")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "guidecheck.db"
 MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR = 11, 5
+SQLITE_BUSY_SECONDS = 30  # how long a writer waits for another writer's lock on SQLite
+UNREACHABLE = "the database cannot be reached or refused the request (the server's log has the details)"
 
 metadata = MetaData()
 meta = Table("guidecheck_meta", metadata, Column("key", String(64), primary_key=True),
@@ -161,28 +165,45 @@ def database_url(url: str | None = None) -> str:
 
 def _sqlite_setup(engine: Engine) -> None:
     """WAL for concurrent readers, a busy timeout, synchronous FULL, and writes that take the
-    write lock at BEGIN (IMMEDIATE) so that two writers never deadlock half-way."""
+    write lock at BEGIN (IMMEDIATE) so that two writers never deadlock half-way. Reads begin a
+    plain (deferred) transaction: under WAL they neither take nor wait for the write lock, so a
+    second server writing to the same file never makes a read fail with "database is locked"."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, record):
         dbapi_connection.isolation_level = None  # SQLAlchemy, not pysqlite, issues BEGIN
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("guidecheck_write") else "BEGIN")
+
+
+def _plain_errors(method):
+    """The database driver's errors (a server that is down, a locked or missing file) become a
+    StoreError without host, port, user or file path; the details and traceback go to the log."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except DBAPIError:
+            log.exception("database error in Store.%s on %s", method.__name__, self.safe_url)
+            raise StoreError(UNREACHABLE) from None
+
+    return wrapper
 
 
 class Store:
     def __init__(self, url: str | None = None):
         self.url = database_url(url)
         sqlite = self.url.startswith("sqlite")
-        kwargs = {"connect_args": {"timeout": 30, "check_same_thread": False}} if sqlite else {
+        kwargs = {"connect_args": {"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False}} if sqlite else {
             "pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
         try:
             self.engine = create_engine(self.url, **kwargs)
@@ -191,6 +212,7 @@ class Store:
         self.dialect = self.engine.dialect.name
         if sqlite:
             _sqlite_setup(self.engine)
+        self._writer = self.engine.execution_options(guidecheck_write=True)  # BEGIN IMMEDIATE on SQLite
         self._insert = sqlite_insert if sqlite else pg_insert
         self._migrate()
 
@@ -209,7 +231,7 @@ class Store:
         every expected table and column is there, and rebuild the vector cache if its layout changed."""
         self._versions: dict[str, Instrument | None] = {}
         try:
-            with self.engine.begin() as conn:
+            with self._writer.begin() as conn:
                 migrations.upgrade(conn, SCHEMA_VERSION)
                 missing = migrations.missing_columns(conn, {t.name: {c.name for c in t.columns}
                                                             for t in metadata.sorted_tables})
@@ -244,7 +266,7 @@ class Store:
         if any(len(p) > 80 for p in providers):
             raise ValueError("provider codes are at most 80 characters")
         code = secrets.token_urlsafe(16)  # 128 bits: not guessable
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             conn.execute(studies.insert().values(
                 code=code, title=title.strip()[:200], instruments=list(instruments), languages=list(languages),
                 min_group=int(min_group), free_text=bool(free_text), consent=consent, providers=providers,
@@ -264,7 +286,7 @@ class Store:
         return [Study(**r) for r in rows]
 
     def set_open(self, code: str, is_open: bool) -> None:
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             conn.execute(update(studies).where(studies.c.code == code).values(is_open=is_open))
 
     # ------------------------------------------------------------------ responses
@@ -280,7 +302,7 @@ class Store:
             spec=inst.spec.model_dump(mode="json", by_alias=True), first_used=dt.date.today(),
         ).on_conflict_do_nothing(index_elements=["content_hash"])
         if conn is None:
-            with self.engine.begin() as own:
+            with self._writer.begin() as own:
                 own.execute(stmt)
             self._versions[inst.content_hash] = inst
         else:
@@ -325,7 +347,7 @@ class Store:
         if provider is not None and provider not in study.providers:
             provider = None
         today = dt.date.today()
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             fresh = False
             for inst_id, (inst, answers, result) in results.items():
                 self.register(inst, conn)
@@ -367,7 +389,7 @@ class Store:
         for start in range(0, len(targets), 500):
             chunk = targets[start:start + 500]
             versions = {h: self.instrument(h) for h in {r.instrument_hash for r in chunk}}  # before the write lock
-            with self.engine.begin() as conn:
+            with self._writer.begin() as conn:
                 given: dict[int, dict] = {r.id: {} for r in chunk}
                 for rid, item_id, value in conn.execute(
                         select(answers_table.c.response_id, answers_table.c.item_id, answers_table.c.value)
@@ -385,7 +407,7 @@ class Store:
                         point_vector=_vector(result.points.get(i) for i in inst.items)))
                     rebuilt += 1
         if study_id is None and content_hash is None:
-            with self.engine.begin() as conn:
+            with self._writer.begin() as conn:
                 conn.execute(self._insert(meta).values(key="vector_cache", value=str(CACHE_VERSION))
                              .on_conflict_do_update(index_elements=["key"], set_={"value": str(CACHE_VERSION)}))
         if skipped:
@@ -424,19 +446,43 @@ class Store:
         return q.where(responses.c.study_id == study_id, responses.c.instrument_id == instrument_id,
                        responses.c.instrument_hash == instrument_hash)
 
-    def per_day(self, study_id: int) -> pd.DataFrame:
-        q = (select(responses.c.submitted.label("date"), func.count(func.distinct(responses.c.submission))
-                    .label("n")).where(responses.c.study_id == study_id)
-             .group_by(responses.c.submitted).order_by(responses.c.submitted))
+    def snapshot(self, study_id, instrument_id, instrument_hash, k: int) -> tuple[int, int]:
+        """(n, upto): the first ``n`` responses of one instrument version in the order they were
+        stored, ``n`` the largest multiple of ``k`` there is, and ``upto`` the id of the last of them
+        (0 when fewer than ``k``). Everything a researcher sees is read from these rows only, so it
+        changes in steps of ``k`` new responses, never one. Computed from the data alone: the same on
+        every server and after a restart."""
+        with self.engine.connect() as conn:
+            total = conn.execute(self._scope(select(func.count()).select_from(responses), study_id,
+                                             instrument_id, instrument_hash)).scalar()
+            n = total // k * k if k > 0 else total
+            if n == 0:
+                return 0, 0
+            upto = conn.execute(self._scope(select(responses.c.id), study_id, instrument_id, instrument_hash)
+                                .order_by(responses.c.id).offset(n - 1).limit(1)).scalar()
+        return n, upto
+
+    @staticmethod
+    def _upto(q, upto: int | None):
+        return q if upto is None else q.where(responses.c.id <= upto)
+
+    def per_day(self, study_id: int, instrument_id: str | None = None, instrument_hash: str | None = None,
+                upto: int | None = None) -> pd.DataFrame:
+        """Submissions per date in a study (or in one instrument version's responses up to ``upto``)."""
+        q = select(responses.c.submitted.label("date"), func.count(func.distinct(responses.c.submission))
+                   .label("n"))
+        q = self._scope(q, study_id, instrument_id, instrument_hash) if instrument_id else \
+            q.where(responses.c.study_id == study_id)
+        q = self._upto(q, upto).group_by(responses.c.submitted).order_by(responses.c.submitted)
         return self._frame(q, ["date", "n"])
 
-    def flag_counts(self, study_id, instrument_id, instrument_hash) -> pd.DataFrame:
+    def flag_counts(self, study_id, instrument_id, instrument_hash, upto: int | None = None) -> pd.DataFrame:
         q = self._scope(select(raised_flags.c.flag_id, func.count().label("n"))
                         .join(responses, raised_flags.c.response_id == responses.c.id),
-                        study_id, instrument_id, instrument_hash).group_by(raised_flags.c.flag_id)
-        return self._frame(q, ["flag_id", "n"])
+                        study_id, instrument_id, instrument_hash)
+        return self._frame(self._upto(q, upto).group_by(raised_flags.c.flag_id), ["flag_id", "n"])
 
-    def vectors(self, study_id, instrument: Instrument | None, instrument_hash
+    def vectors(self, study_id, instrument: Instrument | None, instrument_hash, upto: int | None = None
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(providers, scores, points) of every response to one instrument version, from one query:
         scores is responses x that version's scores, points is responses x its items (NaN: null).
@@ -445,8 +491,9 @@ class Store:
         inst = self._version(instrument, instrument_hash)
         n_scores, n_items = len(inst.score_ids), len(inst.items)
         for attempt in (1, 2):
-            q = self._scope(select(responses.c.provider, responses.c.score_vector, responses.c.point_vector),
-                            study_id, inst.id, instrument_hash).order_by(responses.c.id)
+            q = self._upto(self._scope(select(responses.c.provider, responses.c.score_vector,
+                                              responses.c.point_vector), study_id, inst.id, instrument_hash),
+                           upto).order_by(responses.c.id)
             with self.engine.connect() as conn:
                 rows = conn.execute(q).all()
             fits = all(len(r[1]) == 8 * n_scores and len(r[2]) == 8 * n_items for r in rows)
@@ -462,29 +509,31 @@ class Store:
         return providers, scores, points
 
     def export_frame(self, study_id, instrument_id, instrument_hash, instrument: Instrument | None = None,
-                     include_text: bool = False) -> pd.DataFrame:
-        """Tidy rows for export: one per response, one column per item and per score of the version
-        answered (every one, even where all are empty), answers in full. Free-text answers only
-        with ``include_text``."""
+                     include_text: bool = False, upto: int | None = None) -> pd.DataFrame:
+        """Tidy rows: one per response (up to id ``upto``), in the order stored, one column per item
+        and per score of the version answered (every one, even where all are empty), answers in
+        full. Free-text answers only with ``include_text``. ``response_id`` here is the submission
+        key: what a researcher downloads goes through ``research.export_frame`` (fresh ids, random
+        order, the snapshot's rows only)."""
         inst = self._version(instrument, instrument_hash)
         q = self._scope(select(responses.c.id, responses.c.submission, responses.c.instrument_id,
                                responses.c.instrument_version, responses.c.instrument_hash, responses.c.provider,
                                responses.c.language, responses.c.submitted, responses.c.verdict,
                                responses.c.flags), study_id, instrument_id, instrument_hash)
-        base = self._frame(q.order_by(responses.c.id), ["id", "submission", "instrument_id", "instrument_version",
-                                                        "instrument_hash", "provider", "language", "date",
-                                                        "verdict", "flags"])
+        base = self._frame(self._upto(q, upto).order_by(responses.c.id),
+                           ["id", "submission", "instrument_id", "instrument_version", "instrument_hash", "provider",
+                            "language", "date", "verdict", "flags"])
         if base.empty:
             return base
-        answers = self._frame(self._scope(select(answers_table.c.response_id, answers_table.c.item_id,
-                                                 answers_table.c.answer)
-                                          .join(responses, answers_table.c.response_id == responses.c.id),
-                                          study_id, instrument_id, instrument_hash),
+        answers = self._frame(self._upto(self._scope(select(answers_table.c.response_id, answers_table.c.item_id,
+                                                            answers_table.c.answer)
+                                                     .join(responses, answers_table.c.response_id == responses.c.id),
+                                                     study_id, instrument_id, instrument_hash), upto),
                               ["response_id", "item_id", "answer"])
         wide = base.set_index("id")
         if not answers.empty:
             wide = wide.join(answers.pivot(index="response_id", columns="item_id", values="answer"))
-        _, matrix, _ = self.vectors(study_id, inst, instrument_hash)
+        _, matrix, _ = self.vectors(study_id, inst, instrument_hash, upto)
         wide = wide.join(pd.DataFrame(matrix, index=wide.index, columns=[f"score_{s}" for s in inst.score_ids]))
         wide = wide.reset_index(drop=True)
         wide.insert(0, "response_id", wide.pop("submission"))
@@ -496,6 +545,12 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return pd.DataFrame(rows, columns=columns)
+
+
+for _name in ("create_study", "study", "studies", "set_open", "register", "instrument", "submit", "rebuild_cache",
+              "has_submission", "latest", "count", "versions", "snapshot", "per_day", "flag_counts", "vectors",
+              "export_frame"):
+    setattr(Store, _name, _plain_errors(getattr(Store, _name)))
 
 
 def _answer(result: Result, item_id: str, given=None) -> str | None:

@@ -39,10 +39,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_process(*args: str, **env):
-    """Run the app on a free port with extra environment (and extra `streamlit run` options);
-    yield (its URL, the server process)."""
-    port = free_port()
+def serve_process(*args: str, port: int | None = None, **env):
+    """Run the app on a free port (or ``port``) with extra environment (and extra `streamlit run`
+    options); yield (its URL, the server process)."""
+    port = port or free_port()
     full = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", **env)
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                              "--server.port", str(port), "--server.address", "127.0.0.1", *args], cwd=ROOT,
@@ -65,9 +65,9 @@ def serve_process(*args: str, **env):
 
 
 @contextlib.contextmanager
-def serve(**env):
-    """Run the app on a free port with extra environment; yield its URL."""
-    with serve_process(**env) as (url, _):
+def serve(port: int | None = None, **env):
+    """Run the app on a free port (or ``port``) with extra environment; yield its URL."""
+    with serve_process(port=port, **env) as (url, _):
         yield url
 
 

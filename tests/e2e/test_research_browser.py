@@ -37,7 +37,7 @@ def login(page, url):
     page.get_by_text("New study").wait_for(timeout=30000)
 
 
-def test_study_from_creation_to_dashboard_and_export(browser, app_url, tmp_path):
+def test_study_from_creation_to_dashboard_and_export(browser, app_url, tmp_path, request):
     researcher = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
     login(researcher, app_url)
     researcher.get_by_label("Title").fill("E2E alliance study")
@@ -66,10 +66,10 @@ def test_study_from_creation_to_dashboard_and_export(browser, app_url, tmp_path)
             playwright.expect(groups.nth(k).locator("input:checked")).to_have_count(1)
         settle(person)
         person.get_by_role("button", name="Send my answers").click()
-        person.get_by_text("Your answers have been saved").wait_for(timeout=30000)
+        person.get_by_text("Your answers have been saved").wait_for(timeout=60000)
         person.get_by_role("button", name="Send my answers").count()
         person.reload()  # a refresh keeps the submission: thanks again, and no second row
-        person.get_by_text("Your answers have been saved").wait_for(timeout=30000)
+        person.get_by_text("Your answers have been saved").wait_for(timeout=60000)
         shot(person, tmp_path, f"research-2-participant-{n + 1}")
         assert "Research" not in person.inner_text("body")
         person.context.close()
@@ -77,16 +77,31 @@ def test_study_from_creation_to_dashboard_and_export(browser, app_url, tmp_path)
     researcher.reload()
     login(researcher, app_url)
     researcher.get_by_role("tab", name="Dashboard").click()
-    researcher.get_by_text("figures are withheld").wait_for(timeout=30000)  # 2 responses < 11
+    researcher.get_by_text("figures are withheld").first.wait_for(timeout=30000)  # 2 responses < 11
     shot(researcher, tmp_path, "research-3-dashboard")
+    # nine more (K = 11): the snapshot every figure and export reads moves on only now
+    from scoring import score_response
+    from scoring.store import Store
+
+    db = Store(f"sqlite:///{tmp_path / 'e2e.db'}" if request.node.callspec.params["app_url"] == "sqlite" else PG)
+    study = db.study(code)
+    wa = db.instrument(db.versions(study.id, "working-alliance").loc[0, "instrument_hash"])
+    for k in range(9):
+        given = {f"wa_{d}_{i}": 1 + (k + i) % 3 for d in ("goal", "task", "bond") for i in range(1, 5)}
+        db.submit(study, f"{k:032x}", {"working-alliance": (wa, given, score_response(wa, given, audience="research"))},
+                  provider="clinic-a", language="en")
+    db.dispose()
+    researcher.reload()
+    login(researcher, app_url)
     researcher.get_by_role("tab", name="Export").click()
     settle(researcher)
     with researcher.expect_download(timeout=60000) as info:
         researcher.get_by_role("button", name="Responses (CSV)").click()
     rows = list(csv.DictReader(io.StringIO(info.value.path().read_text())))
-    assert len(rows) == 2 and {r["provider"] for r in rows} == {"clinic-a"}
-    assert {r["wa_goal_1"] for r in rows} == {"4", "5"} and rows[0]["instrument_hash"]
-    assert not any("T" in r["date"] for r in rows)  # the date only
+    assert len(rows) == 11 and {r["provider"] for r in rows} == {"clinic-a"}
+    assert {"4", "5"} <= {r["wa_goal_1"] for r in rows} and rows[0]["instrument_hash"]
+    assert not any(r["response_id"] == f"{k:032x}" for r in rows for k in range(9))  # fresh ids, not the keys
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d/\d{4}-\d\d-\d\d", r["period"]) for r in rows)  # dates only
     print(f"screenshots in {tmp_path}")
 
 
