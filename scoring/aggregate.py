@@ -172,7 +172,7 @@ def aggregate_batches(instrument: Instrument, batches, by: str | None = None, mi
     stats = pd.concat(parts, ignore_index=True).groupby(["group", "score_id"], as_index=False)[
         ["n", "sum", "sumsq"]].sum() if len(parts) > 1 else parts[0]
     if by is None:
-        return from_stats(stats, sizes, min_group, ids).query("group == @ALL").reset_index(drop=True)
+        return from_stats(stats, sizes, min_group, ids).tail(1).reset_index(drop=True)  # the 'all' row, once
     scores = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
     groups = pd.concat(labels, ignore_index=True) if len(labels) > 1 else labels[0]
     return with_reliability(from_stats(stats, sizes, min_group, ids), scores, groups, ids)

@@ -116,6 +116,7 @@ def test_aggregate_and_reliability_in_tiny_batches_equal_the_whole_file(tmp_path
         whole = aggregate(inst, frame, by=by, min_group=11, kind=kind)
         split = aggregate_batches(inst, batches, by=by, min_group=11, kind="csv")
         pd.testing.assert_frame_equal(split, whole, check_exact=False, rtol=1e-12, atol=1e-12)
+        assert whole["group"].tolist().count("all") == 1  # without groups it was printed twice
         assert {k: (f.icc if f else None) for k, f in split.attrs.get("icc", {}).items()} == \
             {k: (f.icc if f else None) for k, f in whole.attrs.get("icc", {}).items()}
     whole = reliability(inst, frame, kind=kind)
