@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import shutil
@@ -47,6 +48,8 @@ def _write_batches(results, out: str | None) -> None:
         _write(pd.concat(list(results), ignore_index=True), out)
         return
     folder = Path(out).resolve().parent if out is not None else None
+    if folder is not None and not folder.is_dir():
+        raise OSError(errno.ENOENT, f"there is no folder {folder} to write into", out)
     handle, temporary = tempfile.mkstemp(prefix=".guidecheck-", suffix=".csv", dir=folder)
     try:
         with open(handle, "w", encoding="utf-8", newline="") as stream:

@@ -181,3 +181,11 @@ def test_research_page_reader_reports_progress(tmp_path):
     expected = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert frame.astype(str).equals(expected.astype(str))
     assert list(csv.reader(io.StringIO(path.read_text())))[0] == list(frame.columns)
+
+
+def test_an_out_file_in_a_missing_folder_is_named(tmp_path, capsys):
+    path = tmp_path / "a.csv"
+    _alliance_file(path, n=5)
+    out = tmp_path / "nowhere" / "scores.csv"
+    assert main(["score", "--instrument", str(WA), "--answers", str(path), "--out", str(out)]) == 1
+    assert capsys.readouterr().out.startswith(f"{out}: there is no folder")
