@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -34,6 +36,45 @@ def _write(frame, out: str | None) -> None:
         export.frame_csv(frame, sys.stdout if out is None else out, float_format="%.10g")
 
 
+def _write_batches(results, out: str | None) -> None:
+    """Result frames of one file's batches, written as one file (CSV: header once, each batch as
+    it comes, into a temporary file moved into place at the end; JSON: joined at the end). An
+    AnswerError from the batches leaves nothing written."""
+    import tempfile
+
+    import pandas as pd
+
+    if out is not None and out.endswith(".json"):
+        _write(pd.concat(list(results), ignore_index=True), out)
+        return
+    folder = Path(out).resolve().parent if out is not None else None
+    if folder is not None and not folder.is_dir():
+        raise OSError(errno.ENOENT, f"there is no folder {folder} to write into", out)
+    handle, temporary = tempfile.mkstemp(prefix=".guidecheck-", suffix=".csv", dir=folder)
+    try:
+        with open(handle, "w", encoding="utf-8", newline="") as stream:
+            for k, frame in enumerate(results):
+                export.frame_csv(frame, stream, float_format="%.10g", header=k == 0)
+        if out is None:
+            with open(temporary, encoding="utf-8") as stream:
+                shutil.copyfileobj(stream, sys.stdout)
+        else:
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(temporary, 0o666 & ~mask)  # as a file written directly would be
+            os.replace(temporary, out)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _batches(args, inst):
+    """The answer file in batches (a plain CSV file), else None (read whole: see ``_read``)."""
+    from .batches import plain_csv_batches
+
+    return plain_csv_batches(inst, args.answers, args.source)
+
+
 def _read(args, inst):
     """The answer file, normalised when it is a Kobo/ODK or REDCap export (messages on stderr)."""
     from .convert.imports import read_answers_for
@@ -46,6 +87,24 @@ def _read(args, inst):
 
 def _score(args) -> int:
     inst = load_instrument(args.instrument)
+    batches = _batches(args, inst)
+    if batches is not None:
+        from .batches import Unreadable, each_batch
+
+        def work(frame, offset):
+            result = score_frame(inst, frame, context=args.context, audience=args.audience, stage=args.stage,
+                                 kind="csv", row_offset=offset)
+            if "response_id" not in frame.columns:
+                result["response_id"] += offset  # the row number in the file
+            return result
+
+        try:
+            _write_batches(each_batch(batches, work), args.out)
+            return 0
+        except AnswerError as exc:
+            return _answer_problems(args, exc)
+        except Unreadable:
+            pass  # read whole below: pandas words the problem, or reads what Arrow would not
     frame, kind = _read(args, inst)
     try:
         result = score_frame(inst, frame, context=args.context, audience=args.audience, stage=args.stage,
@@ -60,22 +119,32 @@ def _score(args) -> int:
     return 0
 
 
-def _scored_input(args):
-    inst = load_instrument(args.instrument)
+def _in_batches(args, inst, summary, **options):
+    """``summary(inst, batches, ...)`` over the answer file: a plain CSV file a batch at a time,
+    anything else (or a file Arrow cannot read to its end) read whole."""
+    from .batches import Unreadable
+
+    batches = _batches(args, inst)
+    if batches is not None:
+        try:
+            return summary(inst, batches, context=args.context, audience=args.audience, kind="csv",
+                           stage=args.stage, **options)
+        except Unreadable:
+            pass
     frame, kind = _read(args, inst)
-    return inst, frame, kind
+    return summary(inst, [(0, frame)], context=args.context, audience=args.audience, kind=kind,
+                   stage=args.stage, **options)
 
 
 def _aggregate(args) -> int:
-    from .aggregate import aggregate
+    from .aggregate import aggregate_batches
 
-    inst, frame, kind = _scored_input(args)
+    inst = load_instrument(args.instrument)
     if args.min_group < 1:
         print("--min-group must be at least 1")
         return 1
     try:
-        result = aggregate(inst, frame, by=args.by, min_group=args.min_group, context=args.context,
-                           audience=args.audience, kind=kind, stage=args.stage)
+        result = _in_batches(args, inst, aggregate_batches, by=args.by, min_group=args.min_group)
     except AnswerError as exc:
         return _answer_problems(args, exc)
     except ValueError as exc:
@@ -91,12 +160,11 @@ def _aggregate(args) -> int:
 
 
 def _reliability(args) -> int:
-    from .aggregate import reliability
+    from .aggregate import reliability_batches
 
-    inst, frame, kind = _scored_input(args)
+    inst = load_instrument(args.instrument)
     try:
-        result = reliability(inst, frame, context=args.context, audience=args.audience, kind=kind,
-                             stage=args.stage)
+        result = _in_batches(args, inst, reliability_batches)
     except AnswerError as exc:
         return _answer_problems(args, exc)
     _write(result, args.out)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from . import icc as iccs
 from .frame import score_frame
@@ -76,6 +75,8 @@ def _describe(sid: str, part, withheld: bool) -> dict:
         return dict(zip(keys, (mean, np.nan, np.nan, np.nan), strict=True))
     var = max((ss - n * mean * mean) / (n - 1), 0.0)
     sd = var ** 0.5
+    from scipy import stats as sps  # here: importing SciPy adds 55 MB, which reliability never needs
+
     half = sps.t.ppf(0.975, n - 1) * sd / n ** 0.5
     return dict(zip(keys, (mean, sd, mean - half, mean + half), strict=True))
 
@@ -137,48 +138,115 @@ def aggregate(instrument: Instrument, answers: pd.DataFrame, by: str | None = No
               context: str = "unknown", audience: str = "research", kind: str = "frame",
               stage: str = "after_session") -> pd.DataFrame:
     """The contract's ``aggregate``: score ``answers`` and summarise per group of column ``by``."""
-    if by is not None and by not in answers.columns:
-        raise ValueError(f"there is no column '{by}' to group by (columns: {', '.join(map(str, answers.columns))})")
-    scores = score_frame(instrument, answers, context=context, audience=audience, stage=stage, kind=kind)
+    return aggregate_batches(instrument, [(0, answers)], by, min_group, context, audience, kind, stage)
+
+
+def aggregate_batches(instrument: Instrument, batches, by: str | None = None, min_group: int = 11,
+                      context: str = "unknown", audience: str = "research", kind: str = "frame",
+                      stage: str = "after_session") -> pd.DataFrame:
+    """``aggregate`` over ``batches`` of one file ((rows before it, frame) each, as
+    ``batches.plain_csv_batches`` gives them): sufficient statistics are added up batch by batch;
+    with ``by``, each response's scores and group are kept (a few numbers a response) for the
+    provider ICC."""
+    from .batches import each_batch
+
     ids = instrument.score_ids
-    groups = answers[by].reset_index(drop=True).astype(object).map(lambda v: None if v is None or v == "" else v) \
-        if by else None
-    stats, sizes = sufficient_stats(scores, groups, ids)
+
+    def work(frame: pd.DataFrame, offset: int):
+        if by is not None and by not in frame.columns:
+            raise ValueError(f"there is no column '{by}' to group by (columns: {', '.join(map(str, frame.columns))})")
+        scores = score_frame(instrument, frame, context=context, audience=audience, stage=stage, kind=kind,
+                             row_offset=offset)
+        groups = frame[by].reset_index(drop=True).astype(object).map(
+            lambda v: None if v is None or v == "" else v) if by else None
+        return sufficient_stats(scores, groups, ids), (scores[ids] if by else None), groups
+
+    parts, sizes, kept, labels = [], {}, [], []
+    for (stats, counts), scores, groups in each_batch(batches, work):
+        parts.append(stats)
+        for g, k in counts.items():
+            sizes[g] = sizes.get(g, 0) + k
+        if by:
+            kept.append(scores)
+            labels.append(groups)
+    stats = pd.concat(parts, ignore_index=True).groupby(["group", "score_id"], as_index=False)[
+        ["n", "sum", "sumsq"]].sum() if len(parts) > 1 else parts[0]
     if by is None:
-        return from_stats(stats, sizes, min_group, ids).query("group == @ALL").reset_index(drop=True)
+        return from_stats(stats, sizes, min_group, ids).tail(1).reset_index(drop=True)  # the 'all' row, once
+    scores = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
+    groups = pd.concat(labels, ignore_index=True) if len(labels) > 1 else labels[0]
     return with_reliability(from_stats(stats, sizes, min_group, ids), scores, groups, ids)
+
+
+class Moments:
+    """Complete cases of k items added up batch by batch: n, sums and cross-products, each about
+    the first complete case (a shift that keeps the sums small; sums of whole-number points are
+    then exact, and the same however the file is cut into batches, so splitting changes nothing).
+    Written here because NumPy and pandas have no incremental covariance; it is a few lines of
+    the textbook formula."""
+
+    def __init__(self, k: int):
+        self.n, self.shift = 0, None
+        self.sums, self.cross = np.zeros(k), np.zeros((k, k))
+
+    def add(self, rows: np.ndarray) -> Moments:
+        if len(rows):
+            if self.shift is None:
+                self.shift = rows[0].copy()
+            centred = rows - self.shift
+            self.n += len(rows)
+            self.sums += centred.sum(axis=0)
+            self.cross += centred.T @ centred
+        return self
+
+    def alpha(self) -> float:
+        """k/(k-1) * (1 - sum of item variances / variance of the total); NaN below 2 items or cases."""
+        k, n = len(self.sums), self.n
+        if k < 2 or n < 2:
+            return float("nan")
+        cov = (self.cross - np.outer(self.sums, self.sums) / n) / (n - 1)
+        total_var = cov.sum()
+        if total_var <= 0:
+            return float("nan")
+        return float(k / (k - 1) * (1 - np.trace(cov) / total_var))
 
 
 def cronbach_alpha(points: pd.DataFrame) -> tuple[float, int]:
     """Alpha over complete cases: k/(k-1) * (1 - sum of item variances / variance of the total)."""
-    complete = points.dropna()
-    n, k = complete.shape
-    if k < 2 or n < 2:
-        return float("nan"), int(n)
-    item_var = complete.var(axis=0, ddof=1).sum()
-    total_var = complete.sum(axis=1).var(ddof=1)
-    if total_var == 0:
-        return float("nan"), int(n)
-    return float(k / (k - 1) * (1 - item_var / total_var)), int(n)
+    moments = Moments(points.shape[1]).add(points.dropna().to_numpy(dtype=float))
+    return moments.alpha(), moments.n
 
 
 def points_frame(instrument: Instrument, answers: pd.DataFrame, context="unknown", audience="research",
-                 kind="frame", stage="after_session") -> pd.DataFrame:
+                 kind="frame", stage="after_session", row_offset: int = 0) -> pd.DataFrame:
     """Item points (reverse keying applied), one column per scored item, NaN where not answered."""
     from .frame import _evaluate_points  # the whole-column engine's own points
 
-    return _evaluate_points(instrument, answers, context, audience, kind, stage)
+    return _evaluate_points(instrument, answers, context, audience, kind, stage, row_offset)
 
 
 def reliability(instrument: Instrument, answers: pd.DataFrame, context="unknown", audience="research",
                 kind="frame", stage="after_session") -> pd.DataFrame:
     """The contract's ``reliability``: per mean or sum score, its items, n (complete cases), alpha
     (on unweighted points, as revision 2 says)."""
-    points = points_frame(instrument, answers, context, audience, kind, stage)
-    rows = []
-    for score in instrument.scores:
-        if score.spec.method not in ("mean", "sum"):
-            continue
-        alpha, n = cronbach_alpha(points[score.items])
-        rows.append({"score": score.spec.id, "items": ";".join(score.items), "n": n, "cronbach_alpha": alpha})
+    return reliability_batches(instrument, [(0, answers)], context, audience, kind, stage)
+
+
+def reliability_batches(instrument: Instrument, batches, context="unknown", audience="research",
+                        kind="frame", stage="after_session") -> pd.DataFrame:
+    """``reliability`` over ``batches`` of one file: each score's complete cases added up batch by
+    batch (``Moments``)."""
+    from .batches import each_batch
+
+    scores = [s for s in instrument.scores if s.spec.method in ("mean", "sum")]
+    moments = {s.spec.id: Moments(len(s.items)) for s in scores}
+
+    def work(frame: pd.DataFrame, offset: int):
+        return points_frame(instrument, frame, context, audience, kind, stage, offset)
+
+    for points in each_batch(batches, work):
+        for score in scores:
+            moments[score.spec.id].add(points[score.items].dropna().to_numpy(dtype=float))
+    rows = [{"score": s.spec.id, "items": ";".join(s.items), "n": moments[s.spec.id].n,
+             "cronbach_alpha": moments[s.spec.id].alpha()} for s in scores]
     return pd.DataFrame(rows, columns=["score", "items", "n", "cronbach_alpha"])

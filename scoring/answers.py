@@ -44,13 +44,40 @@ class AnswerProblem:
 class AnswerError(ValueError):
     """Raised when answers are malformed; ``problems`` lists every one found (up to a limit)."""
 
-    def __init__(self, problems: list[AnswerProblem], more: int = 0):
+    def __init__(self, problems: list[AnswerProblem], more: int = 0, sections: list | None = None):
         self.problems = problems
         self.more = more
+        self.sections = sections or []  # (column, its first problems, its bad cells): see answer_error
         text = "\n".join(str(p) for p in problems)
         if more:
             text += f"\n... and {more} more problems"
         super().__init__(text)
+
+
+def answer_error(sections: list, limit: int) -> AnswerError:
+    """The error for ``sections`` (column, its first problems in row order, its bad cells; the
+    header's first, then context, audience, stage, then items in order): the first ``limit``
+    problems in that order, and how many more there are."""
+    problems = [p for _, found, _ in sections for p in found][:limit]
+    total = sum(count for _, _, count in sections)
+    return AnswerError(problems, more=max(0, total - limit), sections=sections)
+
+
+def merge_sections(merged: list | None, sections: list, limit: int) -> list:
+    """``merged`` (the sections of earlier batches of one file) followed by a later batch's: each
+    column's problems joined in row order (the first ``limit`` kept) and its bad cells added up;
+    the header's problems are every batch's, so they are kept once."""
+    if merged is None:
+        return [(key, list(found[:limit]), count) for key, found, count in sections]
+    later = {key: (found, count) for key, found, count in sections}
+    out = []
+    for key, found, count in merged:
+        more, extra = later.pop(key, ([], 0))
+        if key == "":  # the header: the same in every batch
+            out.append((key, found, count))
+            continue
+        out.append((key, (found + more[: max(0, limit - len(found))]), count + extra))
+    return out
 
 
 def is_missing(raw) -> bool:
@@ -190,27 +217,81 @@ class AnswerFileError(ValueError):
     """The answer file cannot be read at all (not a CSV or JSON of the documented shape)."""
 
 
-def _read_csv_compact(path: Path) -> pd.DataFrame | None:
-    """The CSV file read by Arrow, every column but ``response_id`` as a categorical (one byte a
-    cell for a handful of distinct answers, where object columns of text take about 60); None
-    when Arrow cannot read it, so that the pandas reader words the problem as before."""
+CSV_BLOCK = 4 << 20  # bytes of CSV text per batch: about 34,000 responses of 60 items (bench/run.py --only cli)
+
+
+def csv_record_batches(source, block_size: int = CSV_BLOCK):
+    """(column names, iterator of Arrow tables) for a CSV file (``source``: a binary file object),
+    every column but ``response_id`` a dictionary of texts, one table per ``block_size`` bytes of
+    the file cut at the end of a line; None when Arrow cannot read the header (so that the pandas
+    reader words the problem as before). Iterating raises ``pyarrow.ArrowInvalid`` or
+    ``UnicodeDecodeError`` at a block it cannot read.
+
+    The blocks are cut here rather than by ``pyarrow.csv.open_csv``: that reader reads ahead as
+    far as it can (116 MB of a 122 MB file at once with 4 MB blocks), so memory would follow the
+    file again. Cutting at line ends is what Arrow does too (``newlines_in_values`` is off)."""
+    import io
+
     import pyarrow as pa
     from pyarrow import csv
 
+    first = source.read(block_size) + source.readline()
+    end = first.find(b"\n")
+    header = first[: end + 1] if end >= 0 else first + b"\n"
     try:
-        names = csv.open_csv(path, convert_options=csv.ConvertOptions(include_columns=[])).schema.names
+        names = csv.open_csv(io.BytesIO(header), convert_options=csv.ConvertOptions(include_columns=[])).schema.names
     except (pa.ArrowInvalid, UnicodeDecodeError):
         names = None
     if not names or len(set(names)) != len(names) or names[0].startswith("\ufeff"):
+        source.seek(0)
         return None
     text = pa.dictionary(pa.int32(), pa.string())
     options = csv.ConvertOptions(column_types={c: pa.string() if c == "response_id" else text for c in names},
                                  strings_can_be_null=False, quoted_strings_can_be_null=False,
                                  null_values=[], true_values=[], false_values=[])
-    try:
-        table = csv.read_csv(path, convert_options=options)
-    except (pa.ArrowInvalid, UnicodeDecodeError):
+
+    def tables():
+        block = first[len(header):] if end >= 0 else b""
+        while True:
+            if block.strip():
+                whole = header + block
+                yield csv.read_csv(io.BytesIO(whole), convert_options=options,  # parsed 1 MB a thread
+                                   read_options=csv.ReadOptions(block_size=1 << 20))
+            block = source.read(block_size)
+            if not block:
+                return
+            block += source.readline()
+
+    return names, tables()
+
+
+def read_csv_compact(source, progress=None, size: int | None = None) -> pd.DataFrame | None:
+    """The CSV file (a path or a binary file object) read by Arrow, every column but
+    ``response_id`` as a categorical (one byte a cell for a handful of distinct answers, where
+    object columns of text take about 60); None when Arrow cannot read it (a file object is then
+    rewound). ``progress(fraction)`` is called after each block when ``size`` (bytes) is given."""
+    import pyarrow as pa
+
+    if isinstance(source, (str, Path)):
+        with open(source, "rb") as stream:
+            return read_csv_compact(stream, progress, size)
+    opened = csv_record_batches(source)
+    if opened is None:
         return None
+    names, blocks = opened
+    tables = []
+    try:
+        for table in blocks:
+            tables.append(table)
+            if progress is not None and size:
+                progress(min(1.0, len(tables) * CSV_BLOCK / size))
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        source.seek(0)
+        return None
+    if not tables:  # a header only
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in names})
+    table = pa.concat_tables(tables)
+    del tables
     return table.to_pandas(self_destruct=True, types_mapper=None, strings_to_categorical=False)
 
 
@@ -225,7 +306,7 @@ def read_answers(path: str | Path, compact: bool = False) -> tuple[pd.DataFrame,
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        if compact and (frame := _read_csv_compact(path)) is not None:
+        if compact and (frame := read_csv_compact(path)) is not None:
             return frame, "csv"
         try:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
@@ -262,11 +343,12 @@ def answers_frame_from_json(data, where: str = "answers") -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None) if len(frame) else frame
 
 
-def label_for(frame: pd.DataFrame, position: int, kind: str) -> str:
+def label_for(frame: pd.DataFrame, position: int, kind: str, offset: int = 0) -> str:
+    """How a response is named in a message; ``offset``: rows of the file before ``frame``."""
     if "response_id" in frame.columns:
         rid = frame["response_id"].iat[position]
         if not is_missing(rid):
             return f"response_id {rid}"
     if kind == "csv":
-        return f"line {position + 2}"
-    return f"response #{position + 1}"
+        return f"line {offset + position + 2}"
+    return f"response #{offset + position + 1}"

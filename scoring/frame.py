@@ -16,9 +16,9 @@ from . import expressions as ex
 from .answers import ANSWERED as ANSWERED_TEXT
 from .answers import (
     META_COLUMNS,
-    AnswerError,
     AnswerProblem,
     BadAnswer,
+    answer_error,
     check_meta,
     check_value,
     label_for,
@@ -245,9 +245,10 @@ def _numeric_column(series: pd.Series, item, allowed=None) -> _Column:
     return _Column(state, values, bad)
 
 
-def _meta_column(frame: pd.DataFrame, name: str, default: str, problems, labels, needed: bool = True):
+def _meta_column(frame: pd.DataFrame, name: str, default: str, sections, labels, needed: bool = True):
     """The context or audience of each response: the column where filled in, else ``default``.
-    None when no expression reads it and the file has no such column (nothing to check or build)."""
+    None when no expression reads it and the file has no such column (nothing to check or build).
+    Appends (name, its first problems, its bad cells) to ``sections``."""
     if name not in frame.columns:
         return np.full(len(frame), default, dtype=object) if needed else None
     codes, distinct = _distinct(frame[name])
@@ -261,37 +262,43 @@ def _meta_column(frame: pd.DataFrame, name: str, default: str, problems, labels,
             continue
         if value is not None:
             out_of[k] = value
-    for i in np.flatnonzero(~ok_of[codes])[:MAX_REPORTED]:
+    bad_rows, problems = np.flatnonzero(~ok_of[codes]), []
+    for i in bad_rows[:MAX_REPORTED]:
         try:
             check_meta(name, frame[name].iat[i])
         except BadAnswer as exc:
             problems.append(AnswerProblem(labels(i), None, str(exc)))
+    sections.append((name, problems, len(bad_rows)))
     return out_of[codes]
 
 
 def score_frame(instrument: Instrument, answers: pd.DataFrame, context: str = "unknown",
-                audience: str = "vetting", stage: str = "after_session", *, kind: str = "frame") -> pd.DataFrame:
+                audience: str = "vetting", stage: str = "after_session", *, kind: str = "frame",
+                row_offset: int = 0) -> pd.DataFrame:
     """Score every response in ``answers`` (one row per response, one column per item id).
 
     Returns ``response_id``, one column per score (NaN where null), ``verdict``, ``flags`` (raised
     flag ids joined with ``;``) and ``unverified`` (unsure or unanswered critical-capable items,
     joined with ``;``), row for row. ``context`` / ``audience`` / ``stage`` columns, where present
     and not empty, override the arguments. Raises AnswerError listing malformed answers.
+    ``row_offset``: rows of the file before ``answers`` (a batch of a larger file), for line numbers.
     """
-    columns, meta, frame, n = _prepare(instrument, answers, context, audience, stage, kind)
+    columns, meta, frame, n = _prepare(instrument, answers, context, audience, stage, kind, row_offset)
     return _evaluate(instrument, columns, meta, frame, n)
 
 
 def _evaluate_points(instrument: Instrument, answers: pd.DataFrame, context: str, audience: str,
-                     kind: str, stage: str = "after_session") -> pd.DataFrame:
+                     kind: str, stage: str = "after_session", row_offset: int = 0) -> pd.DataFrame:
     """Each scored item's points per response (NaN where hidden, unanswered or unsure)."""
-    columns, meta, frame, n = _prepare(instrument, answers, context, audience, stage, kind)
+    columns, meta, frame, n = _prepare(instrument, answers, context, audience, stage, kind, row_offset)
     _, _, points, _ = _items(instrument, columns, meta, n)
     return pd.DataFrame({i: points[i] for i, info in instrument.items.items() if info.scored})
 
 
-def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audience: str, stage: str, kind: str):
-    """Check and parse every answer column; raise AnswerError listing malformed answers."""
+def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audience: str, stage: str, kind: str,
+             row_offset: int = 0):
+    """Check and parse every answer column; raise AnswerError listing malformed answers (with
+    each column's problems in ``sections``, so that batches of one file can be merged)."""
     check_meta("context", context)
     check_meta("audience", audience)
     check_meta("stage", stage)
@@ -300,7 +307,7 @@ def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audien
     problems: list[AnswerProblem] = []
 
     def labels(i: int) -> str:
-        return label_for(frame, int(i), kind)
+        return label_for(frame, int(i), kind, row_offset)
 
     unknown = [c for c in frame.columns if c not in instrument.items and c not in META_COLUMNS
                and not str(c).startswith("x-")]
@@ -308,22 +315,24 @@ def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audien
         problems.append(AnswerProblem("line 1 (header)" if kind == "csv" else "columns", str(c),
                                       "not an item of this instrument "
                                       "(columns of your own must start with 'x-')"))
+    sections = [("", problems, len(problems))]  # (column, its first problems, its bad cells), as reported
     used = instrument.expression_names
-    ctx = _meta_column(frame, "context", context, problems, labels, "context" in used)
-    aud = _meta_column(frame, "audience", audience, problems, labels, "audience" in used)
+    ctx = _meta_column(frame, "context", context, sections, labels, "context" in used)
+    aud = _meta_column(frame, "audience", audience, sections, labels, "audience" in used)
     staged = "stage" in used or any(info.stage for info in instrument.items.values())
-    stg = _meta_column(frame, "stage", stage, problems, labels, staged)
+    stg = _meta_column(frame, "stage", stage, sections, labels, staged)
 
     scales = instrument.spec.scales
     columns: dict[str, _Column] = {}
-    meta_problems, bad_total = len(problems), 0
+    reported = sum(len(found) for _, found, _ in sections)
     for iid, info in instrument.items.items():
         series = frame[iid] if iid in frame.columns else pd.Series([None] * n, dtype=object)
         col = _parse_column(series, info, scales)
         columns[iid] = col
         bad_rows = np.flatnonzero(col.bad) if col.bad is not None else ()
-        bad_total += len(bad_rows)
-        for i in bad_rows[: max(0, MAX_REPORTED - len(problems))]:
+        problems = []
+        sections.append((iid, problems, len(bad_rows)))
+        for i in bad_rows[: max(0, MAX_REPORTED - reported)]:
             raw = series.iat[i]
             try:
                 check_value(info.spec, raw, scales)
@@ -331,9 +340,9 @@ def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audien
             except BadAnswer as exc:
                 message = str(exc)
             problems.append(AnswerProblem(labels(i), iid, message))
-    if problems:
-        total = meta_problems + bad_total
-        raise AnswerError(problems[:MAX_REPORTED], more=max(0, total - MAX_REPORTED))
+        reported += len(problems)
+    if any(count for _, _, count in sections):
+        raise answer_error(sections, MAX_REPORTED)
 
     return columns, (ctx, aud, stg), frame, n
 

@@ -523,6 +523,7 @@ UI: dict[str, dict[str, str]] = {
         "nl": "Bereken scores en overzichten voor een CSV met elders verzamelde antwoorden (één rij per antwoord, "
               "één kolom per vraag, eventueel een kolom provider). Er wordt niets bewaard."},
     "research.import_file": {"en": "Responses (CSV)", "nl": "Antwoorden (CSV)"},
+    "research.import_reading": {"en": "Reading the file…", "nl": "Het bestand wordt ingelezen…"},
     "research.import_by": {"en": "Group by column", "nl": "Groeperen op kolom"},
     "research.compare_column": {"en": "Can be compared", "nl": "Te vergelijken"},
     "research.too_few_to_compare": {"en": "too few responses to compare", "nl": "te weinig antwoorden om te vergelijken"},

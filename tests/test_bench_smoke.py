@@ -35,3 +35,4 @@ def test_input_kinds_and_cli_bench_run_on_a_small_set():
     names = [r["benchmark"] for r in bench.ROWS]
     assert any("CSV strings" in n for n in names) and any("analyst" in n for n in names)
     assert any("end to end" in n for n in names) and any("RSS" in n for n in names)
+    assert any("aggregate" in n for n in names) and any("reliability" in n for n in names)

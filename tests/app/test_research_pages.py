@@ -171,6 +171,15 @@ def test_import_a_csv_without_a_database(db, tmp_path):
     assert list(table["group"]) == ["other", "all"]
 
 
+def test_import_a_csv_arrow_cannot_read_is_read_or_refused_by_pandas(db):
+    at = research()
+    at.selectbox(key="import_instrument").set_value("working-alliance").run()
+    upload = [u for u in at.get("file_uploader")][0]
+    upload.set_value(("ragged.csv", b"provider,wa_goal_1\nx,3\ny,4,5\n", "text/csv")).run()
+    assert not at.exception
+    assert any("Expected 2 fields in line 3" in e.value for e in at.error)  # pandas' words, as before the Arrow reader
+
+
 @pytest.mark.parametrize("language, words", [("en", "could not be saved"),
                                              ("nl", "opslaan van je antwoorden is niet gelukt")])
 def test_a_failed_submission_is_logged_with_its_traceback_and_told_plainly(db, monkeypatch, caplog, language,
@@ -244,3 +253,24 @@ def test_dashboard_shows_how_sure_provider_figures_are(db, monkeypatch, language
     assert list(means[column][["a", "b"]]) == [marked, marked] and list(means.index[:2]) == ["a", "b"]
     icc = at.dataframe[1].value
     assert list(icc["providers"]) == [2] * 4 and (icc["icc"] <= 0.05).all()
+
+
+def test_import_of_a_file_over_10_mb_shows_its_progress(db, monkeypatch):
+    import numpy as np
+    import streamlit
+
+    shown = []
+    real = streamlit.progress
+    monkeypatch.setattr(streamlit, "progress", lambda value, text=None: shown.append(value) or real(value, text))
+    at = research()
+    at.selectbox(key="import_instrument").set_value("working-alliance").run()
+    columns = [f"wa_{d}_{i}" for d in ("goal", "task", "bond") for i in range(1, 5)]
+    rows = np.random.default_rng(0).integers(1, 6, size=(420_000, 12)).astype(str)
+    body = ("provider," + ",".join(columns) + "\n" + "\n".join("x," + ",".join(r) for r in rows) + "\n").encode()
+    assert len(body) > 10_000_000
+    upload = [u for u in at.get("file_uploader")][0]
+    upload.set_value(("large.csv", body, "text/csv")).run()
+    assert not at.exception
+    assert shown == [0.0]  # the bar is made once, then moved along block by block
+    table = [d.value for d in at.dataframe if "group" in d.value.columns][-1]
+    assert list(table["group"]) == ["all"] and list(table["n"]) == [420_000]
