@@ -179,36 +179,37 @@ def aggregate_batches(instrument: Instrument, batches, by: str | None = None, mi
 
 
 class Moments:
-    """Complete cases of k items added up batch by batch: n, sums and cross-products, each about
-    the first complete case (a shift that keeps the sums small; sums of whole-number points are
-    then exact, and the same however the file is cut into batches, so splitting changes nothing).
-    Written here because NumPy and pandas have no incremental covariance; it is a few lines of
-    the textbook formula."""
+    """Complete cases of k items added up batch by batch: n, and the sums and sums of squares of
+    each item and of their total (alpha needs no more than the item variances and the variance
+    of the total, which is the sum of the item covariances). Each is taken about the first
+    complete case, a shift that keeps the sums small; sums of whole-number points are then exact
+    and the same however the file is cut into batches, so splitting changes nothing. Written
+    here because NumPy and pandas have no incremental variance; it is the textbook formula."""
 
     def __init__(self, k: int):
         self.n, self.shift = 0, None
-        self.sums, self.cross = np.zeros(k), np.zeros((k, k))
+        self.sums, self.squares = np.zeros(k + 1), np.zeros(k + 1)  # the items, then their total
 
     def add(self, rows: np.ndarray) -> Moments:
         if len(rows):
             if self.shift is None:
                 self.shift = rows[0].copy()
             centred = rows - self.shift
+            centred = np.column_stack([centred, centred.sum(axis=1)])
             self.n += len(rows)
             self.sums += centred.sum(axis=0)
-            self.cross += centred.T @ centred
+            self.squares += np.einsum("ij,ij->j", centred, centred)
         return self
 
     def alpha(self) -> float:
         """k/(k-1) * (1 - sum of item variances / variance of the total); NaN below 2 items or cases."""
-        k, n = len(self.sums), self.n
+        k, n = len(self.sums) - 1, self.n
         if k < 2 or n < 2:
             return float("nan")
-        cov = (self.cross - np.outer(self.sums, self.sums) / n) / (n - 1)
-        total_var = cov.sum()
-        if total_var <= 0:
+        var = (self.squares - self.sums * self.sums / n) / (n - 1)
+        if var[-1] <= 0:
             return float("nan")
-        return float(k / (k - 1) * (1 - np.trace(cov) / total_var))
+        return float(k / (k - 1) * (1 - var[:-1].sum() / var[-1]))
 
 
 def cronbach_alpha(points: pd.DataFrame) -> tuple[float, int]:
