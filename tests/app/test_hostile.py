@@ -286,8 +286,8 @@ def test_a_submission_key_the_server_never_makes_is_replaced_at_the_door(db, sub
     assert not at.exception and not at.success  # never "thanks" for a key that cannot exist
     at.checkbox(key="consent").check().run()
     [b for b in at.button if b.label == "Start"][0].click().run()
-    key = at.query_params["sub"]
-    key = key[0] if isinstance(key, list) else key
+    assert "sub" not in at.query_params  # removed from the link: the key lives in this session and browser
+    key = at.session_state["participant"][study.code]["key"]
     assert re.fullmatch(r"[0-9a-f]{32}", key), key
     for radio in at.radio:
         if radio.key and radio.key.startswith("q:research:"):
