@@ -235,8 +235,9 @@ async def participant(base: str, query: str, *, think: float = 0.0, answers: lis
             await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
         radios, boxes = session.widgets("radio"), session.widgets("checkbox")
         buttons = [b for b in session.widgets("button") if not b.proto.disabled]
-        if not radios and not boxes and not session.widgets("button"):
-            return session  # thanks
+        if not session.widgets("button") and all(session.value(r) is not None for r in radios) \
+                and all(session.value(b) for b in boxes):
+            return session  # thanks (its only widget is the crisis box's country choice, already set)
         open_radios = [r for r in radios if session.value(r) is None]
         unticked = [b for b in boxes if not session.value(b)]
         if unticked:

@@ -158,7 +158,8 @@ def test_a_study_survives_an_edit_of_its_instrument(browser, tmp_path):
             shot(page, tmp_path, f"edit-dashboard-{label}")
         page.get_by_role("tab", name="Export").click()
         settle(page)
-        for label, n, extra in (("1.1.0", 13, True), (before.version, 12, False)):
+        # exports read the snapshot: whole batches of the minimum group (11), so 13 and 12 responses give 11
+        for label, n, extra in (("1.1.0", 11, True), (before.version, 11, False)):
             version(label)
             with page.expect_download(timeout=60000) as info:
                 page.get_by_role("button", name="Responses (CSV)").click()
