@@ -60,6 +60,8 @@ def assert_page_plain(at: AppTest) -> None:
     assert texts
     for source in texts:
         out = rendered_markdown(source)
+        # the report's own summary links to its sections ("#critical"): no supplied text is in them
+        out = re.sub(r'<a href="#[a-z]+">([^<]*)<strong>\d+</strong></a>', "", out)
         assert not FORBIDDEN.search(out), out
         for raw in ("http://evil", "www.evil", "@evil", ":material/", ":smile:", ":red[", ":streamlit:"):
             assert raw not in out, (raw, source)
