@@ -11,21 +11,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring.loader
-from scoring import load_folder, plaintext
+from scoring import plaintext
 from scoring.store import Store
-from tests.app.test_pages import _unknown, careful, shown, start, walk
-from tests.conftest import QUESTIONNAIRES, ROOT, base_spec, dump
+from tests.app.test_pages import APP, BUILTIN, _unknown, app, careful, shown, start, walk  # noqa: E402,F401 - the pages' own helpers, not a copy
+from tests.conftest import base_spec, dump
 from tests.test_plaintext import INVISIBLE, PAYLOADS, assert_plain_plotly, rendered_markdown
-
-APP = str(ROOT / "app.py")
-BUILTIN = load_folder(QUESTIONNAIRES)
-
-
-def app(lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if lang:
-        at.query_params["lang"] = lang
-    return at.run()
 
 
 def test_an_uploaded_instrument_is_validated_once_not_on_every_rerun(monkeypatch):
