@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 import scoring.loader
 from scoring import plaintext
 from scoring.store import Store
-from tests.app.test_pages import APP, BUILTIN, _unknown, app, careful, shown, start, walk  # noqa: E402,F401 - the pages' own helpers, not a copy
+# the pages' own helpers, not a copy
+from tests.app.test_pages import APP, BUILTIN, _unknown, app, careful, shown, start, walk  # noqa: F401
 from tests.conftest import base_spec, dump
 from tests.test_plaintext import INVISIBLE, PAYLOADS, assert_plain_plotly, rendered_markdown
 
