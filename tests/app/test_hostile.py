@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 import scoring.loader
 from scoring import plaintext
 from scoring.store import Store
+
 # the pages' own helpers, not a copy
 from tests.app.test_pages import APP, BUILTIN, _unknown, app, careful, shown, start, walk  # noqa: F401
 from tests.conftest import base_spec, dump
