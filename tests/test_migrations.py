@@ -104,7 +104,7 @@ def test_a_database_made_before_migrations_is_upgraded_and_reads_back_unchanged(
     with new.engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
         assert {"alembic_version", "instrument_versions", "answers"} <= tables and "item_points" not in tables
-        assert conn.execute(text("SELECT value FROM guidecheck_meta WHERE key = 'schema_version'")).scalar() == "2"
+        assert conn.execute(text("SELECT value FROM guidecheck_meta WHERE key = 'schema_version'")).scalar() == "3"
     assert new.count() == n
     assert [s.code for s in new.studies()] == [s.code for s in studies]
     after = reads(new, [new.study(s.code) for s in studies], old=False)
@@ -150,7 +150,7 @@ def test_a_fresh_database_gets_the_whole_schema_and_a_second_start_changes_nothi
     Store(url).dispose()
     store = Store(url)
     with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
     store.dispose()
 
 
