@@ -1,7 +1,8 @@
 """The researcher dashboard over a large study, on SQLite and PostgreSQL, beside the old path.
 
-    python bench/dashboard.py                      # 1,000,000 responses, SQLite (a temporary file)
-    python bench/dashboard.py --n 100000 --pg URL  # also PostgreSQL (URL: an empty database of yours)
+    python bench/dashboard.py                          # 1,000,000 responses (new) and 100,000 (new and old), SQLite
+    python bench/dashboard.py --pg URL                 # the same on PostgreSQL too (its tables are dropped!)
+    python bench/dashboard.py --sizes 100000 --old-sizes 100000   # smaller
 
 Fills one study of the working alliance (14 items, 4 scores, 30 providers, 80 days) by bulk
 insert straight into the tables (not through the app: a million submissions would take hours),
@@ -12,9 +13,10 @@ the app) and prints, per database:
 - cold first render (empty caches, a fresh process), warm rerun, and the render after K new
   responses (the snapshot's next step, the figures of the old snapshot cached);
 - the server process's peak RSS;
-- the old path (every response's vectors read into memory and worked on whole columns, the
-  per-day ``COUNT(DISTINCT)`` query, MixedLM on rows) over the same data in the same run, in a
-  process of its own.
+- the old path (``--old-ref``, the commit before the running totals: every response's vectors
+  read into memory and worked on whole columns, the per-day ``COUNT(DISTINCT)`` query, MixedLM
+  on rows), its own code taken with ``git archive`` into a temporary folder, over data filled the
+  same way (same seed), in the same run.
 
 Each figure is printed with the machine's load average beside it. Nothing here asserts.
 """
@@ -35,10 +37,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent.parent
+ROOT = Path(os.environ.get("GC_ROOT", HERE))  # the code measured: this tree, or the old one
 sys.path.insert(0, str(ROOT))
+OLD_REF = "15ce4f9"  # main before the running totals (issue 16)
 
 PROVIDERS = [f"p{k:02d}" for k in range(30)]
+PASSWORD = "bench-only-password-for-the-dashboard"
 
 
 def load() -> str:
@@ -102,7 +107,8 @@ def fill(url: str, n: int, chunk: int = 100_000):
         with store.engine.begin() as conn:
             raw = conn.connection.driver_connection
             if sqlite:
-                raw.executemany(f"INSERT INTO responses ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                marks = ", ".join("?" * len(COLUMNS))
+                raw.executemany(f"INSERT INTO responses ({', '.join(COLUMNS)}) VALUES ({marks})",
                                 [r[:9] + (str(r[9]),) + r[10:] for r in rows])
             else:
                 with raw.cursor().copy(f"COPY responses ({', '.join(COLUMNS)}) FROM STDIN") as copy:
@@ -110,11 +116,14 @@ def fill(url: str, n: int, chunk: int = 100_000):
                         copy.write_row(r)
     if not sqlite:
         with store.engine.begin() as conn:
-            conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('responses', 'id'), (SELECT max(id) FROM responses))")
-            conn.exec_driver_sql("ANALYZE responses")
-    else:
-        with store.engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
+            conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('responses', 'id'), "
+                                 "(SELECT max(id) FROM responses))")
+    if hasattr(store, "rebuild_tallies"):  # the running totals submit() would have kept
+        begin = time.perf_counter()
+        store.rebuild_tallies(study.id)
+        print(f"  (running totals of {n:,} responses built in {time.perf_counter() - begin:.0f} s)", flush=True)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
     store.dispose()
     return study.code, study.min_group
 
@@ -139,94 +148,134 @@ def add_responses(url: str, code: str, k: int, seed: int) -> None:
 # --------------------------------------------------------------------------- the server side
 
 
-def serve(url: str, code: str, k: int, old: bool) -> None:
-    """Run in a child process: render the dashboard cold, warm, and (new path) after K new
-    responses; print one JSON line."""
+def serve(url: str, code: str, k: int) -> None:
+    """Run in a child process (the code under GC_ROOT): render the dashboard cold, warm, and after
+    K new responses; print one JSON line."""
     os.environ["DATABASE_URL"] = url
-    os.environ["GUIDECHECK_RESEARCH_PASSWORD"] = "bench"
+    os.environ["GUIDECHECK_RESEARCH_PASSWORD"] = PASSWORD
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
     from streamlit.testing.v1 import AppTest
 
-    def render():
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600).run()
-        at.switch_page("app_pages/research.py").run()
-        at.text_input[0].set_value("bench")
-        return at
+    from scoring import store as store_module
 
-    if old:
-        import research_old  # noqa: F401 - the old dashboard functions, patched in below
+    read = [0]
+    if hasattr(store_module.Store, "_stream"):  # count the responses the new path reads
+        original = store_module.Store._stream
 
-    at = render()
+        def counted(self, *args, **kwargs):
+            for chunk in original(self, *args, **kwargs):
+                read[0] += len(chunk[1])
+                yield chunk
+
+        store_module.Store._stream = counted
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900).run()
+    at.switch_page("app_pages/research.py").run()
+    at.text_input[0].set_value(PASSWORD)
     cpu0, begin = time.process_time(), time.perf_counter()
-    at.button[0].click().run()
+    at.button[0].click().run()  # log in: the page renders every tab, the dashboard included
     cold, cold_cpu = time.perf_counter() - begin, time.process_time() - cpu0
     assert not at.exception, at.exception
-    begin = time.perf_counter()
+    assert any(getattr(e, "type", None) == "plotly_chart" for e in _walk(at)), "no chart drawn"
+    out = {"cold": cold, "cold_cpu": cold_cpu, "load_cold": load(), "cold_rows": read[0]}
+    begin, cpu0 = time.perf_counter(), time.process_time()
     at.run()
-    warm = time.perf_counter() - begin
-    out = {"cold": cold, "cold_cpu": cold_cpu, "warm": warm, "load_cold": load()}
-    if not old:
-        add_responses(url, code, k, seed=7)
-        before = _reads()
-        begin, cpu0 = time.perf_counter(), time.process_time()
-        at.run()
-        out["step"], out["step_cpu"] = time.perf_counter() - begin, time.process_time() - cpu0
-        out["step_rows"] = _reads() - before
-        assert not at.exception, at.exception
+    out["warm"], out["warm_cpu"] = time.perf_counter() - begin, time.process_time() - cpu0
+    add_responses(url, code, k, seed=7)
+    read[0] = 0
+    begin, cpu0 = time.perf_counter(), time.process_time()
+    at.run()
+    out["step"], out["step_cpu"], out["step_rows"] = time.perf_counter() - begin, time.process_time() - cpu0, read[0]
+    assert not at.exception, at.exception
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("RESULT " + json.dumps(out), flush=True)
 
 
-def _reads() -> int:
-    from scoring import research
+def _walk(at):
+    stack = [at._tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(getattr(node, "children", {}).values())
 
-    return research.ROWS_READ[0]
+
+def child(root: Path, *args) -> str:
+    env = dict(os.environ, GC_ROOT=str(root), PYTHONPATH=str(root))
+    proc = subprocess.run([sys.executable, str(HERE / "bench" / "dashboard.py"), *args], env=env,
+                          capture_output=True, text=True, cwd=root)
+    if proc.returncode:
+        raise RuntimeError(proc.stderr[-3000:])
+    return proc.stdout
 
 
-def run_server(url: str, code: str, k: int, old: bool) -> dict:
-    env = dict(os.environ, PYTHONPATH=f"{ROOT}:{ROOT / 'bench'}")
-    proc = subprocess.run([sys.executable, __file__, "--serve", url, code, str(k)] + (["--old"] if old else []),
-                          env=env, capture_output=True, text=True, cwd=ROOT)
-    for line in proc.stdout.splitlines():
+def measure(root: Path, url: str, n: int) -> dict:
+    """Fill (code under ``root``) and render in fresh processes."""
+    if url.startswith("postgresql"):
+        from sqlalchemy import create_engine
+
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        engine.dispose()
+    elif Path(url[len("sqlite:///"):]).exists():
+        Path(url[len("sqlite:///"):]).unlink()
+    begin = time.perf_counter()
+    out = child(root, "--fill", url, str(n)).strip().splitlines()
+    code, k = out[-1].split()
+    for line in out[:-1]:
+        print("  " + line, flush=True)
+    print(f"    filled in {time.perf_counter() - begin:.0f} s ({load()})", flush=True)
+    for line in child(root, "--serve", url, code, k).splitlines():
         if line.startswith("RESULT "):
-            return json.loads(line[7:])
-    raise RuntimeError(proc.stderr[-3000:])
+            return json.loads(line[7:]) | {"k": int(k)}
+    raise RuntimeError("no result")
+
+
+def show(name: str, r: dict) -> str:
+    return (f"  {name}: cold {r['cold']:.2f} s (CPU {r['cold_cpu']:.2f} s, {r['cold_rows']:,} responses read; "
+            f"{r['load_cold']}), warm {r['warm']:.3f} s (CPU {r['warm_cpu']:.3f} s), after K={r['k']} new responses {r['step']:.3f} s "
+            f"(CPU {r['step_cpu']:.3f} s, {r['step_rows']:,} responses read), peak RSS {r['rss_mb']:.0f} MB")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=1_000_000)
-    parser.add_argument("--pg", help="a PostgreSQL URL (an empty database: its tables are dropped first)")
+    parser.add_argument("--sizes", default="100000,1000000", help="study sizes for the new path")
+    parser.add_argument("--old-sizes", default="100000", help="study sizes for the old path (1M: ~21 s a render)")
+    parser.add_argument("--old-ref", default=OLD_REF)
+    parser.add_argument("--pg", help="a PostgreSQL URL of your own (its public schema is dropped first)")
     parser.add_argument("--no-sqlite", action="store_true")
-    parser.add_argument("--no-old", action="store_true", help="skip the old path")
     parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
-    parser.add_argument("--old", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--fill", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         url, code, k = args.serve
-        serve(url, code, int(k), args.old)
+        serve(url, code, int(k))
         return
-    targets = [] if args.no_sqlite else [("SQLite", f"sqlite:///{Path(tempfile.mkdtemp(prefix='gc-dash-')) / 'b.db'}")]
+    if args.fill:
+        code, k = fill(args.fill[0], int(args.fill[1]))
+        print(code, k)
+        return
+    old_root = Path(tempfile.mkdtemp(prefix="gc-old-"))
+    archive = subprocess.run(["git", "archive", args.old_ref], cwd=HERE, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(old_root)], input=archive, check=True)
+    folder = Path(tempfile.mkdtemp(prefix="gc-dash-"))
+    targets = [] if args.no_sqlite else [("SQLite", f"sqlite:///{folder / 'bench.db'}")]
     if args.pg:
-        from sqlalchemy import create_engine
-
-        engine = create_engine(args.pg)
-        with engine.begin() as conn:
-            conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        engine.dispose()
         targets.append(("PostgreSQL", args.pg))
+    results = []
+    sizes = sorted({int(x) for x in args.sizes.split(",") if x} | {int(x) for x in args.old_sizes.split(",") if x})
     for name, url in targets:
-        begin = time.perf_counter()
-        code, k = fill(url, args.n)
-        print(f"{name}: {args.n:,} responses filled in {time.perf_counter() - begin:.0f} s ({load()})", flush=True)
-        new = run_server(url, code, k, old=False)
-        print(f"  new: cold {new['cold']:.2f} s (CPU {new['cold_cpu']:.2f} s, {new['load_cold']}), "
-              f"warm {new['warm']:.3f} s, after {k} new responses {new['step']:.3f} s "
-              f"(CPU {new['step_cpu']:.3f} s, {new['step_rows']} rows read), peak RSS {new['rss_mb']:.0f} MB",
-              flush=True)
-        if not args.no_old:
-            old = run_server(url, code, k, old=True)
-            print(f"  old: cold {old['cold']:.2f} s (CPU {old['cold_cpu']:.2f} s, {old['load_cold']}), "
-                  f"warm {old['warm']:.3f} s, peak RSS {old['rss_mb']:.0f} MB", flush=True)
+        for n in sizes:
+            print(f"{name}, {n:,} responses in one study", flush=True)
+            for path, root, wanted in (("new", HERE, args.sizes), ("old", old_root, args.old_sizes)):
+                if str(n) not in wanted.split(","):
+                    continue
+                r = measure(root, url, n)
+                print(show(path, r), flush=True)
+                results.append({"database": name, "n": n, "path": path} | r)
+    (HERE / "bench" / "dashboard_results.json").write_text(json.dumps(results, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -12,10 +12,11 @@ rows (issue 16). With gamma = tau²/sigma², sigma² profiled out,
     w_j = n_j / (1 + n_j·gamma),  mu = sum w_j·mean_j / sum w_j,  Q = SSW + sum w_j·(mean_j − mu)²,
 
 minimised over gamma >= 0 where its derivative crosses zero (SciPy's Brent root search; gamma = 0
-when the likelihood only falls towards that boundary). statsmodels' MixedLM fitted on the rows (``icc_mixedlm``, kept as the
-reference) gives the same ICC within 1e-4 (tests/test_icc.py). On balanced data REML and the
-one-way ANOVA estimator coincide (when the latter is positive), so the closed-form ANOVA
-estimator is used there, and as the fallback when the search fails. The 95 % interval is the F-based one of the one-way ANOVA (exact for balanced data; with unequal group
+when the likelihood only falls towards that boundary). statsmodels' MixedLM fitted on the rows
+(``icc_mixedlm``, kept as the reference) gives the same ICC within 1e-4 (tests/test_icc.py). On
+balanced data REML and the one-way ANOVA estimator coincide (when the latter is positive), so the
+closed-form ANOVA estimator is used there, and as the fallback when the search fails. The 95 %
+interval is the F-based one of the one-way ANOVA (exact for balanced data; with unequal group
 sizes it uses the usual average group size n0, an approximation).
 
 With ICC rho, the mean of k responses has reliability k·rho / (1 + (k − 1)·rho) (Spearman–Brown),

@@ -112,7 +112,7 @@ def test_group_statistics_added_in_parts_equal_those_of_all_rows():
     whole = iccs.GroupStats.of(values, groups)
     cut = [0, 17, 18, 90, len(values)]
     parts = iccs.GroupStats.of(values[:0], groups[:0])
-    for a, b in zip(cut, cut[1:]):
+    for a, b in zip(cut, cut[1:], strict=False):
         parts = parts.combine(iccs.GroupStats.of(values[a:b], groups[a:b]))
     assert parts.labels == whole.labels
     np.testing.assert_array_equal(parts.sizes, whole.sizes)

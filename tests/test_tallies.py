@@ -90,8 +90,8 @@ def assert_same_figures(store, study, inst, content_hash, n, upto):
     pd.testing.assert_frame_equal(research.likert_shares(counts, study, inst),
                                   research.likert_shares(vectors, study, inst), check_dtype=False)
     for sid in inst.score_ids:
-        pd.testing.assert_frame_equal(research.distribution(counts, inst, sid), research.distribution(vectors, inst, sid),
-                                      check_dtype=False)
+        pd.testing.assert_frame_equal(research.distribution(counts, inst, sid),
+                                      research.distribution(vectors, inst, sid), check_dtype=False)
     old_days = store.per_day(study.id, inst.id, content_hash, upto)
     new_days = research.per_day(counts)
     assert [str(d) for d in new_days["date"]] == [str(d) for d in old_days["date"]]
@@ -109,8 +109,8 @@ def test_every_figure_from_the_running_totals_equals_the_dataframe_path(store, t
     weights = {"big": 0.4, "mid": 0.25, "small": 0.08, "tiny": 0.03, "x|y": 0.09, None: 0.15}
     names = list(weights)
     checked = 0
-    for step in range(4):
-        for _ in range(23):
+    for _ in range(4):
+        for _k in range(23):
             provider = names[rng.choice(len(names), p=np.array(list(weights.values())))]
             for inst in (WA, wa_r, RF):
                 if inst is wa_r and rng.random() < 0.5:
