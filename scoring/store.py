@@ -365,6 +365,11 @@ class Store:
         if provider is not None and provider not in study.providers:
             provider = None
         today = dt.date.today()
+        increments = {inst_id: tally_increments(  # before the write lock, which is held while they are added
+            inst, np.array([provider], dtype=object), np.array([today], dtype=object),
+            np.array([[_num(result.scores[sid]) for sid in inst.score_ids]]),
+            np.array([[_num(result.points.get(i)) for i in inst.items]]), [list(dict.fromkeys(result.flags))])
+            for inst_id, (inst, _, result) in results.items()}
         with self._writer.begin() as conn:
             fresh = False
             counts: dict[tuple, list] = {}
@@ -390,11 +395,7 @@ class Store:
                 for table, batch in ((answers_table, rows), (raised_flags, flags)):
                     if batch:
                         conn.execute(table.insert(), batch)
-                one = tally_increments(inst, np.array([provider], dtype=object), np.array([today], dtype=object),
-                                       np.array([[_num(result.scores[sid]) for sid in inst.score_ids]]),
-                                       np.array([[_num(result.points.get(i)) for i in inst.items]]),
-                                       [list(dict.fromkeys(result.flags))])
-                for key, value in one.items():
+                for key, value in increments[inst_id].items():
                     counts[(study.id, inst.content_hash, key)] = value
             self._add_tallies(conn, counts)  # last: the hot rows stay locked for as short a time as can be
         for inst, _, _ in results.values():
@@ -735,6 +736,8 @@ def tally_increments(inst: Instrument, providers, dates, scores: np.ndarray, poi
 
     Written with NumPy on whole columns (one group, value or day at a time); the keys are plain
     text so that SQL adds them up without knowing an instrument."""
+    if len(providers) == 1:
+        return _one_increment(inst, providers[0], dates[0], scores[0], points[0], flags[0])
     out: dict[str, list] = {}
 
     def add(key, n, total=0.0, sq=0.0):
@@ -788,6 +791,36 @@ def tally_increments(inst: Instrument, providers, dates, scores: np.ndarray, poi
 
 
 NO_PROVIDER = "(no provider)"
+
+
+def _one_increment(inst: Instrument, provider, date, scores, points, flags) -> dict[str, list]:
+    """``tally_increments`` for one response in plain Python (a submission: NumPy's per-call cost
+    is most of the time for one row); the same keys and values."""
+    group = NO_PROVIDER if provider is None or (isinstance(provider, float) and provider != provider) else str(provider)
+    out: dict[str, list] = {f"v|{inst.id}|{inst.version}": [1, 0.0, 0.0], f"n|{group}": [1, 0.0, 0.0],
+                            f"d|{date}": [1, 0.0, 0.0]}
+    for i, v in enumerate(scores):
+        v = float(v)
+        if v == v:
+            out[f"s|{i}|{group}"] = [1, v, v * v]
+            out[f"h|{i}|{v!r}"] = [1, 0.0, 0.0]
+    for j, info in enumerate(inst.items.values()):
+        v = float(points[j])
+        if info.spec.type == "likert" and v == v:
+            out[f"l|{j}|{v!r}"] = [1, 0.0, 0.0]
+    positions = {iid: j for j, iid in enumerate(inst.items)}
+    for i, score in enumerate(inst.scores):
+        if score.spec.method not in ("mean", "sum"):
+            continue
+        part = [float(points[positions[iid]]) for iid in score.items]
+        if all(x == x for x in part):
+            part.append(float(np.sum(part)))
+            out[f"a|{i}"] = [1, 0.0, 0.0]
+            for j, x in enumerate(part):
+                out[f"a|{i}|{j}"] = [1, x, x * x]
+    for f in flags:
+        out[f"f|{f}"] = [1, 0.0, 0.0]
+    return out
 
 
 def _merge(into: dict, counts: dict, sign: int = 1) -> None:
