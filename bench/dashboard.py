@@ -235,7 +235,8 @@ def measure(root: Path, url: str, n: int) -> dict:
 
 def show(name: str, r: dict) -> str:
     return (f"  {name}: cold {r['cold']:.2f} s (CPU {r['cold_cpu']:.2f} s, {r['cold_rows']:,} responses read; "
-            f"{r['load_cold']}), warm {r['warm']:.3f} s (CPU {r['warm_cpu']:.3f} s), after K={r['k']} new responses {r['step']:.3f} s "
+            f"{r['load_cold']}), warm {r['warm']:.3f} s (CPU {r['warm_cpu']:.3f} s), "
+            f"after K={r['k']} new responses {r['step']:.3f} s "
             f"(CPU {r['step_cpu']:.3f} s, {r['step_rows']:,} responses read), peak RSS {r['rss_mb']:.0f} MB")
 
 
