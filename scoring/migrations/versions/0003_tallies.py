@@ -8,7 +8,8 @@ of squares of each item and of their total (what Cronbach's alpha needs). The da
 these few hundred rows instead of a million responses. The index on (study, instrument, version)
 gains the id, so that the responses after a snapshot's end are found without reading the rest.
 The table starts empty here: the store fills it from the responses' cached vectors when it opens
-(as it rebuilds that cache), because filling it needs each instrument version's definition, which a migration must not import.
+(as it rebuilds that cache), because filling it needs each instrument version's definition,
+which a migration must not import.
 
 Revision ID: 0003
 """
