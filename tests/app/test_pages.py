@@ -329,6 +329,33 @@ def test_self_audit_has_an_action_plan_and_a_trend():
     assert len(charts) >= 2  # scores and the trend
 
 
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_self_audit_action_plan_lists_actions_not_the_audit_questions(lang):
+    """The plan says what to do (the criterion as a task), each with the audit question as its reason."""
+    from app_pages.common import safe
+    from scoring import report as reports
+    from scoring.i18n import t as T
+
+    def some_gaps(inst, item):
+        return "no" if item in ("aft_follow_up", "aft_crisis_plan") else careful(inst, item)
+
+    at = walk(start(app(), "self_audit", ["aftercare"], "harm_reduction"), "self_audit", some_gaps)
+    if lang != "en":  # answered in English (the test's own labels), read in Dutch
+        at.radio(key="_lang_picker").set_value(lang).run()
+    text = all_text(at)
+    for cid in ("AFT-01", "AFT-06"):
+        assert f"- **{safe(reports.criterion_action(cid, lang))}** ({safe(cid)})" in text
+    bullets = [line for line in text.splitlines() if line.startswith("- **")]
+    assert bullets and not any("?" in b for b in bullets), bullets  # actions, never the questions again
+    inst = BUILTIN["aftercare"]
+    question = inst.text(inst.items["aft_follow_up"].spec.self_audit_text, lang)
+    reason = T("report.action_reason", lang, question=question, instrument=inst.title(lang),
+               answer=T("answer.no", lang))
+    assert f"  - {safe(reason)}" in text  # the audit question is the reason
+    headers = [s.value for s in at.subheader]
+    assert headers.index(T("severity.critical", lang)) < headers.index(T("severity.major", lang))
+
+
 # --------------------------------------------------------------------------- compare
 
 
