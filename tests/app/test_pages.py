@@ -214,7 +214,8 @@ def test_answers_survive_a_language_switch():
 
 def test_red_flag_answers_are_never_carried_into_the_full_check():
     """§16.4: the call before booking and the full check ask differently worded questions, so no
-    answer of one fills the other (before issue 10 a 'yes' to rf_intake filled scr_intake)."""
+    answer of one fills the other (before issue 10 a 'yes' to rf_intake filled scr_intake). Only
+    the same question is carried (scoring/carryover.py); screening has none."""
     at = start(app(), "vetting", ["red-flags", "screening"], "harm_reduction")
     for _ in BUILTIN["red-flags"].spec.sections:
         answer_step(at, careful)
@@ -549,3 +550,33 @@ def test_call_before_booking_is_the_default_and_offers_the_full_check_by_stage()
     assert flow["answers"]["red-flags"]  # the call's answers are kept
     plan_first = at.session_state["flows"]["vetting"]["step"]
     assert plan_first > 0  # the red-flag parts are done: it starts at the first open part
+
+
+def test_the_full_check_does_not_ask_again_what_the_call_answered():
+    """The sober person and the sexual-contact commitment, answered in the call before booking, are
+    filled in and shown as answered in the full check, with a note saying where from."""
+    at = app()
+    at.switch_page("app_pages/vet.py").run()
+    at.radio(key="context_vetting").set_value("harm_reduction").run()
+    at.button(key="start_vetting").click().run()
+    at = walk(at, "vetting", lambda inst, item: "no" if item == "rf_no_sexual_contact" else careful(inst, item))
+    at.switch_page("app_pages/vet.py").run()
+    at.button(key="full_vetting_after_intake").click().run()
+    answers = at.session_state["flows"]["vetting"]["answers"]
+    assert answers["staffing"]["st_line_of_sight"] == "yes"
+    assert answers["boundaries"]["bnd_commits_no_sexual"] == "no"
+    assert "st_sober_present" not in answers["staffing"]  # not the same question: still asked
+    seen = {}
+    for _ in range(40):
+        for key in ("q:vetting:staffing:st_line_of_sight", "q:vetting:boundaries:bnd_commits_no_sexual"):
+            if any(r.key == key for r in at.radio):
+                seen[key] = (at.radio(key=key).value, [c.value for c in at.caption])
+        nexts = [b for b in at.button if b.key == "next_vetting"]
+        if len(seen) == 2 or not nexts:
+            break
+        nexts[0].click().run()
+        assert not at.exception
+    assert seen["q:vetting:staffing:st_line_of_sight"][0] == "yes"
+    assert seen["q:vetting:boundaries:bnd_commits_no_sexual"][0] == "no"
+    for _, captions in seen.values():
+        assert any("Filled in from your answer in the call before booking" in c for c in captions)
