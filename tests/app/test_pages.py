@@ -411,10 +411,41 @@ def test_instruments_page_lists_builtins_without_raw_html():
     at = app()
     at.switch_page("app_pages/instruments.py").run()
     assert not at.exception and not at.error
-    labels = [e.label for e in at.main.expander]
+    labels = [e.label for e in at.main.expander if e.label != "For developers"]
     assert len(labels) == len(BUILTIN)
     assert labels[0].startswith("Red flags")  # the quick screen first
     assert not any("<small>" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_instruments_page_is_for_people_with_the_technical_details_for_developers(lang):
+    """Title, purpose, parts, questions and sources by author and section for everyone; hashes,
+    expressions, criteria ids and source keys only in the collapsed "For developers" expander."""
+    from scoring.i18n import t
+
+    at = app(lang)
+    at.switch_page("app_pages/instruments.py").run()
+    assert not at.exception
+    developers = [e for e in at.main.expander if e.label == t("instruments.developers", lang)]
+    assert len(developers) == len(BUILTIN) and not any(e.proto.expanded for e in developers)
+    technical = [m.value for e in developers for m in e.markdown] + [c.value for e in developers for c in e.caption]
+    person = list(at.markdown) + list(at.caption)
+    for e in developers:  # what is left is what a person reads
+        for element in list(e.markdown) + list(e.caption):
+            person.remove(element)
+    person = "\n".join(p.value for p in person).replace("\\", "")  # read without Markdown escapes
+    technical = "\n".join(technical).replace("\\", "")
+    red = BUILTIN["red-flags"]
+    assert red.content_hash not in person and red.content_hash in technical
+    flag = next(i.spec.flag.when for i in red.items.values() if i.spec.flag)
+    assert flag in technical and "value ==" not in person
+    assert "RF-01" not in person and "`RF-01`" in technical
+    key, reference, locator = red.source_of("rf_sober")
+    assert f"{key} ({locator})" in technical and f"{key} ({locator})" not in person  # the source key
+    question = red.text(red.items["rf_sober"].spec.text, lang)
+    assert question in person
+    assert reference in person
+    assert locator.split(" ")[0] in person  # the section cited
 
 
 def test_instruments_page_reports_problems_of_an_upload_with_lines():
