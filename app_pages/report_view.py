@@ -105,7 +105,11 @@ def render(audience: str, saved: dict, edit: Callable[[], None], next_steps: Cal
     if st.toggle(T("report.items")):
         st.caption(T("report.items_how"))
         head, rows = export.item_table(rep)
-        st.dataframe(pd.DataFrame(rows, columns=head), hide_index=True, width="stretch")
+        # narrow number columns and a question column that wraps less wide: weight and what an answer
+        # counts for stay in view beside the question instead of past its right edge
+        widths = dict(zip(head, (140, 360, 90, 70, 70, 80, 90), strict=True))
+        st.dataframe(pd.DataFrame(rows, columns=head), hide_index=True, width="stretch",
+                     column_config={h: st.column_config.TextColumn(h, width=w) for h, w in widths.items()})
 
     trend = _trend(rep, available, language, today) if audience == "self_audit" else None
 

@@ -267,8 +267,8 @@ UI: dict[str, dict[str, str]] = {
               "under it, the audit question whose answer put it on this list.",
         "nl": "Wat je kunt doen, het dringendste eerst. Elke actie is een criterium uit de catalogus, omgezet in "
               "een taak; eronder de vraag uit de audit waarvan het antwoord hem op deze lijst zette."},
-    "report.action_reason": {"en": "Why: {question} ({instrument}): {answer}",
-                             "nl": "Waarom: {question} ({instrument}): {answer}"},
+    "report.action_reason": {"en": "Why: {question} Answer: {answer} ({instrument})",
+                             "nl": "Waarom: {question} Antwoord: {answer} ({instrument})"},
     "report.items_how": {
         "en": "How to recompute a score: each answer counts for the question's weight times the share of its "
               "points reached (column “Counted”, out of the weight). A checklist's score is 100 × the sum of "
