@@ -257,10 +257,13 @@ def build(instruments: dict[str, Instrument], results: dict[str, Result], *, aud
 def actions(items: list[ItemRow], lang: str) -> list[ActionRow]:
     """The action plan: for each item not met or not cleared, the actions of the criteria it
     covers, one per criterion (its reasons merged), the most severe first. An item whose criteria
-    have no action (an uploaded checklist's own ids) stands for itself."""
+    have no action (an uploaded checklist's own ids) stands for itself. A red-flag row (RF-) restates
+    detailed criteria (RF-02 is SCR-01 seen from outside): where an item names both, the detailed
+    ones say what to do, as the report merges flags on them."""
     out: dict[str, ActionRow] = {}
     for item in items:
-        keyed = [(c, criterion_action(c, lang)) for c in item.criteria]
+        criteria = [c for c in item.criteria if not c.startswith("RF-")] or item.criteria
+        keyed = [(c, criterion_action(c, lang)) for c in criteria]
         keyed = [(c, text) for c, text in keyed if text] or [(f"{item.instrument}:{item.item_id}", item.text)]
         for key, text in keyed:
             row = out.setdefault(key, ActionRow(item.severity, text, [key] if key in _criteria_rows() else [], []))
