@@ -57,6 +57,13 @@ def test_dutch_actions_are_informal_and_use_the_chosen_terms():
         assert not re.search(r"\b(?:u|uw)\b|\bvoorbereidingen\b", nl, flags=re.I), (cid, nl)
 
 
+def test_english_actions_use_english_terms():
+    """The Dutch terms belong to the Dutch texts (the walk found 'begeleider' in an English action)."""
+    dutch = r"\b(?:begeleiders?|sessies?|voorbereiding|integratie|nazorg|deelnemers?)\b"
+    found = [(cid, en) for cid, (en, _) in ACTIONS.items() if re.search(dutch, en, flags=re.I)]
+    assert not found, found
+
+
 def test_generating_the_table_again_keeps_the_actions(tmp_path):
     """tools/extract_criteria.py rewrites the ids and classification from the catalogue and keeps
     the hand-written action columns as they are."""
