@@ -12,7 +12,7 @@ import streamlit as st
 
 from app_pages import browser_store
 from app_pages.common import T, instruments, lang, not_a_guarantee, safe
-from scoring import plaintext, score_response
+from scoring import carryover, plaintext, score_response
 from scoring import results as resultfile
 
 CONTEXTS = ("clinical", "harm_reduction", "unknown")
@@ -125,9 +125,11 @@ def continue_full_check(audience: str, flow: dict, stage: str) -> None:
                                         for info in available[i].items.values())]
     for iid in chosen:
         flow["answers"].setdefault(iid, {})
+    carried = carryover.carry({i: flow["answers"][i] for i in chosen}, flow.get("carried", {}))
     file = resultfile.ResultFile.model_validate({"guidecheck_result": 1, "kind": audience, "context": flow["context"],
                                                  "label": flow["label"], "stage": stage})
     restore(audience, flow, file, {i: flow["answers"][i] for i in chosen}, [T("flow.full_check_started")])
+    flow["carried"] = carried  # the call's answers, not asked again (filled in, shown as answered)
     st.session_state["_scroll_top"] = True
 
 
@@ -213,6 +215,9 @@ def steps(flow: dict, results: dict) -> list[tuple[str, int]]:
 
 
 def questions(audience: str, flow: dict) -> None:
+    if audience == "vetting":  # what the call before booking answered is not asked again
+        flow["carried"] = carryover.carry({i: flow["answers"].setdefault(i, {}) for i in flow["selected"]},
+                                          flow.get("carried", {}))
     notices = flow.pop("notices", [])
     if notices:
         st.success(notices[0])
@@ -396,6 +401,11 @@ def question(audience: str, flow: dict, inst, item) -> None:
     else:
         st.text_area(label, value=current or "", max_chars=item.max_length, key=key, on_change=on_change,
                      help=help_text)
+    if f"{inst.id}/{item.id}" in flow.get("carried", {}):
+        source = next(rf for rf, iid, target in carryover.SAME_QUESTION if (iid, target) == (inst.id, item.id))
+        red = instruments().get(carryover.SOURCE)
+        if red is not None and source in red.items:
+            st.caption(T("flow.carried", question=safe(question_text(audience, red, red.items[source].spec))))
 
 
 def unsure_box(key: str, current, store) -> None:

@@ -193,6 +193,10 @@ UI: dict[str, dict[str, str]] = {
         "nl": "Dit was het gesprek voordat je boekt. Na het intakegesprek, en nog eens na een sessie, vraagt de "
               "volledige check wat je eerder nog niet kon weten. Je antwoorden tot nu toe blijven bewaard."},
     "flow.full_check_at": {"en": "Full check {stage}", "nl": "Volledige check {stage}"},
+    "flow.carried": {
+        "en": "Filled in from your answer in the call before booking ({question}). Change it if you now know more.",
+        "nl": "Ingevuld vanuit je antwoord in het gesprek voordat je boekte ({question}). Pas het aan als je nu "
+              "meer weet."},
     "flow.full_check_started": {"en": "The full check: you start at the first part with an open question.",
                                 "nl": "De volledige check: je begint bij het eerste deel met een open vraag."},
     "flow.restored": {"en": "Welcome back: your answers were kept in this browser, and you are at the first "
@@ -258,6 +262,22 @@ UI: dict[str, dict[str, str]] = {
     "report.questions": {"en": "Questions to ask the provider", "nl": "Vragen voor de aanbieder"},
     "report.open_items": {"en": "Questions still open", "nl": "Vragen die nog openstaan"},
     "report.action_plan": {"en": "Action plan: what is not met yet", "nl": "Actieplan: wat nog niet op orde is"},
+    "report.action_plan_intro": {
+        "en": "What to do, the most urgent first. Each action is a criterion of the catalogue put as a task; "
+              "under it, the audit question whose answer put it on this list.",
+        "nl": "Wat je kunt doen, het dringendste eerst. Elke actie is een criterium uit de catalogus, omgezet in "
+              "een taak; eronder de vraag uit de audit waarvan het antwoord hem op deze lijst zette."},
+    "report.action_reason": {"en": "Why: {question} Answer: {answer} ({instrument})",
+                             "nl": "Waarom: {question} Antwoord: {answer} ({instrument})"},
+    "report.items_how": {
+        "en": "How to recompute a score: each answer counts for the question's weight times the share of its "
+              "points reached (column “Counted”, out of the weight). A checklist's score is 100 × the sum of "
+              "“Counted” ÷ the sum of what it is out of, over the questions answered. Questions without a "
+              "weight do not count towards the score.",
+        "nl": "Zo reken je een score na: elk antwoord telt mee voor het gewicht van de vraag maal het deel van de "
+              "punten dat behaald is (kolom ‘Telt mee’, van het gewicht). De score van een vragenlijst is 100 × de "
+              "som van ‘Telt mee’ ÷ de som van waar het van is, over de beantwoorde vragen. Vragen zonder gewicht "
+              "tellen niet mee in de score."},
     "report.scores": {"en": "Scores", "nl": "Scores"},
     "report.alliance": {"en": "Working alliance (described, not judged)",
                         "nl": "Werkrelatie (beschreven, niet beoordeeld)"},
@@ -305,6 +325,8 @@ UI: dict[str, dict[str, str]] = {
     "table.question": {"en": "Question", "nl": "Vraag"},
     "table.answer": {"en": "Answer", "nl": "Antwoord"},
     "table.points": {"en": "Points", "nl": "Punten"},
+    "table.weight": {"en": "Weight", "nl": "Gewicht"},
+    "table.counted": {"en": "Counted", "nl": "Telt mee"},
     "table.criteria": {"en": "Criteria", "nl": "Criteria"},
     "table.score": {"en": "Score", "nl": "Score"},
     "table.verdict": {"en": "Verdict", "nl": "Oordeel"},
@@ -349,6 +371,22 @@ UI: dict[str, dict[str, str]] = {
     "instruments.clash": {"en": "A built-in instrument already has the id '{id}'.",
                           "nl": "Een ingebouwde vragenlijst heeft al het id '{id}'."},
     "instruments.scoring": {"en": "How it is scored", "nl": "Hoe het gescoord wordt"},
+    "instruments.intro_people": {
+        "en": "The checklists GuideCheck knows: what each one is for, the questions it asks and the sources they "
+              "rest on. The technical details are under “For developers”. You can also try your own checklist "
+              "file.",
+        "nl": "De vragenlijsten die GuideCheck kent: waar elke lijst voor is, welke vragen erin staan en op welke "
+              "bronnen ze rusten. De technische details staan onder ‘Voor ontwikkelaars’. Je kunt ook je eigen "
+              "vragenlijstbestand uitproberen."},
+    "instruments.size": {"en": "{items} questions in {sections} parts", "nl": "{items} vragen in {sections} delen"},
+    "instruments.sources": {"en": "Sources", "nl": "Bronnen"},
+    "instruments.sections_cited": {"en": "sections cited: {sections}", "nl": "geciteerde onderdelen: {sections}"},
+    "instruments.developers": {"en": "For developers", "nl": "Voor ontwikkelaars"},
+    "instruments.developers_help": {
+        "en": "Id, version and content hash; per question its criteria, points, when it is asked, when it raises "
+              "a flag and its source key; then how the checklist is scored.",
+        "nl": "Id, versie en inhoudshash; per vraag de criteria, punten, wanneer hij gesteld wordt, wanneer hij "
+              "een signaal geeft en de bronsleutel; daarna hoe de vragenlijst gescoord wordt."},
     "instruments.flag": {"en": "{severity} flag when: {when}", "nl": "{severity} signaal als: {when}"},
     "instruments.points": {"en": "points", "nl": "punten"},
     "instruments.shown_if": {"en": "asked only if: {expr}", "nl": "alleen gevraagd als: {expr}"},
