@@ -277,7 +277,7 @@ def questions(audience: str, flow: dict) -> None:
 def show_missing(audience: str, flow: dict, plan: list, missing: list) -> None:
     """Every question still open, by part, each part with a button that goes there."""
     available = instruments()
-    st.error(T("flow.missing_one" if len(missing) == 1 else "flow.missing", n=len(missing)))
+    st.error(T("flow.missing", n=len(missing)))
     by_step: dict[int, list[str]] = {}
     for iid, item_id in missing:
         inst = available[iid]
