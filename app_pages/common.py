@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from scoring import plaintext, validate_bytes, validate_paths
-from scoring.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from scoring.i18n import LANGUAGE_NAMES, LANGUAGES, render, t
 from scoring.resources import (
     COUNTRIES,
     COUNTRY_NAMES,
@@ -58,6 +58,12 @@ def set_language(code: str) -> None:
 
 def T(key: str, **values) -> str:  # noqa: N802 - short on purpose: used on every line of the pages
     return t(key, lang(), **values)
+
+
+def problem_line(problem) -> str:
+    """A file's problem (``PATH:LINE: message``) with its message in the page's language."""
+    where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+    return f"{where}: {render(problem.message, lang())}"
 
 
 def page_language() -> None:

@@ -292,7 +292,7 @@ def import_tab():
     try:
         table = aggregate(available[inst_id], frame, by=by, min_group=int(min_group), kind="csv")
     except AnswerError as exc:
-        st.error("\n".join(safe(str(p)) for p in exc.problems[:20]))
+        st.error("\n".join(safe(p.render(lang())) for p in exc.problems[:20]))
         return
     icc = research.icc_table(table, {})
     table.attrs = {}

@@ -48,11 +48,14 @@ def test_every_text_in_every_language_with_the_same_placeholders():
                 assert fields(text) in (want, want - {"n"}), (key, lang, text)
 
 
+CALLS = ("T", "t", "Message", "BadAnswer")
+
+
 def used_keys():
-    """(file, key) for every t()/T()/Message() call with a literal key."""
+    """(file, key) for every t()/T()/Message()/BadAnswer() call with a literal key."""
     for path in CODE:
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("T", "t", "Message") and node.args:
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in CALLS and node.args:
                 first = node.args[0]
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     yield path.name, first.value
@@ -230,3 +233,25 @@ def test_a_resumed_file_warns_in_dutch():
     assert "expected" not in text and "earlier revision" not in text
     _, _, english = results.parse(raw, BUILTIN, lang="en")
     assert any("rf_intake: expected yes, no or unsure, got 'maybe'; left out" in w for w in english), english
+
+
+def test_a_research_import_with_bad_answers_is_explained_in_dutch():
+    """The researcher's import tab words malformed answers in the page's language."""
+    import io
+
+    import pandas as pd
+
+    from scoring.aggregate import aggregate
+    from scoring.answers import AnswerError
+    from scoring.loader import load_folder
+    from tests.conftest import QUESTIONNAIRES
+
+    frame = pd.read_csv(io.StringIO("rf_intake\nmaybe\n"), dtype=str).astype(object)
+    try:
+        aggregate(load_folder(QUESTIONNAIRES)["red-flags"], frame, kind="csv")
+    except AnswerError as exc:
+        problem = exc.problems[0]
+    else:  # pragma: no cover
+        raise AssertionError("no problem found")
+    assert str(problem) == "line 2, item rf_intake: expected yes, no or unsure, got 'maybe'"
+    assert problem.render("nl") == "regel 2, vraag rf_intake: moet yes, no of unsure zijn, niet 'maybe'"
