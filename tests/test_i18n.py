@@ -255,3 +255,31 @@ def test_a_research_import_with_bad_answers_is_explained_in_dutch():
         raise AssertionError("no problem found")
     assert str(problem) == "line 2, item rf_intake: expected yes, no or unsure, got 'maybe'"
     assert problem.render("nl") == "regel 2, vraag rf_intake: moet yes, no of unsure zijn, niet 'maybe'"
+
+
+def test_instrument_problems_render_in_dutch():
+    from scoring.loader import validate_bytes
+
+    raw = (b"format: 1\nid: x\nversion: 1.0.0\nlanguages: [en]\ntitle: T\ntitel: T\nsections:\n"
+           b"  - id: s\n    title: S\n    items:\n      - {id: q1, type: yes_no, text: Q?}\n"
+           b"      - {id: q2, type: maybe, text: Q?}\n")
+    _, found = validate_bytes(raw, "x.yaml")
+    english = [str(p) for p in found]
+    assert "x.yaml:6: top level: unknown key 'titel' (did you mean 'title'?) (keys of your own must start with 'x-')" \
+        in english, english
+    dutch = [render(p.message, "nl") for p in found]
+    assert "bovenste niveau: onbekende sleutel 'titel' (bedoel je 'title'?) (eigen sleutels moeten met 'x-' beginnen)" \
+        in dutch, dutch
+    assert any(d.startswith("sections[0].items[1]: onbekend vraagtype 'maybe'") for d in dutch), dutch
+
+
+def test_every_problem_of_the_malformed_corpus_renders_in_dutch():
+    """Each message of the corpus renders in Dutch without a missing argument; most are Dutch."""
+    from scoring.loader import validate_file
+
+    messages = [p.message for f in sorted((ROOT / "tests" / "malformed").glob("*.y*ml"))
+                for p in validate_file(f)[1]]
+    assert len(messages) > 20
+    keyed = [m for m in messages if isinstance(m, Message)]
+    assert all(m.render("nl") and m.render("en") == m for m in keyed)
+    assert len(keyed) >= len(messages) / 2, (len(keyed), len(messages))
