@@ -283,3 +283,32 @@ def test_every_problem_of_the_malformed_corpus_renders_in_dutch():
     keyed = [m for m in messages if isinstance(m, Message)]
     assert all(m.render("nl") and m.render("en") == m for m in keyed)
     assert len(keyed) >= len(messages) / 2, (len(keyed), len(messages))
+
+
+def test_old_style_dict_keys_are_ported_into_the_catalogues(tmp_path, monkeypatch, capsys):
+    """tools/dict_to_locales.py: a branch's new keys are added (x/x_one joined into a plural),
+    its edits applied only with --base, catalogue texts never reverted without it."""
+    import importlib.util
+    import shutil
+
+    spec = importlib.util.spec_from_file_location("dict_to_locales", ROOT / "tools" / "dict_to_locales.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    for lang in LANGUAGES:
+        shutil.copy(ROOT / "scoring" / "locales" / f"{lang}.yaml", tmp_path / f"{lang}.yaml")
+    monkeypatch.setattr(tool, "LOCALES", tmp_path)
+    monkeypatch.setattr(tool, "ROOT", tmp_path.parent)
+    base = tmp_path / "base.py"
+    base.write_text('UI = {"nav.home": {"en": "Home", "nl": "Start"}, "flow.next": {"en": "Next", "nl": "Volgende"}}\n')
+    branch = tmp_path / "branch.py"
+    branch.write_text('UI: dict = {"nav.home": {"en": "Home page", "nl": "Startpagina"},\n'
+                      ' "flow.next": {"en": "Next", "nl": "Volgende"},\n'
+                      ' "new.things": {"en": "{n} things", "nl": "{n} dingen"},\n'
+                      ' "new.things_one": {"en": "{n} thing", "nl": "{n} ding"}}\n')
+    assert tool.main([str(branch)]) == 0
+    nl = tool.load_catalogue(tmp_path / "nl.yaml")
+    assert nl["new.things"] == {"one": "{n} ding", "other": "{n} dingen"} and nl["nav.home"] == "Start"
+    assert "nav.home (differs; the catalogue's text is kept)" in capsys.readouterr().out
+    assert tool.main([str(branch), "--base", str(base)]) == 0
+    assert tool.load_catalogue(tmp_path / "nl.yaml")["nav.home"] == "Startpagina"
+    assert set(tool.load_catalogue(tmp_path / "en.yaml")) == set(UI) | {"new.things"}

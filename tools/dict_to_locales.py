@@ -5,12 +5,15 @@ before the catalogues moved to scoring/locales/*.yaml) into the YAML catalogues.
 
 BRANCH_I18N.py is any Python file with a ``UI = {...}`` literal, e.g. a branch's old i18n.py:
 ``git show BRANCH:scoring/i18n.py > /tmp/branch.py``. The dict is read with ``ast.literal_eval``
-(nothing in it runs). Keys missing from the catalogues are added (a pair ``x``/``x_one`` becomes
-one plural entry ``x: {one: ..., other: ...}``). With ``--base`` (the i18n.py the branch started
-from, e.g. ``git show $(git merge-base main BRANCH):scoring/i18n.py > /tmp/base.py``), texts the
-branch changed are updated and keys it deleted are removed too; without it, differing texts are
-only listed, so that texts improved in the catalogues are never reverted. Keys only in the
-catalogues are kept. Run ``python -m pytest tests/test_i18n.py`` after.
+(nothing in it runs). A pair ``x``/``x_one`` becomes one plural entry ``x: {one: ..., other: ...}``.
+
+With ``--base`` (the i18n.py the branch started from, e.g.
+``git show $(git merge-base main BRANCH):scoring/i18n.py > /tmp/base.py``; the way to use it):
+keys the branch added are added, texts the branch changed are updated, keys it deleted are
+removed; a key of the base that the catalogues lack was removed on purpose and stays out.
+Without it, every key the catalogues lack is added and differing texts are only listed, so that
+texts improved in the catalogues are never reverted. Run ``python -m pytest tests/test_i18n.py``
+after: it fails on a key missing in a language and on a key no code uses.
 """
 
 from __future__ import annotations
@@ -99,6 +102,7 @@ def main(argv=None) -> int:
         differ = [k for k in entries if k in current and current[k] != entries[k]]
         if base is not None:
             was = base.get(lang, {})
+            added = [k for k in added if k not in was]  # in the base but not here: removed on purpose
             changed = [k for k in differ if was.get(k) != entries[k]]
             removed = [k for k in was if k not in entries and k in current]
         else:
