@@ -227,7 +227,7 @@ def questions(audience: str, flow: dict) -> None:
     shown = [(iid, i) for iid, r in results.items() for i, s in r.status.items() if s != "hidden"]
     answered = sum(1 for iid, i in shown if results[iid].status[i] in ("answered", "unsure"))
     st.progress(answered / max(len(shown), 1), text=T("flow.progress", step=flow["step"] + 1, steps=len(plan),
-                                                       answered=answered, total=len(shown)))
+                                                       answered=answered, total=len(shown), count=len(shown)))
     iid, k = plan[flow["step"]]
     inst = instruments()[iid]
     section = inst.spec.sections[k]

@@ -25,6 +25,7 @@ LOCALES = Path(__file__).resolve().parent / "locales"
 LANGUAGES = ("en", "nl")
 LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
 PLURAL_FORMS = ("one", "other")
+Entry = str | dict[str, str]  # a text, or its plural forms
 
 
 # CLDR plural rules of the languages we ship (https://www.unicode.org/cldr/charts/latest/
@@ -43,7 +44,7 @@ def plural_form(lang: str, count) -> str:
     return PLURAL_RULES.get(lang, _one_if_1)(count)
 
 
-def load_catalogue(path: Path) -> dict[str, object]:
+def load_catalogue(path: Path) -> dict[str, Entry]:
     """One catalogue file as {key: text or {form: text}}, read with the project's YAML 1.2 reader
     (``yes``/``no`` stay texts, duplicate keys are refused)."""
     try:
@@ -57,11 +58,11 @@ def load_catalogue(path: Path) -> dict[str, object]:
             isinstance(value, dict) and "other" in value and all(isinstance(v, str) for v in value.values()))
         if not ok:
             raise ValueError(f"{path}: '{key}' must be a text or a mapping of plural forms with 'other'")
-    return data
+    return data  # type: ignore[return-value]  # checked above: texts or plural forms
 
 
 @lru_cache(maxsize=1)
-def catalogues() -> dict[str, dict[str, object]]:
+def catalogues() -> dict[str, dict[str, Entry]]:
     """{lang: {key: entry}} of every shipped language."""
     return {lang: load_catalogue(LOCALES / f"{lang}.yaml") for lang in LANGUAGES}
 
@@ -70,7 +71,7 @@ class _View(dict):
     """``UI[key][lang]``: the catalogues in the shape of the old Python dict (read-only use)."""
 
 
-def _ui() -> dict[str, dict[str, object]]:
+def _ui() -> dict[str, dict[str, Entry]]:
     cats = catalogues()
     return _View({key: {lang: cats[lang][key] for lang in LANGUAGES if key in cats[lang]} for key in cats["en"]})
 
@@ -85,8 +86,10 @@ def t(key: str, lang: str = "en", /, count=None, **values) -> str:
     if isinstance(entry, dict):
         number = count if count is not None else values.get("n")
         form = plural_form(lang, number) if isinstance(number, (int, float)) else "other"
-        entry = entry.get(form) or entry["other"]
-    return entry.format(**values) if values else entry
+        text = entry.get(form) or entry["other"]
+    else:
+        text = entry
+    return text.format(**values) if values else text
 
 
 class Message(str):
@@ -94,7 +97,7 @@ class Message(str):
     show it in another language (``render``). Arguments may be Messages themselves."""
 
     key: str
-    args: dict
+    args: dict[str, object]
 
     def __new__(cls, key: str, /, **args):
         self = super().__new__(cls, t(key, "en", **args))
@@ -117,7 +120,7 @@ def render(text, lang: str) -> str:
     return text.render(lang) if isinstance(text, Message) else text
 
 
-def __getattr__(name: str):
-    if name == "UI":  # built on first use, from the YAML catalogues
+def __getattr__(name: str) -> dict[str, dict[str, Entry]]:
+    if name == "UI":  # {key: {lang: entry}}, built from the YAML catalogues on each use
         return _ui()
     raise AttributeError(name)

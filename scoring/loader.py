@@ -171,7 +171,7 @@ def schema_messages(exc: ValidationError, data) -> list[tuple[tuple, str]]:
         if e["type"] in _KIND and loc in deeper:
             continue  # an alternative of a union failed deeper down: that message explains it
         grouped.setdefault(loc, []).append(e)
-    messages = []
+    messages: list[tuple[tuple, str]] = []
     for loc, errs in grouped.items():
         where = _where(loc)
         first = errs[0]

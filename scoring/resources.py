@@ -62,13 +62,17 @@ def _text(value, lang: str) -> str:
     return t(value, lang) if isinstance(value, Key) else value
 
 
-def _by_language(value) -> str | dict[str, str]:
-    return {lang: t(value, lang) for lang in LANGUAGES} if isinstance(value, Key) else value
+def _in_every_language(key: str) -> dict[str, str]:
+    return {lang: t(key, lang) for lang in LANGUAGES}
+
+
+def _by_language(value: str) -> str | dict[str, str]:
+    return _in_every_language(value) if isinstance(value, Key) else value
 
 
 # The same data with every text in every language ({lang: text}), as before the catalogues.
-KINDS = {kind: _by_language(Key(key)) for kind, key in KIND_KEYS.items()}
-COUNTRY_NAMES = {country: _by_language(Key(key)) for country, key in COUNTRY_KEYS.items()}
+KINDS = {kind: _in_every_language(key) for kind, key in KIND_KEYS.items()}
+COUNTRY_NAMES = {country: _in_every_language(key) for country, key in COUNTRY_KEYS.items()}
 CRISIS_RESOURCES = [{k: _by_language(v) for k, v in r.items()} for r in CRISIS_RESOURCE_KEYS]
 
 
@@ -111,8 +115,8 @@ def resource_line(r: dict) -> str:
     return ": ".join(resource_parts(r))
 
 
-NOT_A_GUARANTEE = _by_language(Key("resources.not_a_guarantee"))
-WHAT_IT_IS_NOT = _by_language(Key("resources.what_it_is_not"))
+NOT_A_GUARANTEE = _in_every_language("resources.not_a_guarantee")
+WHAT_IT_IS_NOT = _in_every_language("resources.what_it_is_not")
 
 
 def text(value, lang: str) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import ast
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
@@ -28,7 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scoring.i18n import LOCALES, load_catalogue  # noqa: E402
+from scoring.i18n import LOCALES, Entry, load_catalogue  # noqa: E402
 
 HEADER = ("# GuideCheck's texts in {name} ({lang}). One key a text; a text with a count has the forms\n"
           "# 'one' and 'other' (the count fills {{n}}). Placeholders in braces stay as they are.\n"
@@ -38,17 +39,22 @@ HEADER = ("# GuideCheck's texts in {name} ({lang}). One key a text; a text with 
 def read_old_dict(path: Path) -> dict[str, dict[str, str]]:
     """The ``UI`` dict literal of an old-style i18n.py, without running the file."""
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
-            node, ast.AnnAssign) else []
-        if any(isinstance(tg, ast.Name) and tg.id == "UI" for tg in targets) and node.value is not None:
-            return ast.literal_eval(node.value)
+        value: ast.expr | None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign):
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if any(isinstance(tg, ast.Name) and tg.id == "UI" for tg in targets) and value is not None:
+            return ast.literal_eval(value)
     raise SystemExit(f"{path}: no UI = {{...}} dict found")
 
 
-def to_catalogues(old: dict[str, dict[str, str]]) -> dict[str, dict[str, object]]:
+def to_catalogues(old: dict[str, dict[str, str]]) -> dict[str, dict[str, Entry]]:
     """{lang: {key: text or {one, other}}}, pairs ``x`` and ``x_one`` joined into plural entries."""
     langs = sorted({lang for entry in old.values() for lang in entry})
-    out: dict[str, dict[str, object]] = {lang: {} for lang in langs}
+    out: dict[str, dict[str, Entry]] = {lang: {} for lang in langs}
     for key, entry in old.items():
         if key.endswith("_one") and key[:-4] in old:
             continue
@@ -60,7 +66,7 @@ def to_catalogues(old: dict[str, dict[str, str]]) -> dict[str, dict[str, object]
     return out
 
 
-def dump(catalogue: dict[str, object], lang: str) -> str:
+def dump(catalogue: Mapping[str, object], lang: str) -> str:
     """The YAML text of one catalogue: keys in the given order, a blank line between key groups
     (the part before the first dot), long texts folded by the emitter, texts with line breaks as
     literal blocks so that translators see them as written."""
