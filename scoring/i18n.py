@@ -1,8 +1,10 @@
 """Every fixed text of the app, the reports and the core's messages, in every language.
 
 The texts live in ``scoring/locales/<lang>.yaml`` (one flat ``key: text`` catalogue a language;
-README.md, "Translating GuideCheck"). Instrument texts live in the instruments; these are the
-words around them. ``t`` is the one lookup: named placeholders (``{n}``, ``{id}``) and plural
+README.md, "Translating GuideCheck"), crisis resources and the "not a guarantee" note included
+(``resources.py`` keeps only their order and countries). Instrument texts live in the
+instruments, in each instrument's own languages (``Instrument.text``, the format contract); these
+are the words around them. ``t`` is the one lookup: named placeholders (``{n}``, ``{id}``) and plural
 forms (an entry ``{one: ..., other: ...}`` picks its form by ``count``, or by ``n`` when no
 count is given). A missing language or form falls back to English.
 

@@ -118,9 +118,3 @@ def resource_line(r: dict) -> str:
 NOT_A_GUARANTEE = _in_every_language("resources.not_a_guarantee")
 WHAT_IT_IS_NOT = _in_every_language("resources.what_it_is_not")
 
-
-def text(value, lang: str) -> str:
-    """``value`` ({lang: text} or a text) in ``lang``, English where it is missing (as ``t``)."""
-    if isinstance(value, str):
-        return value
-    return value.get(lang) or value["en"]
