@@ -18,8 +18,10 @@ Ported texts: branches that still add keys to the old Python ``UI`` dict are por
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from .yamlsafe import YamlRefused, read_yaml_file
 
@@ -34,14 +36,14 @@ Entry = str | dict[str, str]  # a text, or its plural forms
 # supplemental/language_plural_rules.html). Hand-written rather than Babel's: English and Dutch
 # share one two-line rule, and Babel would be a 30 MB dependency for it. A language with other
 # categories (few, many) adds its rule here and those keys to PLURAL_FORMS.
-def _one_if_1(n) -> str:
+def _one_if_1(n: float) -> str:
     return "one" if n == 1 else "other"
 
 
 PLURAL_RULES = {"en": _one_if_1, "nl": _one_if_1}
 
 
-def plural_form(lang: str, count) -> str:
+def plural_form(lang: str, count: float) -> str:
     """The CLDR plural category of ``count`` in ``lang`` ('one' or 'other')."""
     return PLURAL_RULES.get(lang, _one_if_1)(count)
 
@@ -60,7 +62,7 @@ def load_catalogue(path: Path) -> dict[str, Entry]:
             isinstance(value, dict) and "other" in value and all(isinstance(v, str) for v in value.values()))
         if not ok:
             raise ValueError(f"{path}: '{key}' must be a text or a mapping of plural forms with 'other'")
-    return data  # type: ignore[return-value]  # checked above: texts or plural forms
+    return cast("dict[str, Entry]", data)  # checked above: texts or plural forms
 
 
 @lru_cache(maxsize=1)
@@ -78,7 +80,7 @@ def _ui() -> dict[str, dict[str, Entry]]:
     return _View({key: {lang: cats[lang][key] for lang in LANGUAGES if key in cats[lang]} for key in cats["en"]})
 
 
-def t(key: str, lang: str = "en", /, count=None, **values) -> str:
+def t(key: str, lang: str = "en", /, count: object = None, **values: object) -> str:
     """The text for ``key`` in ``lang`` (English where a language or key is missing), filled in
     with ``values``; a plural entry takes the form for ``count`` (default: the value ``n``)."""
     cats = catalogues()
@@ -101,25 +103,26 @@ class Message(str):
     key: str
     args: dict[str, object]
 
-    def __new__(cls, key: str, /, **args):
+    def __new__(cls, key: str, /, **args: object) -> Message:
         self = super().__new__(cls, t(key, "en", **args))
         self.key, self.args = key, args
         return self
 
-    def __reduce__(self):  # pickled by Streamlit's caches: rebuilt from key and arguments
+    def __reduce__(self) -> tuple[Callable[[str, dict[str, object]], Message], tuple[str, dict[str, object]]]:
+        # pickled by Streamlit's caches: rebuilt from key and arguments
         return _message, (self.key, self.args)
 
     def render(self, lang: str) -> str:
         return t(self.key, lang, **{k: render(v, lang) for k, v in self.args.items()})
 
 
-def _message(key: str, args: dict) -> Message:
+def _message(key: str, args: dict[str, object]) -> Message:
     return Message(key, **args)
 
 
-def render(text, lang: str) -> str:
+def render(text: object, lang: str) -> str:
     """``text`` in ``lang`` when it is a Message, else as it is (a plain text is already worded)."""
-    return text.render(lang) if isinstance(text, Message) else text
+    return text.render(lang) if isinstance(text, Message) else str(text)
 
 
 def __getattr__(name: str) -> dict[str, dict[str, Entry]]:

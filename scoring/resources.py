@@ -58,7 +58,7 @@ CRISIS_RESOURCE_KEYS = [
 ]
 
 
-def _text(value, lang: str) -> str:
+def _text(value: str, lang: str) -> str:
     return t(value, lang) if isinstance(value, Key) else value
 
 
