@@ -37,7 +37,10 @@ class BadAnswer(ValueError):
 
     def __str__(self) -> str:  # a Message (a str), so that callers keep its key
         key, *fields = self.args
-        return Message(key, **(fields[0] if fields else {}))
+        try:
+            return Message(key, **(fields[0] if fields else {}))
+        except KeyError:  # raised with a worded text, as before the catalogues: shown as it is
+            return str(key)
 
 
 @dataclass

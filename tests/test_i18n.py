@@ -209,6 +209,13 @@ def test_answer_checks_keep_their_english_and_have_dutch(spec, value, english):
     assert dutch != english and "expected" not in dutch and " is not " not in dutch, dutch
 
 
+def test_a_bad_answer_raised_with_a_worded_text_still_reads():
+    """A branch written before the catalogues may raise BadAnswer("worded text"): shown as is."""
+    from scoring.answers import BadAnswer
+
+    assert str(BadAnswer("expected something else, got 'x'")) == "expected something else, got 'x'"
+
+
 def test_meta_check_has_dutch():
     from scoring.answers import BadAnswer, check_meta
 
