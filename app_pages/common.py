@@ -11,17 +11,8 @@ from pathlib import Path
 import streamlit as st
 
 from scoring import plaintext, validate_bytes, validate_paths
-from scoring.i18n import LANGUAGE_NAMES, LANGUAGES, t
-from scoring.resources import (
-    COUNTRIES,
-    COUNTRY_NAMES,
-    NOT_A_GUARANTEE,
-    WHAT_IT_IS_NOT,
-    crisis_resources,
-    default_country,
-    resource_parts,
-    text,
-)
+from scoring.i18n import LANGUAGE_NAMES, LANGUAGES, render, t
+from scoring.resources import COUNTRIES, COUNTRY_KEYS, crisis_resources, default_country, resource_parts
 
 # the built-in instruments; GUIDECHECK_QUESTIONNAIRES points elsewhere (the browser tests edit a copy)
 QUESTIONNAIRES = Path(os.environ.get("GUIDECHECK_QUESTIONNAIRES")
@@ -58,6 +49,12 @@ def set_language(code: str) -> None:
 
 def T(key: str, **values) -> str:  # noqa: N802 - short on purpose: used on every line of the pages
     return t(key, lang(), **values)
+
+
+def problem_line(problem) -> str:
+    """A file's problem (``PATH:LINE: message``) with its message in the page's language."""
+    where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+    return f"{where}: {render(problem.message, lang())}"
 
 
 def page_language() -> None:
@@ -157,15 +154,15 @@ def crisis_box(where: str = "page") -> None:
     with st.container(border=True):
         st.markdown(f"**{T('crisis.title')}**")
         st.radio(T("crisis.country"), COUNTRIES, key=key, horizontal=True, on_change=picked,
-                 format_func=lambda c: text(COUNTRY_NAMES[c], language))
+                 format_func=lambda c: t(COUNTRY_KEYS[c], language))
         lines = (resource_parts(r) for r in crisis_resources(language, crisis_country()))
         # our own fixed texts (tests/test_resources.py keeps them free of links and markdown)
         st.markdown("\n".join(f"- **{label}**: {rest}" for label, rest in lines))
 
 
 def not_a_guarantee() -> None:
-    st.caption(NOT_A_GUARANTEE[lang()])
+    st.caption(T("resources.not_a_guarantee"))
 
 
 def what_it_is_not() -> None:
-    st.info(WHAT_IT_IS_NOT[lang()])
+    st.info(T("resources.what_it_is_not"))

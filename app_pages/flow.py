@@ -232,7 +232,7 @@ def questions(audience: str, flow: dict) -> None:
     shown = [(iid, i) for iid, r in results.items() for i, s in r.status.items() if s != "hidden"]
     answered = sum(1 for iid, i in shown if results[iid].status[i] in ("answered", "unsure"))
     st.progress(answered / max(len(shown), 1), text=T("flow.progress", step=flow["step"] + 1, steps=len(plan),
-                                                       answered=answered, total=len(shown)))
+                                                       answered=answered, total=len(shown), count=len(shown)))
     iid, k = plan[flow["step"]]
     inst = instruments()[iid]
     section = inst.spec.sections[k]
@@ -282,7 +282,7 @@ def questions(audience: str, flow: dict) -> None:
 def show_missing(audience: str, flow: dict, plan: list, missing: list) -> None:
     """Every question still open, by part, each part with a button that goes there."""
     available = instruments()
-    st.error(T("flow.missing_one" if len(missing) == 1 else "flow.missing", n=len(missing)))
+    st.error(T("flow.missing", n=len(missing)))
     by_step: dict[int, list[str]] = {}
     for iid, item_id in missing:
         inst = available[iid]

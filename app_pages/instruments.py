@@ -1,6 +1,6 @@
 import streamlit as st
 
-from app_pages.common import T, builtin_instruments, lang, safe, validated_upload
+from app_pages.common import T, builtin_instruments, lang, problem_line, safe, validated_upload
 from scoring.plaintext import clean
 
 st.title(T("instruments.title"))
@@ -80,7 +80,7 @@ def developer_details(inst) -> None:
 
 loaded, problems = builtin_instruments()
 for p in problems:
-    st.error(safe(str(p)))
+    st.error(safe(problem_line(p)))
 order = sorted(loaded, key=lambda i: (i != "red-flags", i == "working-alliance", loaded[i].title(language)))
 for inst in (loaded[i] for i in order):
     with st.expander(safe(inst.title(language))):
@@ -92,7 +92,7 @@ if upload is not None:
     inst, found = validated_upload(upload)
     if found:
         st.error(T("instruments.problems", n=len(found)))
-        st.code(clean("\n".join(str(p) for p in found)), language=None)
+        st.code(clean("\n".join(problem_line(p) for p in found)), language=None)
     else:
         st.success(T("instruments.valid"))
         if inst.id in loaded:

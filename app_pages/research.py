@@ -136,7 +136,7 @@ def studies_tab():
         st.info(T("research.no_studies"))
     for study in reversed(existing):
         n = count_responses(store.url, study.id, store.latest(study.id), study.min_group)
-        responses = T("research.responses_one" if n == 1 else "research.responses", n=n)
+        responses = T("research.responses", n=n)
         with st.expander(f"{safe(study.title)} · {responses}"):
             # as code blocks: plain text that copies as it is, whatever a code holds
             st.markdown(T("research.link"))
@@ -292,7 +292,7 @@ def import_tab():
     try:
         table = aggregate(available[inst_id], frame, by=by, min_group=int(min_group), kind="csv")
     except AnswerError as exc:
-        st.error("\n".join(safe(str(p)) for p in exc.problems[:20]))
+        st.error("\n".join(safe(p.render(lang())) for p in exc.problems[:20]))
         return
     icc = research.icc_table(table, {})
     table.attrs = {}
