@@ -79,8 +79,12 @@ def page_language() -> None:
 def scroll_to_top() -> None:
     """Bring the top of the page into view (after Next, or when the report opens): Streamlit keeps
     the scroll position of the page before, which on a phone left the new part's title off screen."""
-    st.html("<script>const m = document.querySelector('[data-testid=\"stMain\"]');"
-            "if (m) { m.scrollTo(0, 0); } window.scrollTo(0, 0);</script>", unsafe_allow_javascript=True,
+    # The browser runs an st.html script again only when its text changed (a new number each time),
+    # and every run of it is a script of the page's own: in a block, so that a second run does not
+    # stop at "m has already been declared" (which left every part after the first scrolled down).
+    count = st.session_state["_scroll_count"] = st.session_state.get("_scroll_count", 0) + 1
+    st.html(f"<script>/* {count} */ {{ const m = document.querySelector('[data-testid=\"stMain\"]');"
+            "if (m) { m.scrollTo(0, 0); } window.scrollTo(0, 0); }</script>", unsafe_allow_javascript=True,
             width="content")
 
 
