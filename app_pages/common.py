@@ -42,6 +42,7 @@ def start_run() -> str:
     if wanted != current:
         st.query_params["lang"] = current
     _run.lang = current
+    _run.builtin = None  # the questionnaire folder is looked at again in this run (builtin_instruments)
     return current
 
 
@@ -118,8 +119,13 @@ def _load(fingerprint: tuple):
 
 
 def builtin_instruments():
-    """(instruments by id, problems): loaded once, again only when a file in questionnaires/ changes."""
-    return _load(_fingerprint())
+    """(instruments by id, problems): loaded once, again only when a file in questionnaires/ changes.
+    The folder is looked at once per script run: a page calls instruments() dozens of times a run,
+    and the stat of every file on each call was a fifth of an answer's server time (py-spy, issue 15)."""
+    loaded = getattr(_run, "builtin", None)
+    if loaded is None:
+        loaded = _run.builtin = _load(_fingerprint())
+    return loaded
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)  # a few files, bounded memory

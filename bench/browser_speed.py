@@ -184,7 +184,8 @@ def load() -> str:
 
 def one_round(browser, url: str, server, parts: int, timeout: int) -> dict:
     """Open Vet a guide in a fresh context, press Start, answer `parts` parts: the timings in ms."""
-    out = {"open_visible": None, "open_settled": None, "start": None, "answer": [], "next": [], "answer_messages": [], "answer_bytes": [], "errors": [],
+    out = {"open_visible": None, "open_settled": None, "start": None, "answer": [], "next": [],
+           "answer_messages": [], "answer_bytes": [], "errors": [],
            "server_cpu_per_answer": None, "browser_cpu_per_answer": None, "load": load()}
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(WATCH)
