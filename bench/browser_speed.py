@@ -1,7 +1,7 @@
 """The speed a person feels on "Vet a guide", in real headless Chromium, beside a minimal page.
 
     python bench/browser_speed.py                 # 3 rounds each, alternating (about 3 minutes)
-    python bench/browser_speed.py --rounds 5 --ports 8570 8571
+    python bench/browser_speed.py --rounds 5 --ports 8570 8571 8572 --before /path/to/a/checkout/of/main
 
 Starts two servers with `streamlit run` from the repository root (so both read the repository's
 .streamlit/config.toml): GuideCheck (app.py) and bench/vet_baseline.py, a minimal hand-written page
@@ -26,7 +26,8 @@ progress text is shown), and neither a DOM mutation nor a WebSocket message happ
 The figure is the time of the last DOM mutation before that quiet window, minus the time of the
 click: when the page stopped changing. The messages and bytes the server sent per answer are
 counted too. CPU seconds of the server process and of Chromium's processes are read from /proc
-around each answer (the quiet window included, the same for both pages).
+around each answer (the quiet window included, the same for both pages); the server's figure is
+less its idle rate (measured over 3 s with nobody on it: Streamlit polls its config file).
 
 Prints a table and writes bench/browser_results.json. Nothing here asserts.
 """
@@ -69,6 +70,7 @@ window.WebSocket = class extends window.WebSocket {
       b.messages += 1;
       b.bytes += e.data.byteLength ?? e.data.size ?? e.data.length ?? 0;
       b.lastMessage = performance.now();
+      if (b.firstMessage === null) { b.firstMessage = b.lastMessage; }
     });
   }
 };
@@ -86,14 +88,20 @@ new MutationObserver((records) => {
 CLICK = """
 async ([target, done, quiet, timeout]) => {
   const find = new Function(target), ok = new Function(done), b = window.__bench;
-  const el = find();
-  if (!el) { return {error: 'nothing to click'}; }
+  const asked = performance.now();
+  let el = find();
+  while (!el) {  // a run (e.g. the browser storage's first answer) can still be drawing it
+    if (performance.now() - asked > timeout) { return {error: 'nothing to click'}; }
+    await new Promise(r => setTimeout(r, 20));
+    el = find();
+  }
   b.sawRunning = false;
   b.messages = 0;
   b.bytes = 0;
   const t0 = performance.now();
   b.last = t0;
   b.lastMessage = t0;
+  b.firstMessage = null;
   el.click();
   while (true) {
     await new Promise(r => setTimeout(r, 5));
@@ -102,7 +110,8 @@ async ([target, done, quiet, timeout]) => {
     const idle = app && app.getAttribute('data-test-script-state') === 'notRunning';
     const ran = b.sawRunning || b.messages > 0;
     if (ran && idle && ok() && now - Math.max(b.last, b.lastMessage) >= quiet) {
-      return {ms: b.last - t0, messages: b.messages, bytes: b.bytes};
+      return {ms: b.last - t0, messages: b.messages, bytes: b.bytes, first_message: b.firstMessage - t0,
+              last_message: b.lastMessage - t0};
     }
     if (now - t0 > timeout) { return {error: 'timeout', ran: ran, idle: idle, ok: ok()}; }
   }
@@ -144,10 +153,10 @@ def progress_says(text: str) -> str:
 
 
 @contextlib.contextmanager
-def served(script: str, port: int):
+def served(script: str, port: int, cwd: Path = ROOT):
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-                             "--server.port", str(port), "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
+                             "--server.port", str(port), "--server.address", "127.0.0.1"], cwd=cwd, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -158,6 +167,9 @@ def served(script: str, port: int):
             except OSError:
                 time.sleep(0.5)
         else:
+            raise SystemExit(f"{script} did not start: " + proc.stderr.read().decode()[-2000:])
+        time.sleep(1)
+        if proc.poll() is not None:  # another server answered on that port
             raise SystemExit(f"{script} did not start: " + proc.stderr.read().decode()[-2000:])
         yield url, proc
     finally:
@@ -174,6 +186,18 @@ def cpu(pids) -> float:
     return total
 
 
+_IDLE: dict[int, float] = {}
+
+
+def idle_rate(server) -> float:
+    """CPU seconds a second the server spends with nobody on it (measured once, over 3 s)."""
+    if server.pid not in _IDLE:
+        start, t0 = cpu([server.pid]), time.monotonic()
+        time.sleep(3)
+        _IDLE[server.pid] = (cpu([server.pid]) - start) / (time.monotonic() - t0)
+    return _IDLE[server.pid]
+
+
 def browser_pids() -> list[int]:
     return [p.pid for p in psutil.Process().children(recursive=True) if "chrom" in p.name().lower()]
 
@@ -185,7 +209,8 @@ def load() -> str:
 def one_round(browser, url: str, server, parts: int, timeout: int) -> dict:
     """Open Vet a guide in a fresh context, press Start, answer `parts` parts: the timings in ms."""
     out = {"open_visible": None, "open_settled": None, "start": None, "answer": [], "next": [],
-           "answer_messages": [], "answer_bytes": [], "errors": [],
+           "answer_messages": [], "answer_bytes": [], "answer_first_message": [], "answer_last_message": [],
+           "errors": [],
            "server_cpu_per_answer": None, "browser_cpu_per_answer": None, "load": load()}
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(WATCH)
@@ -213,9 +238,10 @@ def one_round(browser, url: str, server, parts: int, timeout: int) -> dict:
                         f"const c = g && g.querySelector('input:checked');"
                         f"return !!c && c.closest('label').innerText.trim() === {json.dumps(option)};")
                 pids = browser_pids()
-                before = cpu([server.pid]), cpu(pids)
+                before = cpu([server.pid]), cpu(pids), time.monotonic()
                 result = page.evaluate(CLICK, [target, done, QUIET, timeout])
-                server_cpu += cpu([server.pid]) - before[0]
+                # less what the server spends when idle (Streamlit polls its config file)
+                server_cpu += cpu([server.pid]) - before[0] - idle_rate(server) * (time.monotonic() - before[2])
                 browser_cpu += cpu(pids) - before[1]
                 clicks += 1
                 if "error" in result:
@@ -224,6 +250,8 @@ def one_round(browser, url: str, server, parts: int, timeout: int) -> dict:
                 out["answer"].append(result["ms"])
                 out["answer_messages"].append(result["messages"])
                 out["answer_bytes"].append(result["bytes"])
+                out["answer_first_message"].append(result["first_message"])
+                out["answer_last_message"].append(result["last_message"])
             if part < parts - 1:
                 result = page.evaluate(CLICK, [button("Next"), progress_says(f"Part {part + 2} of"), QUIET, timeout])
                 if "error" in result:
@@ -256,7 +284,7 @@ def summary(rounds: list[dict]) -> dict:
         values = pick(key)
         out[key] = {"n": len(values), "median_ms": round(statistics.median(values), 1) if values else None,
                     "p90_ms": round(p90(values), 1) if values else None}
-    for key in ("answer_messages", "answer_bytes"):
+    for key in ("answer_messages", "answer_bytes", "answer_first_message", "answer_last_message"):
         values = pick(key)
         out[key + "_median"] = statistics.median(values) if values else None
     for key in ("server_cpu_per_answer", "browser_cpu_per_answer"):
@@ -271,22 +299,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="rounds per page (default 3)")
     parser.add_argument("--parts", type=int, default=3, help="parts answered per round (default 3: 14 answers)")
-    parser.add_argument("--ports", type=int, nargs=2, default=[8570, 8571])
+    parser.add_argument("--ports", type=int, nargs="+", default=[8570, 8571, 8572])
+    parser.add_argument("--before", metavar="DIR", help="also GuideCheck from another checkout (e.g. of main), "
+                        "measured in the same run, alternating with the others")
     parser.add_argument("--timeout", type=int, default=30000, help="ms before a step counts as failed")
     parser.add_argument("--out", default=str(ROOT / "bench" / "browser_results.json"))
-    parser.add_argument("--label", default="", help="a note stored with the results (e.g. 'before')")
+    parser.add_argument("--label", default="", help="a note stored with the results")
     args = parser.parse_args()
+    pages = {name: (ROOT, script) for name, script in PAGES.items()}
+    if args.before:
+        pages["GuideCheck before"] = (Path(args.before).resolve(), "app.py")
     started = time.time()
     print(f"load average at start: {load()}", flush=True)
-    rounds = {name: [] for name in PAGES}
-    with served(PAGES["GuideCheck"], args.ports[0]) as app, served(PAGES["minimal page"], args.ports[1]) as base, \
-            sync_playwright() as p:
-        servers = {"GuideCheck": app, "minimal page": base}
+    rounds = {name: [] for name in pages}
+    with contextlib.ExitStack() as stack:
+        servers = {name: stack.enter_context(served(script, port, cwd))
+                   for (name, (cwd, script)), port in zip(pages.items(), args.ports, strict=False)}
+        p = stack.enter_context(sync_playwright())
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for name, (url, _) in servers.items():  # warm-up: Streamlit's first run imports the page's modules
-            one_round(browser, url, servers[name][1], 1, args.timeout)
+        for url, proc in servers.values():  # warm-up: Streamlit's first run imports the page's modules
+            one_round(browser, url, proc, 1, args.timeout)
+        idle = {name: round(1000 * idle_rate(proc), 1) for name, (_, proc) in servers.items()}
+        print(f"  servers' idle CPU, ms a second: {idle}", flush=True)
         for k in range(args.rounds):
-            order = list(PAGES) if k % 2 == 0 else list(PAGES)[::-1]  # alternate which goes first
+            order = list(servers)[k % len(servers):] + list(servers)[:k % len(servers)]  # rotate who goes first
             for name in order:
                 url, proc = servers[name]
                 r = one_round(browser, url, proc, args.parts, args.timeout)
@@ -296,28 +332,34 @@ def main() -> None:
                       + (f", errors {r['errors']}" if r["errors"] else ""), flush=True)
         browser.close()
     results = {name: summary(r) for name, r in rounds.items()}
-    app_s, base_s = results["GuideCheck"], results["minimal page"]
+    base = results["minimal page"]
     rows = [("first question visible after opening Vet a guide", "open_visible"),
             ("page settled after opening Vet a guide", "open_settled"),
             ("Start to first part settled", "start"), ("answer click to settled", "answer"),
             ("Next to next part settled", "next")]
-    print(f"\n{'measure':52} {'GuideCheck median / p90':>24} {'minimal median / p90':>22} {'ratio (median)':>15}")
-    ratios = {}
+    ratios = {name: {} for name in results if name != "minimal page"}
+    print("\nmedian / p90 in ms; ratio: median / the minimal page's median; n per page in brackets")
+    print(f"{'measure':50}" + "".join(f"{name:>26}" for name in results) + "".join(
+        f"{'ratio ' + name:>26}" for name in ratios))
     for label, key in rows:
-        a, b = app_s[key], base_s[key]
-        ratio = a["median_ms"] / b["median_ms"] if a["median_ms"] and b["median_ms"] else None
-        ratios[key] = round(ratio, 2) if ratio else None
-        print(f"{label + f' (n={a[chr(110)]}/{b[chr(110)]})':52} {a['median_ms']:>11} / {a['p90_ms']:<10} "
-              f"{b['median_ms']:>9} / {b['p90_ms']:<10} {ratio or 0:>14.2f}x")
+        line = f"{label:50}"
+        for res in results.values():
+            cell = f"{res[key]['median_ms']} / {res[key]['p90_ms']} ({res[key]['n']})"
+            line += f"{cell:>26}"
+        for name in ratios:
+            a, b = results[name][key]["median_ms"], base[key]["median_ms"]
+            ratios[name][key] = round(a / b, 2) if a and b else None
+            line += f"{str(ratios[name][key]) + 'x':>26}"
+        print(line)
     for key in ("server_cpu_per_answer_ms", "browser_cpu_per_answer_ms", "answer_messages_median",
-                "answer_bytes_median"):
-        print(f"{key:52} {app_s[key]:>24} {base_s[key]:>22}")
+                "answer_bytes_median", "answer_first_message_median", "answer_last_message_median"):
+        print(f"{key:50}" + "".join(f"{str(res[key]):>26}" for res in results.values()))
     print(f"load average at end: {load()}  ({time.time() - started:.0f} s)")
     Path(args.out).write_text(json.dumps({
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "label": args.label, "rounds": args.rounds, "parts": args.parts, "quiet_ms": QUIET,
-        "seconds": round(time.time() - started, 1), "ratios_median": ratios, "results": results,
-        "raw": rounds}, indent=1) + "\n")
+        "before": args.before, "idle_server_cpu_ms_per_s": idle, "seconds": round(time.time() - started, 1),
+        "ratios_median": ratios, "results": results, "raw": rounds}, indent=1) + "\n")
     print(f"written {args.out}")
 
 
