@@ -124,7 +124,7 @@ _builtin: dict = {}  # the last load of the folder and when it was looked at (bu
 def builtin_instruments():
     """(instruments by id, problems): loaded once, again only when a file in questionnaires/ changes.
     The folder is looked at once a second at most: a page calls instruments() dozens of times a run,
-    and the stat of every file (0.7 ms) and the cache lookup on each call were a fifth of an answer's
+    and the stat of every file (0.7 ms) and the cache lookup on each call were a sixth of an answer's
     server time (py-spy, issue 15)."""
     now = time.monotonic()
     if "loaded" not in _builtin or now - _builtin["checked"] > 1.0:
