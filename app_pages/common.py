@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -76,8 +77,12 @@ def page_language() -> None:
 def scroll_to_top() -> None:
     """Bring the top of the page into view (after Next, or when the report opens): Streamlit keeps
     the scroll position of the page before, which on a phone left the new part's title off screen."""
-    st.html("<script>const m = document.querySelector('[data-testid=\"stMain\"]');"
-            "if (m) { m.scrollTo(0, 0); } window.scrollTo(0, 0);</script>", unsafe_allow_javascript=True,
+    # The browser runs an st.html script again only when its text changed (a new number each time),
+    # and every run of it is a script of the page's own: in a block, so that a second run does not
+    # stop at "m has already been declared" (which left every part after the first scrolled down).
+    count = st.session_state["_scroll_count"] = st.session_state.get("_scroll_count", 0) + 1
+    st.html(f"<script>/* {count} */ {{ const m = document.querySelector('[data-testid=\"stMain\"]');"
+            "if (m) { m.scrollTo(0, 0); } window.scrollTo(0, 0); }</script>", unsafe_allow_javascript=True,
             width="content")
 
 
@@ -110,9 +115,18 @@ def _load(fingerprint: tuple):
     return validate_paths([QUESTIONNAIRES])
 
 
+_builtin: dict = {}  # the last load of the folder and when it was looked at (builtin_instruments)
+
+
 def builtin_instruments():
-    """(instruments by id, problems): loaded once, again only when a file in questionnaires/ changes."""
-    return _load(_fingerprint())
+    """(instruments by id, problems): loaded once, again only when a file in questionnaires/ changes.
+    The folder is looked at once a second at most: a page calls instruments() dozens of times a run,
+    and the stat of every file (0.7 ms) and the cache lookup on each call were a sixth of an answer's
+    server time (py-spy, issue 15)."""
+    now = time.monotonic()
+    if "loaded" not in _builtin or now - _builtin["checked"] > 1.0:
+        _builtin["loaded"], _builtin["checked"] = _load(_fingerprint()), now
+    return _builtin["loaded"]
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)  # a few files, bounded memory

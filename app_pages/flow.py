@@ -8,6 +8,8 @@ leaving the page and switching language.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from app_pages import browser_store
@@ -40,7 +42,10 @@ def applicable(audience: str, context: str) -> list[str]:
 
 def run(audience: str) -> None:
     flow = state(audience)
-    if keep_in_browser(audience, flow):
+    if flow["stage"] == "report" and st.session_state.get("reports", {}).get(audience) is None:
+        flow["stage"] = "questions"
+    # on a part, the questions' fragment keeps the answers in the browser (it reruns on its own)
+    if flow["stage"] != "questions" and keep_in_browser(audience, flow):
         st.rerun()
     if flow["stage"] == "report":  # right after submitting: the report, in place
         saved = st.session_state.get("reports", {}).get(audience)
@@ -223,6 +228,30 @@ def questions(audience: str, flow: dict) -> None:
         st.success(notices[0])
         for notice in notices[1:]:
             st.warning(safe(notice))
+    with st.sidebar:  # outside the fragment: a fragment cannot draw in the sidebar
+        if st.button(T("flow.restart"), key=f"restart_{audience}"):
+            st.session_state["flows"].pop(audience, None)
+            st.session_state[f"_forget_{audience}"] = True  # else a reload would bring them back
+            st.rerun()
+        if st.button(T("flow.forget"), key=f"forget_{audience}", help=T("flow.forget_help")):
+            st.session_state["flows"].pop(audience, None)
+            st.session_state.get("reports", {}).pop(audience, None)
+            st.session_state[f"_forget_{audience}"] = True
+            st.rerun()
+    part(audience, flow)
+    not_a_guarantee()
+
+
+@st.fragment
+def part(audience: str, flow: dict) -> None:
+    """The current part: progress, questions, buttons, and the answers kept in the browser. A
+    fragment: an answer reruns this part only, not the navigation, sidebar and crisis box around it
+    (measured in Chromium with bench/browser_speed.py, issue 15). Back, Next and the report rerun
+    the whole page (st.rerun), which also brings the top of the page into view."""
+    if flow["stage"] != "questions":  # the submit button's callback opened the report
+        st.rerun()
+    if keep_in_browser(audience, flow):
+        st.rerun()
     results = _results(audience, flow)
     plan = steps(flow, results)
     if not plan:
@@ -266,17 +295,6 @@ def questions(audience: str, flow: dict) -> None:
     middle.download_button(T("flow.save"), data=progress_file(audience, flow),
                            file_name=f"guidecheck-{audience}-progress.json", mime="application/json",
                            key=f"save_{audience}", width="stretch", on_click="ignore")
-    with st.sidebar:
-        if st.button(T("flow.restart"), key=f"restart_{audience}"):
-            st.session_state["flows"].pop(audience, None)
-            st.session_state[f"_forget_{audience}"] = True  # else a reload would bring them back
-            st.rerun()
-        if st.button(T("flow.forget"), key=f"forget_{audience}", help=T("flow.forget_help")):
-            st.session_state["flows"].pop(audience, None)
-            st.session_state.get("reports", {}).pop(audience, None)
-            st.session_state[f"_forget_{audience}"] = True
-            st.rerun()
-    not_a_guarantee()
 
 
 def show_missing(audience: str, flow: dict, plan: list, missing: list) -> None:
@@ -302,10 +320,18 @@ def show_missing(audience: str, flow: dict, plan: list, missing: list) -> None:
 
 
 def progress_file(audience: str, flow: dict) -> bytes:
-    selected = {i: instruments()[i] for i in flow["selected"] if i in instruments()}
-    return resultfile.dumps(resultfile.build(selected, flow["answers"], kind=audience, context=flow["context"],
-                                             label=flow["label"], language=lang(), submitted=False,
-                                             stage=flow["answer_stage"]))
+    """The progress file of these answers, built again only when something in it changed: a run
+    needs it twice (browser storage, Save progress) and most runs change nothing in it."""
+    available = instruments()
+    selected = {i: available[i] for i in flow["selected"] if i in available}
+    key = repr((flow["answers"], [(i, inst.content_hash) for i, inst in selected.items()], flow["context"],
+                flow["label"], flow["answer_stage"], lang(), dt.date.today()))
+    cache = st.session_state.setdefault("_progress_files", {})
+    if cache.get(audience, (None,))[0] != key:
+        cache[audience] = (key, resultfile.dumps(resultfile.build(
+            selected, flow["answers"], kind=audience, context=flow["context"], label=flow["label"],
+            language=lang(), submitted=False, stage=flow["answer_stage"])))
+    return cache[audience][1]
 
 
 def submit(audience: str, flow: dict) -> None:
