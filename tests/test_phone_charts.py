@@ -36,7 +36,8 @@ def test_a_long_name_is_wrapped_in_two_lines_and_its_full_text_is_in_the_hover()
 
 
 def test_svg_charts_are_drawn_at_a_phones_width_and_wrap_long_labels():
-    page = export.report_html(_report(["red-flags", "aftercare"], "nl"), title="R", label="", date="", context="unknown")
+    rep = _report(["red-flags", "aftercare"], "nl")
+    page = export.report_html(rep, title="R", label="", date="", context="unknown")
     assert f"viewBox='0 0 {svg.WIDTH} " in page.decode() and svg.WIDTH <= 370
     chart = svg.bars("T", [(LONG, 50.0, "#b3261e", "50%")])
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", chart)

@@ -13,7 +13,7 @@ import pytest
 
 from scoring import export, load_folder, report, results
 from tests.conftest import QUESTIONNAIRES
-from tests.e2e.conftest import playwright, settle, shot
+from tests.e2e.conftest import settle, shot
 
 BUILTIN = load_folder(QUESTIONNAIRES)
 PHONE = {"width": 390, "height": 844}
