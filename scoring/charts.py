@@ -13,6 +13,7 @@ from .i18n import t
 from .plaintext import clean
 from .plaintext import plotly as plain
 from .report import PERCENT_METHODS, TONE_COLOURS, Report, format_score
+from .svg import DARK
 
 
 def _layout(title: str, height: int, **extra) -> dict:
@@ -95,16 +96,19 @@ def scores_chart(report: Report) -> dict | None:
     hover = [f"{name}: {format_score(v, s.main_method)} · {plain(s.verdict_label) or t('level.' + s.level, lang)}"
              if v is not None else f"{name}: {label}" for name, (s, v), label in zip(names, rows, text, strict=True)]
     yaxis, annotations, width = _labelled_rows(titles)
+    colours = [COLOURS.get(s.level, COLOURS["none"]) for s, _ in rows]
+    inside = [v >= top * 0.55 for v in values]  # inside a long bar, beside a short one: never cut off
     bar = dict(type="bar", x=values, y=list(range(len(rows))), orientation="h", text=text, width=width,
-               # inside a long bar, beside a short one: never cut off at the chart's edge
-               textposition=["inside" if v >= top * 0.55 else "outside" for v in values],
-               insidetextanchor="end", textfont=dict(size=12), cliponaxis=False, constraintext="none",
-               marker=dict(color=[COLOURS.get(s.level, COLOURS["none"]) for s, _ in rows]),
+               textposition=["inside" if k else "outside" for k in inside], insidetextanchor="end",
+               # dark text, white only on the dark fills (contrast of at least 4.5:1, as in the SVG charts)
+               textfont=dict(size=12, color=["#fff" if k and c.lower() in DARK else "#222"
+                                             for k, c in zip(inside, colours, strict=True)]),
+               cliponaxis=False, constraintext="none", marker=dict(color=colours),
                customdata=hover, hovertemplate="%{customdata}<extra></extra>")
     axis_title = dict(title=dict(text=t("chart.percent", lang), font=dict(size=12))) if percent else {}
     return dict(data=[bar], layout=_layout(
         t("chart.scores", lang), _height(titles), annotations=annotations,
-        margin=dict(l=10, r=10, t=TOP_PX, b=BOTTOM_PX), bargap=0, showlegend=False,
+        margin=dict(l=10, r=24, t=TOP_PX, b=BOTTOM_PX), bargap=0, showlegend=False,  # r: the "100" tick
         xaxis=dict(range=[0, top], gridcolor="#e0e0e0", fixedrange=True, **axis_title),
         yaxis=yaxis))
 
@@ -136,7 +140,7 @@ def compare_chart(series: dict[str, dict[str, float | None]], titles: dict[str, 
     bars = [go.Bar(name=plain(label), x=[scores.get(i) for i in instruments], y=list(range(len(instruments))),
                    orientation="h", marker_color=palette[k % len(palette)], textposition="outside",
                    text=["" if scores.get(i) is None else f"{scores[i]:.0f}%" for i in instruments],
-                   textfont=dict(size=11), cliponaxis=False, constraintext="none",
+                   textfont=dict(size=11, color="#222"), cliponaxis=False, constraintext="none",
                    customdata=[f"{plain(label)} · {name}" for name in names],
                    hovertemplate="%{customdata}: %{x:.0f}%<extra></extra>")
             for k, (label, scores) in enumerate(series.items())]

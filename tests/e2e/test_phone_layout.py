@@ -98,6 +98,27 @@ def covered_titles(page) -> list[str]:
     }""")
 
 
+def overlapping_texts(page) -> list[str]:
+    """Pairs of texts in one Plotly chart (title, labels, ticks, legend, bar texts) drawn over each other."""
+    return page.evaluate("""() => {
+        const out = [];
+        for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+            const texts = [...plot.querySelectorAll('.g-gtitle text, .annotation-text, .xtick text, .ytick text, '
+                                                    + '.legendtext, .bartext, .g-xtitle text, .g-ytitle text')]
+                .filter(e => e.textContent && e.getBoundingClientRect().width > 0);
+            for (const [k, a] of texts.entries()) {
+                const r = a.getBoundingClientRect();
+                for (const b of texts.slice(k + 1)) {
+                    const o = b.getBoundingClientRect();
+                    if (r.left < o.right - 1 && o.left < r.right - 1 && r.top < o.bottom - 1 && o.top < r.bottom - 1)
+                        out.push(a.textContent.slice(0, 30) + ' / ' + b.textContent.slice(0, 30));
+                }
+            }
+        }
+        return out;
+    }""")
+
+
 def squeezed_bars(page, least: int) -> list[str]:
     """Horizontal-bar Plotly charts whose plotting area is narrower than ``least`` pixels."""
     return page.evaluate("""(least) => {
@@ -157,6 +178,7 @@ def test_report_page_fits_a_phone(phone, server, tmp_path, lang):
     assert not covered_titles(phone)
     assert not squeezed_bars(phone, 200), "the score bars are squeezed by the checklist names"
     assert not cut_labels(phone)
+    assert not overlapping_texts(phone)
     print(f"screenshots in {tmp_path}")
 
 
@@ -178,6 +200,7 @@ def test_compare_fits_a_phone(phone, server, tmp_path, lang):
     assert_fits(phone, "Compare")
     assert not covered_titles(phone)
     assert not cut_labels(phone)
+    assert not overlapping_texts(phone), overlapping_texts(phone)
     # the table of differences: the compared files are its columns, and it fits its box (no column
     # hidden behind a sideways scroll)
     frame = phone.locator('[data-testid="stMain"] :is([data-testid="stDataFrame"], [data-testid="stTable"])').first
