@@ -11,8 +11,9 @@ from app_pages.common import CHART_CONFIG, T, builtin_instruments, lang, not_a_g
 from app_pages.research_access import get_store, logout_button, researcher_gate, unavailable
 from scoring import charts, export, research
 from scoring.aggregate import aggregate
-from scoring.answers import AnswerError, read_csv_compact
+from scoring.answers import AnswerError, AnswerFileError, read_csv_compact
 from scoring.codebook import codebook
+from scoring.convert.imports import normalise
 from scoring.i18n import LANGUAGE_NAMES, LANGUAGES
 from scoring.store import StoreError
 
@@ -285,6 +286,16 @@ def import_tab():
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         st.error(T("file.bad", name=safe(upload.name), error=safe(str(exc).splitlines()[0])))
         return
+    # this page's own export (and Kobo/ODK or REDCap exports) made into an answer frame, as the CLI does
+    try:
+        frame, platform, notes = normalise(available[inst_id], frame)
+    except AnswerFileError as exc:
+        st.error(T("file.bad", name=safe(upload.name), error=safe(str(exc))))
+        return
+    if platform == "guidecheck":
+        st.info(T("research.import_own_export"))
+    for note in notes:
+        st.caption(safe(note))
     options = [None] + [c for c in frame.columns if c not in available[inst_id].items]
     by = st.selectbox(T("research.import_by"), options, format_func=lambda c: c or T("research.import_none"))
     min_group = st.number_input(T("research.min_group"), min_value=5, max_value=1000, value=11, step=1,
