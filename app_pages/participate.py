@@ -49,19 +49,29 @@ state = st.session_state.setdefault("participant", {}).setdefault(
 url_key = st.query_params.get("sub")
 if url_key is not None:
     del st.query_params["sub"]  # never proof of a submission, and kept out of the browser's history
+STORE_NAME = f"study:{study.code}"
+
+
+def kept() -> str | None:
+    """What this browser keeps for the study: the key, the consent and the answers not yet sent."""
+    if not state["key"]:
+        return None
+    return saved_text(Saved(key=state["key"], consented=state["consented"],
+                            answers={} if state["sent"] else state["answers"]))
+
+
 # this browser's own copy: written after every change, read back once per session
-keep = Saved(key=state["key"], consented=state["consented"], answers={} if state["sent"] else state["answers"])
-stored = browser_store.sync(f"study:{study.code}", save=saved_text(keep) if state["key"] else None,
-                            loaded=state["loaded"])
+stored = browser_store.sync(STORE_NAME, save=kept(), loaded=state["loaded"])
 if stored is not None and not state["loaded"]:
     state["loaded"] = True
     saved = read_saved(stored, available)
     if saved is not None:
         state["saved_key"] = saved.key
-        if saved.answers and not any(state["answers"].values()) and not state["key"]:
-            # a reload, a closed tab or a server restart: pick up where this person left off
+        if (saved.answers or saved.consented) and not any(state["answers"].values()) and not state["key"]:
+            # a reload, a closed tab, a server restart or a move to another server: pick up where this
+            # person left off, without asking for consent they gave in this browser already
             state.update(answers=saved.answers, key=saved.key, consented=saved.consented,
-                         restored=True)
+                         restored="answers" if saved.answers else "consent")
 try:
     submission, sent = decide(url_key, state["key"], state["saved_key"], store.has_submission)
 except StoreError:
@@ -84,8 +94,9 @@ if not state["consented"] or not submission:
     crisis_box()
     st.stop()
 
-if state.pop("restored", False):
-    st.info(T("study.restored"))
+restored = state.pop("restored", None)
+if restored:
+    st.info(T("study.restored" if restored == "answers" else "study.restored_consent"))
 chosen = [available[i] for i in study.instruments if i in available]
 if study.free_text:
     st.warning(T("study.free_text_warning"))
@@ -102,6 +113,9 @@ def questions(inst) -> None:
             if result.status[item.id] == "hidden" or (item.type == "text" and not study.free_text):
                 continue
             question("research", state, inst, item)
+    # an answer reruns only this fragment, so the browser's copy is written from here too (the
+    # bridge above is not sent again until a full run): a failover or a restart then loses nothing
+    browser_store.sync(STORE_NAME, save=kept(), loaded=True, slot=inst.id)
 crisis_box()
 
 

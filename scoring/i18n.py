@@ -416,6 +416,13 @@ UI: dict[str, dict[str, str]] = {
         "nl": "Je antwoorden zijn in deze browser bewaard en staan er weer (de pagina is opnieuw geladen, of de "
               "verbinding met de server was weg, bijvoorbeeld door een herstart). Er is nog niets verstuurd: "
               "kijk ze na en druk op 'Mijn antwoorden versturen'."},
+    "study.restored_consent": {
+        "en": "Welcome back: you already agreed to take part in this browser, so you are at your questions "
+              "(the page was reloaded, or the connection to the server was lost, for example by a restart). "
+              "Nothing has been sent yet.",
+        "nl": "Welkom terug: je gaf in deze browser al toestemming om mee te doen, dus je bent bij je vragen "
+              "(de pagina is opnieuw geladen, of de verbinding met de server was weg, bijvoorbeeld door een "
+              "herstart). Er is nog niets verstuurd."},
     "study.failed": {"en": "Your answers could not be saved. Nothing is lost: please press send again.",
                      "nl": "Het opslaan van je antwoorden is niet gelukt. Je bent niets kwijt: druk nog een keer op "
                            "versturen."},
