@@ -147,6 +147,7 @@ class Session:
                 element = delta.new_element
                 which = element.WhichOneof("type")
                 self.elements[path] = Element(which, getattr(element, which), delta.fragment_id)
+                self._mounted(self.elements[path])
             elif delta.WhichOneof("type") == "add_block":
                 self.elements[path] = Element("block", delta.add_block, delta.fragment_id)
         elif kind == "page_info_changed":
@@ -154,6 +155,17 @@ class Session:
         elif kind == "script_finished" and msg.script_finished in DONE:
             self._status = msg.script_finished
             self._finished.set()
+
+    def _mounted(self, element: Element) -> None:
+        """A widget the frontend draws with a value of its own (a default, or an answer the page
+        brought back) holds that value from then on, and sends it with every rerun."""
+        proto = element.proto
+        if element.id in self.states:
+            return
+        if element.kind == "radio" and proto.HasField("default") and 0 <= proto.default < len(proto.options):
+            self.states[element.id] = WidgetState(id=element.id, string_value=proto.options[proto.default])
+        elif element.kind == "checkbox" and proto.default:
+            self.states[element.id] = WidgetState(id=element.id, bool_value=True)
 
     async def _rerun(self, trigger: WidgetState | None = None, fragment: str = "") -> None:
         back = BackMsg()
