@@ -57,4 +57,8 @@ def sync(name: str, *, save: str | None, loaded: bool, clear: bool = False, slot
     result = _component(key=f"browser_store_{name}" + (f"_{slot}" if slot else ""), data=data,
                         on_stored_change=lambda: None)
     stored = getattr(result, "stored", None)
+    if stored is None and not loaded and not st.context.headers:
+        # no browser is connected (AppTest runs the script without one, and Streamlit then has no
+        # request headers): nothing will ever answer, so this is a browser with nothing stored
+        return ""
     return stored if isinstance(stored, str) else None

@@ -72,6 +72,12 @@ if stored is not None and not state["loaded"]:
             # person left off, without asking for consent they gave in this browser already
             state.update(answers=saved.answers, key=saved.key, consented=saved.consented,
                          restored="answers" if saved.answers else "consent")
+if not state["loaded"]:
+    # until this browser says what it keeps (a moment), show nothing to answer: a person who already
+    # agreed, and whose page reconnected to a new session (a restart, another server), must not see
+    # the consent page flash up before their questions come back
+    st.caption(T("study.opening"))
+    st.stop()
 try:
     submission, sent = decide(url_key, state["key"], state["saved_key"], store.has_submission)
 except StoreError:

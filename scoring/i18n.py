@@ -416,6 +416,7 @@ UI: dict[str, dict[str, str]] = {
         "nl": "Je antwoorden zijn in deze browser bewaard en staan er weer (de pagina is opnieuw geladen, of de "
               "verbinding met de server was weg, bijvoorbeeld door een herstart). Er is nog niets verstuurd: "
               "kijk ze na en druk op 'Mijn antwoorden versturen'."},
+    "study.opening": {"en": "Opening the study…", "nl": "De studie wordt geopend…"},
     "study.restored_consent": {
         "en": "Welcome back: you already agreed to take part in this browser, so you are at your questions "
               "(the page was reloaded, or the connection to the server was lost, for example by a restart). "
