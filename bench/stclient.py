@@ -33,6 +33,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
+BRIDGE = "guidecheck_browser_store"  # app_pages/browser_store.py's component
 WIDGETS = ("radio", "checkbox", "button", "multiselect", "number_input", "text_area", "text_input")
 DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
         ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
@@ -206,7 +207,7 @@ class Session:
         remove this study's entry, and, until the page says it has read it, report what the storage
         holds as the trigger value "stored". Returns (trigger, fragment) for that report, or None."""
         for element in list(self.elements.values()):
-            if element.kind != "bidi_component" or not element.proto.component_name.endswith("guidecheck_browser_store"):
+            if element.kind != "bidi_component" or not element.proto.component_name.endswith(BRIDGE):
                 continue
             if self._bridged.get(element.id) == element.proto.json:
                 continue  # the browser calls the component's function again only when its data changes
