@@ -169,3 +169,11 @@ def not_a_guarantee() -> None:
 
 def what_it_is_not() -> None:
     st.info(WHAT_IT_IS_NOT[lang()])
+
+
+def app_url() -> str:
+    """This app's own address as the person's browser sees it (scheme, host, port and path, without
+    the page or query), so that a study link can be shown whole; "" where no browser is connected
+    (AppTest), and then only the part after the address is shown."""
+    url = st.context.url or ""
+    return url.split("?", 1)[0].split("#", 1)[0].rstrip("/") + "/" if url else ""

@@ -18,7 +18,7 @@ from app_pages.common import T, builtin_instruments, crisis_box, lang, safe, set
 from app_pages.flow import question
 from app_pages.participant_key import Saved, decide, new_key, read_saved, saved_text
 from app_pages.research_access import get_store, unavailable
-from scoring import score_response
+from scoring import consent, score_response
 from scoring.store import StoreError
 
 log = logging.getLogger("guidecheck")
@@ -90,8 +90,9 @@ if sent:
     st.stop()
 
 if not state["consented"] or not submission:
-    if study.consent:
-        st.markdown(safe(study.consent))
+    consent_text = consent.for_language(study.consent, lang(), study.languages)
+    if consent_text:
+        st.markdown(safe(consent_text))
     st.caption(T("study.anonymous", k=study.min_group))
     agreed = st.checkbox(T("study.consent"), key="consent")
     if st.button(T("study.start"), type="primary", disabled=not agreed):

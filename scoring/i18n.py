@@ -461,6 +461,13 @@ UI: dict[str, dict[str, str]] = {
         "nl": "Vrije tekst kan mensen herkenbaar maken, ook als niets anders dat doet. Zet dit alleen aan als de "
               "studie het echt nodig heeft en de goedkeuring van de METC het toestaat."},
     "research.consent_text": {"en": "Consent text shown to participants", "nl": "Toestemmingstekst voor deelnemers"},
+    "research.consent_text_in": {"en": "Consent text shown to participants ({language})",
+                                 "nl": "Toestemmingstekst voor deelnemers ({language})"},
+    "research.consent_missing": {
+        "en": "Write the consent text in every language of the study; missing: {languages}. A participant "
+              "reads it in the language of their page.",
+        "nl": "Schrijf de toestemmingstekst in elke taal van de studie; ontbreekt: {languages}. Een deelnemer "
+              "leest hem in de taal van de pagina."},
     "research.providers": {"en": "Provider codes, one per line (no names)", "nl": "Aanbiedercodes, één per regel (geen namen)"},
     "research.create": {"en": "Create study", "nl": "Studie aanmaken"},
     "research.created": {"en": "Study created.", "nl": "Studie aangemaakt."},
