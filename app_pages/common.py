@@ -171,9 +171,12 @@ def what_it_is_not() -> None:
     st.info(WHAT_IT_IS_NOT[lang()])
 
 
-def app_url() -> str:
+def app_url(page: str = "") -> str:
     """This app's own address as the person's browser sees it (scheme, host, port and path, without
-    the page or query), so that a study link can be shown whole; "" where no browser is connected
-    (AppTest), and then only the part after the address is shown."""
-    url = st.context.url or ""
-    return url.split("?", 1)[0].split("#", 1)[0].rstrip("/") + "/" if url else ""
+    the query), so that a study link can be shown whole; ``page`` is the url path of the page
+    asking, cut off the end (Streamlit 1.67 leaves it on). "" where no browser is connected
+    (AppTest): then only the part after the address is shown."""
+    url = (st.context.url or "").split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    if page and url.endswith("/" + page):
+        url = url[: -len(page) - 1]
+    return url + "/" if url else ""

@@ -146,10 +146,10 @@ def studies_tab():
         with st.expander(f"{safe(study.title)} · {responses}"):
             # as code blocks: plain text that copies as it is, whatever a code holds
             st.markdown(T("research.link"))
-            st.code(app_url() + research.participant_link(study.code), language=None)
+            st.code(app_url("research") + research.participant_link(study.code), language=None)
             if study.providers:
                 st.markdown(T("research.links_per_provider"))
-                st.code("\n".join(app_url() + research.participant_link(study.code, p) for p in study.providers),
+                st.code("\n".join(app_url("research") + research.participant_link(study.code, p) for p in study.providers),
                         language=None)
             if study.free_text:
                 st.warning(T("research.free_text_warning"))
