@@ -149,7 +149,8 @@ def studies_tab():
             st.code(app_url("research") + research.participant_link(study.code), language=None)
             if study.providers:
                 st.markdown(T("research.links_per_provider"))
-                st.code("\n".join(app_url("research") + research.participant_link(study.code, p) for p in study.providers),
+                base = app_url("research")
+                st.code("\n".join(base + research.participant_link(study.code, p) for p in study.providers),
                         language=None)
             if study.free_text:
                 st.warning(T("research.free_text_warning"))
