@@ -44,7 +44,9 @@ def sync(name: str, *, save: str | None, loaded: bool, clear: bool = False, slot
     the page that reruns on its own (an ``st.fragment``): its writes then reach the browser too."""
     # a new session (a reload, or a server restart under an open page) gets new data, so the
     # browser runs the bridge again and reports what it holds even when nothing else changed
-    session = st.session_state.setdefault("_browser_store_session", secrets.token_hex(8))
+    session = st.session_state.get("_browser_store_session")
+    if session is None:  # not setdefault: that would draw random bytes on every call
+        session = st.session_state["_browser_store_session"] = secrets.token_hex(8)
     # the browser runs the bridge only when its data changes; with a second bridge for the same
     # entry (``slot``), one bridge's data can be the same as last time while the other wrote since:
     # a count of this entry's changes makes every change reach the browser, whichever bridge sends it
