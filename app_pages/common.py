@@ -180,3 +180,14 @@ def not_a_guarantee() -> None:
 
 def what_it_is_not() -> None:
     st.info(T("resources.what_it_is_not"))
+
+
+def app_url(page: str = "") -> str:
+    """This app's own address as the person's browser sees it (scheme, host, port and path, without
+    the query), so that a study link can be shown whole; ``page`` is the url path of the page
+    asking, cut off the end (Streamlit 1.67 leaves it on). "" where no browser is connected
+    (AppTest): then only the part after the address is shown."""
+    url = (st.context.url or "").split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    if page and url.endswith("/" + page):
+        url = url[: -len(page) - 1]
+    return url + "/" if url else ""
