@@ -37,19 +37,19 @@ def figures(url: str, study_code: str, instrument_id: str, content_hash: str, co
     (as plain dicts: a cached go.Figure would be validated again on every unpickling), from the
     snapshot of the first ``count`` responses (up to id ``upto``, see ``Store.snapshot``): it moves
     on only after K new responses, so a rerun or a single new response costs nothing and shows
-    nothing new. One query fetches every response's score and point vectors; the rest is computed
-    on whole columns or in SQL."""
+    nothing new. It reads the version's running totals (a few hundred rows, kept as responses
+    are stored) minus the fewer than K responses after the snapshot, never every response."""
     study = store.study(study_code)
     inst = version_of(instrument_id, content_hash)  # the version answered, never today's file
-    vectors = store.vectors(study.id, inst, content_hash, upto)
+    totals = store.tally(study.id, inst, content_hash, upto)
     labels = {s.spec.id: inst.text(s.spec.label, language) for s in inst.scores}
-    means = research.provider_means(vectors, study, inst)
-    likert = research.likert_shares(vectors, study, inst)
-    flags = research.flag_shares(store, study, inst, content_hash, count, upto)
-    charts_out = [charts.per_day(store.per_day(study.id, inst.id, content_hash, upto), language)]
+    means = research.provider_means(totals, study, inst)
+    likert = research.likert_shares(totals, study, inst)
+    flags = research.flag_shares_from(totals, study, inst, count)
+    charts_out = [charts.per_day(research.per_day(totals), language)]
     if inst.score_ids:
         main = inst.score_ids[-1]
-        charts_out.append(charts.histogram(research.distribution(vectors, inst, main), labels[main], language))
+        charts_out.append(charts.histogram(research.distribution(totals, inst, main), labels[main], language))
         charts_out += [charts.provider_means(means, sid, labels[sid], language) for sid in inst.score_ids]
     after = []
     if not likert.empty:
@@ -58,7 +58,7 @@ def figures(url: str, study_code: str, instrument_id: str, content_hash: str, co
     if not flags.empty:
         after.append(charts.flag_bars(flags, language))
     return {"charts": [_plain(f) for f in charts_out], "means": _marked(means),
-            "icc": research.icc_table(means, labels), "alphas": research.alphas(vectors, study, inst),
+            "icc": research.icc_table(means, labels), "alphas": research.alphas(totals, study, inst),
             "after": [_plain(f) for f in after]}
 
 

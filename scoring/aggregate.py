@@ -88,11 +88,22 @@ def with_reliability(table: pd.DataFrame, scores: pd.DataFrame, groups, score_id
     any score. The provider ICC(1) of each score is in ``table.attrs["icc"]`` (None when not
     computed). The ICC rests on every response with a provider, as the 'all' row does; nothing is
     added to a pooled or withheld row, so nothing from a hidden group appears by name."""
-    out = table.copy()
     labels = pd.Series(groups, dtype=object).reset_index(drop=True) if groups is not None else None
+    per_score = {}
     if labels is not None:
         labels = labels.map(lambda g: None if g is None or (isinstance(g, float) and np.isnan(g))
                             or str(g) in NO_GROUP else str(g))
+        for sid in score_ids:
+            values = scores[sid].astype(float).reset_index(drop=True)
+            has = labels.notna() & values.notna()
+            per_score[sid] = iccs.GroupStats.of(values[has].to_numpy(), labels[has].to_numpy())
+    return reliability_from_stats(table, per_score if labels is not None else None, score_ids)
+
+
+def reliability_from_stats(table: pd.DataFrame, per_score: dict | None, score_ids: list[str]) -> pd.DataFrame:
+    """``with_reliability`` from per-provider sufficient statistics (``icc.GroupStats`` per score,
+    over the responses with a provider and that score; None: no provider column)."""
+    out = table.copy()
     shown = out["group"].astype(str)
     named = ~shown.isin([ALL, OTHER])
     low = pd.Series(False, index=out.index)
@@ -102,12 +113,11 @@ def with_reliability(table: pd.DataFrame, scores: pd.DataFrame, groups, score_id
         shrunk = pd.Series(np.nan, index=out.index)
         fit = None
         visible = out.loc[shown == ALL, f"{sid}_mean"].notna().any()
-        if labels is not None and visible:
-            values = scores[sid].astype(float).reset_index(drop=True)
-            has = labels.notna() & values.notna()
-            fit = iccs.provider_icc(values[has].to_numpy(), labels[has].to_numpy())
+        if per_score is not None and visible:
+            fit = iccs.provider_icc(per_score[sid])
         if fit is not None:
-            counts = labels[labels.notna() & scores[sid].astype(float).reset_index(drop=True).notna()].value_counts()
+            st = per_score[sid]
+            counts = pd.Series(st.sizes, index=st.labels)
             rows = named & out[f"{sid}_mean"].notna() & shown.isin(counts.index)
             k = shown[rows].map(counts).astype(float)
             rel[rows] = iccs.spearman_brown(fit.rho, k.to_numpy())

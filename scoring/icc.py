@@ -3,10 +3,20 @@ reliability of each provider's mean (Spearman–Brown) and empirical-Bayes (shru
 
 ICC(1) is the share of a score's variance that lies between providers: tau² / (tau² + sigma²) in
 the random-intercept model  y_ij = mu + u_j + e_ij,  u_j ~ N(0, tau²),  e_ij ~ N(0, sigma²).
-It is estimated with statsmodels' MixedLM (REML), the well-kept implementation of that model; on
+It is estimated by REML. For this model the restricted likelihood depends on the data only
+through each provider's size n_j, mean and within-provider sum of squares (``GroupStats``), so it
+is computed from those: the database hands over a few numbers per provider instead of a million
+rows (issue 16). With gamma = tau²/sigma², sigma² profiled out,
+
+    -2 l_REML(gamma) = (N − 1)·log(Q/(N − 1)) + sum_j log(1 + n_j·gamma) + log sum_j w_j + const,
+    w_j = n_j / (1 + n_j·gamma),  mu = sum w_j·mean_j / sum w_j,  Q = SSW + sum w_j·(mean_j − mu)²,
+
+minimised over gamma >= 0 where its derivative crosses zero (SciPy's Brent root search; gamma = 0
+when the likelihood only falls towards that boundary). statsmodels' MixedLM fitted on the rows
+(``icc_mixedlm``, kept as the reference) gives the same ICC within 1e-4 (tests/test_icc.py). On
 balanced data REML and the one-way ANOVA estimator coincide (when the latter is positive), so the
-closed-form ANOVA estimator is used there, and as the fallback when MixedLM cannot be fitted. The
-95 % interval is the F-based one of the one-way ANOVA (exact for balanced data; with unequal group
+closed-form ANOVA estimator is used there, and as the fallback when the search fails. The 95 %
+interval is the F-based one of the one-way ANOVA (exact for balanced data; with unequal group
 sizes it uses the usual average group size n0, an approximation).
 
 With ICC rho, the mean of k responses has reliability k·rho / (1 + (k − 1)·rho) (Spearman–Brown),
@@ -43,6 +53,42 @@ class ICC:
         return max(self.icc, 0.0) if np.isfinite(self.icc) else float("nan")
 
 
+@dataclass(frozen=True)
+class GroupStats:
+    """Per provider: responses, mean and within-provider sum of squares (all a one-way random
+    intercept model needs); labels sorted as text."""
+    labels: list
+    sizes: np.ndarray
+    means: np.ndarray
+    ssw: np.ndarray
+
+    @classmethod
+    def of(cls, values, groups) -> GroupStats:
+        y, codes, labels = _groups(values, groups)
+        sizes = np.bincount(codes, minlength=len(labels)).astype(float)
+        means = np.bincount(codes, weights=y, minlength=len(labels)) / np.maximum(sizes, 1)
+        ssw = np.bincount(codes, weights=(y - means[codes]) ** 2, minlength=len(labels))
+        return cls(list(labels), sizes, means, ssw)
+
+    def combine(self, other: GroupStats) -> GroupStats:
+        """Both sets of responses together (Chan et al.'s pairwise update of the sums of squares)."""
+        labels = sorted(set(self.labels) | set(other.labels))
+        n, m, q = (np.zeros(len(labels)) for _ in range(3))
+        at = {g: k for k, g in enumerate(labels)}
+        for part in (self, other):
+            idx = np.array([at[g] for g in part.labels], dtype=int)
+            if not len(idx):
+                continue
+            n_a, m_a = n[idx], m[idx]
+            n_b, m_b = part.sizes, part.means
+            total = n_a + n_b
+            delta = m_b - m_a
+            q[idx] = np.where(n_a == 0, part.ssw, q[idx] + part.ssw + delta * delta * n_a * n_b / np.maximum(total, 1))
+            m[idx] = np.where(n_a == 0, m_b, m_a + delta * n_b / np.maximum(total, 1))
+            n[idx] = total
+        return GroupStats(labels, n, m, q)
+
+
 def _groups(values, groups) -> tuple[np.ndarray, np.ndarray, list]:
     values = np.asarray(values, dtype=float)
     groups = np.asarray(groups, dtype=object)
@@ -52,15 +98,15 @@ def _groups(values, groups) -> tuple[np.ndarray, np.ndarray, list]:
     return values, codes, list(labels)
 
 
-def anova_parts(values, groups) -> dict:
-    """The one-way ANOVA's mean squares, the average group size n0 and the group sizes and means."""
-    y, codes, labels = _groups(values, groups)
-    a, n_total = len(labels), len(y)
-    sizes = np.bincount(codes, minlength=a).astype(float)
-    means = np.bincount(codes, weights=y, minlength=a) / sizes
-    grand = y.mean()
+def anova_parts(values, groups=None) -> dict:
+    """The one-way ANOVA's mean squares, the average group size n0 and the group sizes and means
+    (from rows, or from a ``GroupStats`` passed as ``values``)."""
+    st = values if isinstance(values, GroupStats) else GroupStats.of(values, groups)
+    sizes, means, labels = st.sizes, st.means, st.labels
+    a, n_total = len(labels), int(sizes.sum())
+    grand = float((sizes * means).sum() / n_total)
     ssb = float((sizes * (means - grand) ** 2).sum())
-    ssw = float(((y - means[codes]) ** 2).sum())
+    ssw = float(st.ssw.sum())
     msb, msw = ssb / (a - 1), ssw / (n_total - a)
     n0 = (n_total - (sizes ** 2).sum() / n_total) / (a - 1)
     return {"msb": msb, "msw": msw, "n0": n0, "a": a, "n": n_total, "sizes": sizes, "means": means,
@@ -77,9 +123,8 @@ def _interval(p: dict) -> tuple[float, float]:
     return (f_low - 1) / (f_low + n0 - 1), (f_high - 1) / (f_high + n0 - 1)
 
 
-def _usable(values, groups) -> bool:
-    y, codes, labels = _groups(values, groups)
-    return len(labels) >= 2 and len(y) > len(labels)
+def _usable(st: GroupStats) -> bool:
+    return len(st.labels) >= 2 and st.sizes.sum() > len(st.labels)
 
 
 def _precision_mean(p: dict, tau2: float, sigma2: float) -> float:
@@ -87,7 +132,7 @@ def _precision_mean(p: dict, tau2: float, sigma2: float) -> float:
     return float((weights * p["means"]).sum() / weights.sum())
 
 
-def icc_anova(values, groups) -> ICC:
+def icc_anova(values, groups=None) -> ICC:
     """ICC(1) by the one-way ANOVA estimator (MSB − MSW) / (MSB + (n0 − 1)·MSW)."""
     p = anova_parts(values, groups)
     sigma2 = p["msw"]
@@ -121,18 +166,57 @@ def icc_mixedlm(values, groups) -> ICC:
                "mixedlm")
 
 
-def provider_icc(values, groups) -> ICC | None:
-    """ICC(1) of one score across providers (None with fewer than two providers or no replication):
-    the ANOVA estimator on balanced data, MixedLM otherwise (ANOVA if MixedLM fails)."""
-    if not _usable(values, groups):
+def icc_reml(st: GroupStats) -> ICC:
+    """ICC(1) by REML from per-provider sufficient statistics (the formula is at the top)."""
+    from scipy.optimize import brentq
+
+    n, means, big_n = st.sizes, st.means, float(st.sizes.sum())
+    ssw = float(st.ssw.sum())
+
+    def parts(gamma: float):
+        w = n / (1 + n * gamma)
+        mu = float((w * means).sum() / w.sum())
+        q = ssw + float((w * (means - mu) ** 2).sum())
+        return w, mu, q
+
+    def slope(gamma: float) -> float:
+        """d(-2 l_REML)/d gamma = sum w − sum w²/sum w − (N − 1)·sum w²·(mean − mu)² / Q
+        (dw_j/dgamma = −w_j²; mu's own derivative drops out, as mu minimises Q)."""
+        w, mu, q = parts(gamma)
+        return float(w.sum() - (w * w).sum() / w.sum() - (big_n - 1) * (w * w * (means - mu) ** 2).sum() / q)
+
+    # the optimum is where the slope crosses zero (found to machine precision by Brent's root
+    # search, where a search on the likelihood's value stops at ~1e-8), or gamma = 0 when the
+    # likelihood only falls towards the boundary
+    gamma, high = 0.0, 1.0
+    if slope(0.0) < 0:
+        while slope(high) < 0 and high < 1e12:
+            high *= 4
+        gamma = brentq(slope, 0.0, high, xtol=1e-300, rtol=4 * np.finfo(float).eps) if slope(high) > 0 else high
+    _, _, q = parts(gamma)
+    sigma2 = q / (big_n - 1)
+    tau2 = gamma * sigma2
+    if not (np.isfinite(tau2) and np.isfinite(sigma2)) or tau2 + sigma2 <= 0:
+        raise FloatingPointError("REML gave no usable variance components")
+    p = anova_parts(st)
+    low, high = _interval(p)
+    return ICC(tau2 / (tau2 + sigma2), low, high, tau2, sigma2, _precision_mean(p, tau2, sigma2), p["n"], p["a"],
+               "reml")
+
+
+def provider_icc(values, groups=None) -> ICC | None:
+    """ICC(1) of one score across providers (None with fewer than two providers or no replication),
+    from rows or from a ``GroupStats`` passed as ``values``: the ANOVA estimator on balanced data,
+    REML otherwise (ANOVA if that fails)."""
+    st = values if isinstance(values, GroupStats) else GroupStats.of(values, groups)
+    if not _usable(st):
         return None
-    p = anova_parts(values, groups)
-    if np.all(p["sizes"] == p["sizes"][0]):
-        return icc_anova(values, groups)
+    if np.all(st.sizes == st.sizes[0]):
+        return icc_anova(st)
     try:
-        return icc_mixedlm(values, groups)
+        return icc_reml(st)
     except (np.linalg.LinAlgError, FloatingPointError, ValueError):
-        return icc_anova(values, groups)
+        return icc_anova(st)
 
 
 def spearman_brown(rho: float, k) -> np.ndarray | float:

@@ -16,7 +16,18 @@ from urllib.parse import parse_qs, quote, urlencode
 import numpy as np
 import pandas as pd
 
-from .aggregate import OTHER, cronbach_alpha, from_stats, plan_groups, sufficient_stats, with_reliability
+from .aggregate import (
+    NO_GROUP,
+    OTHER,
+    Moments,
+    cronbach_alpha,
+    from_stats,
+    plan_groups,
+    reliability_from_stats,
+    sufficient_stats,
+    with_reliability,
+)
+from .icc import GroupStats
 from .instrument import Instrument
 from .plaintext import clean
 from .store import Store, Study
@@ -46,14 +57,56 @@ def bad_provider_codes(codes) -> list[str]:
     return bad
 
 
+# Each figure below is computed from either of two inputs, with the same rules:
+# - a dict of running totals (``Store.tally``: key -> [n, sum, sum of squares], the keys are
+#   described in ``store.tally_increments``), which is what the dashboard reads: a few hundred rows
+#   whatever the number of responses;
+# - the vectors of every response (``Store.vectors``: providers, scores, points), the DataFrame
+#   path the tests hold the totals to.
+
+
+def _split(counts: dict, prefix: str, parts: int = 2) -> list[tuple]:
+    return [(*key.split("|", parts)[1:], value) for key, value in counts.items() if key.startswith(prefix + "|")]
+
+
 def provider_means(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
     """Per-provider means and intervals under the suppression rule, on whole columns, with each
     provider mean's reliability and shrunken mean (the ICCs in ``.attrs["icc"]``)."""
+    if isinstance(vectors, dict):
+        return _provider_means_from_totals(vectors, study, inst)
     providers, scores, _ = vectors
     frame = pd.DataFrame(scores, columns=inst.score_ids)
     stats, sizes = sufficient_stats(frame, pd.Series(providers, dtype=object).fillna(NONE), inst.score_ids)
     return with_reliability(from_stats(stats, sizes, study.min_group, inst.score_ids), frame, providers,
                             inst.score_ids)
+
+
+def _provider_means_from_totals(counts: dict, study: Study, inst: Instrument) -> pd.DataFrame:
+    sizes = {g: int(v[0]) for g, v in _split(counts, "n", 1)}
+    rows, per_score = [], {}
+    parts = {}
+    for i, g, (n, total, sq) in _split(counts, "s"):
+        sid = inst.score_ids[int(i)]
+        rows.append({"group": g, "score_id": sid, "n": int(n), "sum": total, "sumsq": sq})
+        if g not in NO_GROUP:
+            parts.setdefault(sid, []).append((g, n, total, sq))
+    stats = pd.DataFrame(rows, columns=["group", "score_id", "n", "sum", "sumsq"])
+    for sid in inst.score_ids:
+        found = sorted(parts.get(sid, []))
+        n = np.array([p[1] for p in found], dtype=float)
+        means = np.array([p[2] for p in found], dtype=float) / np.maximum(n, 1)
+        ssw = np.maximum(np.array([p[3] for p in found], dtype=float) - n * means * means, 0.0)
+        per_score[sid] = GroupStats([p[0] for p in found], n, means, ssw)
+    return reliability_from_stats(from_stats(stats, sizes, study.min_group, inst.score_ids), per_score,
+                                  inst.score_ids)
+
+
+def per_day(counts: dict) -> pd.DataFrame:
+    """Responses per date, from the running totals."""
+    import datetime as dt
+
+    days = sorted((dt.date.fromisoformat(d), int(v[0])) for d, v in _split(counts, "d", 1))
+    return pd.DataFrame(days, columns=["date", "n"])
 
 
 def icc_table(means: pd.DataFrame, labels: dict) -> pd.DataFrame:
@@ -65,6 +118,19 @@ def icc_table(means: pd.DataFrame, labels: dict) -> pd.DataFrame:
 
 def alphas(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
     """Cronbach's alpha per mean or sum score over complete cases (withheld below the minimum)."""
+    if isinstance(vectors, dict):
+        rows = []
+        for i, s in enumerate(inst.scores):
+            if s.spec.method not in ("mean", "sum"):
+                continue
+            moments = Moments(len(s.items))
+            moments.n = int(vectors.get(f"a|{i}", [0])[0])
+            for j in range(len(s.items) + 1):
+                _, moments.sums[j], moments.squares[j] = vectors.get(f"a|{i}|{j}", [0, 0.0, 0.0])
+            alpha = moments.alpha()
+            rows.append({"score": s.spec.id, "items": len(s.items), "n": moments.n,
+                         "alpha": alpha if moments.n >= study.min_group else float("nan")})
+        return pd.DataFrame(rows, columns=["score", "items", "n", "alpha"])
     _, _, points = vectors
     columns = {iid: k for k, iid in enumerate(inst.items)}
     rows = []
@@ -80,8 +146,26 @@ def alphas(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
 def likert_shares(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
     """Per likert item, the share of each scale point among its answers (unsure and unanswered
     left out): answers are the points turned back where an item is reverse keyed."""
-    _, _, points = vectors
     out = []
+    if isinstance(vectors, dict):
+        given: dict[int, dict] = {}
+        for j, v, (n, _, _) in _split(vectors, "l"):
+            given.setdefault(int(j), {})[float(v)] = int(n)
+        for k, (iid, info) in enumerate(inst.items.items()):
+            if info.spec.type != "likert" or k not in given:
+                continue
+            counts = given[k]
+            if info.spec.reverse:
+                counts = {info.pmin + info.pmax - v: n for v, n in counts.items()}
+            counts = dict(sorted(counts.items()))
+            total = sum(counts.values())
+            if total < study.min_group:
+                continue
+            shown = plan_groups(counts, study.min_group)
+            out += [{"item": iid, "value": v, "share": c / total, "n": total}
+                    for v, c in counts.items() if shown[v] != OTHER]
+        return pd.DataFrame(out, columns=["item", "value", "share", "n"])
+    _, _, points = vectors
     for k, (iid, info) in enumerate(inst.items.items()):
         if info.spec.type != "likert":
             continue
@@ -102,6 +186,14 @@ def likert_shares(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
 
 def distribution(vectors, inst: Instrument, score_id: str, bins: int = 20) -> pd.DataFrame:
     """A histogram of one score as counts per bin (what is drawn, not every value)."""
+    if isinstance(vectors, dict):
+        i = inst.score_ids.index(score_id)
+        found = sorted((float(v), int(c[0])) for k, v, c in _split(vectors, "h") if int(k) == i)
+        if not found:
+            return pd.DataFrame(columns=["low", "high", "n"])
+        values, weights = np.array([f[0] for f in found]), np.array([f[1] for f in found])
+        counts, edges = np.histogram(values, bins=bins, weights=weights)  # the same edges and bins as on rows
+        return pd.DataFrame({"low": edges[:-1], "high": edges[1:], "n": counts.astype(np.int64)})
     _, scores, _ = vectors
     column = scores[:, inst.score_ids.index(score_id)]
     column = column[~np.isnan(column)]
@@ -118,6 +210,12 @@ def flag_shares(store: Store, study: Study, inst: Instrument, content_hash: str,
     as small groups are), and that row is left out when even the pool stays below K."""
     counts = store.flag_counts(study.id, inst.id, content_hash, upto)
     return suppress_flags(counts, study.min_group, total, inst.severity)
+
+
+def flag_shares_from(counts: dict, study: Study, inst: Instrument, total: int) -> pd.DataFrame:
+    """``flag_shares`` from the running totals."""
+    found = pd.DataFrame([(f, int(v[0])) for f, v in _split(counts, "f", 1)], columns=["flag_id", "n"])
+    return suppress_flags(found, study.min_group, total, inst.severity)
 
 
 def suppress_flags(counts: pd.DataFrame, k: int, total: int, severity: dict) -> pd.DataFrame:

@@ -8,7 +8,10 @@ version it was answered with, never through today's file. The answers live in on
 (``answers``: the answer as given, its full text and its points); each response row also holds its
 scores and item points as two float64 vectors, a cache the dashboard reads for a whole study in
 one query, rebuilt from the answers when it does not fit its version (or ``python -m scoring
-rebuild-cache``). Raised flags go into a narrow table for counts in SQL. The schema is moved on
+rebuild-cache``). Raised flags go into a narrow table for counts in SQL. ``tallies`` keeps running
+totals per instrument version (counts, sums and sums of squares; see ``tally_increments``), added
+to in the same transaction as each response, so that the dashboard reads a few hundred rows, not
+every response. The schema is moved on
 by the migrations in ``scoring/migrations`` (Alembic) when a store opens.
 A submission carries an idempotency key under a unique constraint: sending it twice (a double
 click, a refresh, a retry) never makes a second row. Only the date is stored, never a time, and
@@ -30,6 +33,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -58,7 +62,8 @@ from . import migrations, model
 from .engine import Result, score_response
 from .instrument import Instrument, build
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+TALLY_VERSION = 1  # the keys of ``tallies``; another value rebuilds them on start
 CACHE_VERSION = 1  # the layout of score_vector / point_vector; another value rebuilds them on start
 log = logging.getLogger("guidecheck")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "guidecheck.db"
@@ -104,7 +109,7 @@ responses = Table(
     Column("score_vector", LargeBinary, nullable=False),
     Column("point_vector", LargeBinary, nullable=False),
     UniqueConstraint("submission", "instrument_id", name="uq_response_submission"),
-    Index("ix_responses_study", "study_id", "instrument_id", "instrument_hash"),
+    Index("ix_responses_version", "study_id", "instrument_id", "instrument_hash", "id"),
     Index("ix_responses_day", "study_id", "submitted"),
     Index("ix_responses_latest", "study_id", "id"),
 )
@@ -128,6 +133,15 @@ raised_flags = Table(
     "raised_flags", metadata,
     Column("response_id", ForeignKey("responses.id"), primary_key=True),
     Column("flag_id", String(80), primary_key=True),
+)
+tallies = Table(
+    "tallies", metadata,
+    Column("study_id", ForeignKey("studies.id"), primary_key=True),
+    Column("instrument_hash", String(16), primary_key=True),
+    Column("key", String(200), primary_key=True),  # see tally_increments
+    Column("n", BigInteger, nullable=False),
+    Column("total", Float, nullable=False),
+    Column("sq", Float, nullable=False),
 )
 
 
@@ -214,6 +228,7 @@ class Store:
             _sqlite_setup(self.engine)
         self._writer = self.engine.execution_options(guidecheck_write=True)  # BEGIN IMMEDIATE on SQLite
         self._insert = sqlite_insert if sqlite else pg_insert
+        self.rows_read = 0  # responses read by tally(); a test counts them
         self._migrate()
 
     @property
@@ -240,6 +255,7 @@ class Store:
                                      "the schema it claims. Restore it from a backup or point GuideCheck at "
                                      "another database.")
                 cache = conn.execute(select(meta.c.value).where(meta.c.key == "vector_cache")).scalar()
+                kept = conn.execute(select(meta.c.value).where(meta.c.key == "tallies")).scalar()
         except StoreError:
             raise
         except migrations.SchemaError as exc:
@@ -249,6 +265,8 @@ class Store:
             raise StoreError(f"cannot open the database {self.safe_url}: {str(exc).splitlines()[0]}") from None
         if cache != str(CACHE_VERSION):
             self.rebuild_cache()
+        elif kept != str(TALLY_VERSION):
+            self.rebuild_tallies()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -347,8 +365,14 @@ class Store:
         if provider is not None and provider not in study.providers:
             provider = None
         today = dt.date.today()
+        increments = {inst_id: tally_increments(  # before the write lock, which is held while they are added
+            inst, np.array([provider], dtype=object), np.array([today], dtype=object),
+            np.array([[_num(result.scores[sid]) for sid in inst.score_ids]]),
+            np.array([[_num(result.points.get(i)) for i in inst.items]]), [list(dict.fromkeys(result.flags))])
+            for inst_id, (inst, _, result) in results.items()}
         with self._writer.begin() as conn:
             fresh = False
+            counts: dict[tuple, list] = {}
             for inst_id, (inst, answers, result) in results.items():
                 self.register(inst, conn)
                 stmt = self._insert(responses).values(
@@ -371,6 +395,9 @@ class Store:
                 for table, batch in ((answers_table, rows), (raised_flags, flags)):
                     if batch:
                         conn.execute(table.insert(), batch)
+                for key, value in increments[inst_id].items():
+                    counts[(study.id, inst.content_hash, key)] = value
+            self._add_tallies(conn, counts)  # last: the hot rows stay locked for as short a time as can be
         for inst, _, _ in results.values():
             self._versions.setdefault(inst.content_hash, inst)
         return fresh
@@ -410,9 +437,112 @@ class Store:
             with self._writer.begin() as conn:
                 conn.execute(self._insert(meta).values(key="vector_cache", value=str(CACHE_VERSION))
                              .on_conflict_do_update(index_elements=["key"], set_={"value": str(CACHE_VERSION)}))
+        self.rebuild_tallies(study_id, content_hash)  # the running totals follow the vectors
         if skipped:
             log.warning("%d responses kept their cached vectors: their instrument version is not stored", skipped)
         return rebuilt, skipped
+
+    def _add_tallies(self, conn, counts: dict) -> None:
+        """Add ``counts`` ((study, version, key) -> [n, total, sq]) to the running totals, in key
+        order, so that two transactions adding to the same rows lock them in the same order and
+        never deadlock."""
+        if not counts:
+            return
+        stmt = self._insert(tallies)
+        stmt = stmt.on_conflict_do_update(index_elements=["study_id", "instrument_hash", "key"], set_={
+            "n": tallies.c.n + stmt.excluded.n, "total": tallies.c.total + stmt.excluded.total,
+            "sq": tallies.c.sq + stmt.excluded.sq})
+        conn.execute(stmt, [{"study_id": k[0], "instrument_hash": k[1], "key": k[2], "n": int(v[0]),
+                             "total": float(v[1]), "sq": float(v[2])} for k, v in sorted(counts.items())])
+
+    def _stream(self, conn, study_id: int, inst: Instrument, instrument_hash: str, after: int = 0,
+                upto: int | None = None, chunk: int = 50_000):
+        """(last id, providers, dates, scores, points, flags) of one version's responses with id in
+        (after, upto], in chunks, as arrays (the cached vectors; flags from raised_flags)."""
+        n_scores, n_items = len(inst.score_ids), len(inst.items)
+        last = after
+        while True:
+            q = self._upto(self._scope(select(responses.c.id, responses.c.provider, responses.c.submitted,
+                                              responses.c.score_vector, responses.c.point_vector),
+                                       study_id, inst.id, instrument_hash).where(responses.c.id > last), upto)
+            rows = conn.execute(q.order_by(responses.c.id).limit(chunk)).all()
+            if not rows:
+                return
+            if not all(len(r[3]) == 8 * n_scores and len(r[4]) == 8 * n_items for r in rows):
+                raise StoreError(f"the cached scores of instrument version {instrument_hash} do not fit it")
+            ids = [r[0] for r in rows]
+            raised: dict[int, list] = {}
+            for rid, flag in conn.execute(select(raised_flags.c.response_id, raised_flags.c.flag_id)
+                                          .where(raised_flags.c.response_id.in_(ids))):
+                raised.setdefault(rid, []).append(flag)
+            last = ids[-1]
+            self.rows_read += len(rows)
+            yield (last, np.array([r[1] for r in rows], dtype=object), np.array([r[2] for r in rows], dtype=object),
+                   np.frombuffer(b"".join(r[3] for r in rows), dtype=np.float64).reshape(len(rows), n_scores),
+                   np.frombuffer(b"".join(r[4] for r in rows), dtype=np.float64).reshape(len(rows), n_items),
+                   [raised.get(i, []) for i in ids])
+
+    def rebuild_tallies(self, study_id: int | None = None, instrument_hash: str | None = None) -> int:
+        """Recompute the running totals from the cached vectors (all, or one study's, or one
+        version's). Returns the responses read."""
+        q = select(responses.c.study_id, responses.c.instrument_hash).distinct()
+        if study_id is not None:
+            q = q.where(responses.c.study_id == study_id)
+        if instrument_hash is not None:
+            q = q.where(responses.c.instrument_hash == instrument_hash)
+        read = 0
+        with self.engine.connect() as conn:
+            targets = conn.execute(q).all()
+        for sid, h in targets:
+            inst = self.instrument(h)
+            with self._writer.begin() as conn:
+                conn.execute(tallies.delete().where(tallies.c.study_id == sid, tallies.c.instrument_hash == h))
+                if inst is None:  # only what needs no definition: responses per version, group and day
+                    log.warning("instrument version %s has no stored definition: only its counts are kept", h)
+                    scope = (responses.c.study_id == sid, responses.c.instrument_hash == h)
+                    counts = {}
+                    for i, v, n in conn.execute(select(responses.c.instrument_id, responses.c.instrument_version,
+                                                       func.count()).where(*scope).group_by(
+                                                           responses.c.instrument_id, responses.c.instrument_version)):
+                        counts[(sid, h, f"v|{i}|{v}")] = [n, 0.0, 0.0]
+                    for column, prefix in ((responses.c.provider, "n"), (responses.c.submitted, "d")):
+                        for value, n in conn.execute(select(column, func.count()).where(*scope).group_by(column)):
+                            label = NO_PROVIDER if prefix == "n" and value is None else str(value)
+                            counts[(sid, h, f"{prefix}|{label}")] = [n, 0.0, 0.0]
+                    self._add_tallies(conn, counts)
+                    continue
+                counts: dict[str, list] = {}
+                for _, *chunk in self._stream(conn, sid, inst, h):
+                    _merge(counts, tally_increments(inst, *chunk))
+                    read += len(chunk[0])
+                self._add_tallies(conn, {(sid, h, k): v for k, v in counts.items()})
+        if study_id is None and instrument_hash is None:
+            with self._writer.begin() as conn:
+                conn.execute(self._insert(meta).values(key="tallies", value=str(TALLY_VERSION))
+                             .on_conflict_do_update(index_elements=["key"], set_={"value": str(TALLY_VERSION)}))
+        return read
+
+    def tally(self, study_id: int, instrument: Instrument | None, instrument_hash: str, upto: int
+              ) -> dict[str, list]:
+        """The running totals of one version's responses up to id ``upto`` (key -> [n, total, sq]):
+        the stored totals, minus what the responses after ``upto`` added (fewer than K when
+        ``upto`` is the current snapshot's end). Both are read in one transaction, so a response
+        stored meanwhile is in both or in neither. ``rows_read`` counts the responses read."""
+        inst = self._version(instrument, instrument_hash)
+        with self._reader() as conn:
+            counts = {k: [n, t, q] for k, n, t, q in conn.execute(
+                select(tallies.c.key, tallies.c.n, tallies.c.total, tallies.c.sq)
+                .where(tallies.c.study_id == study_id, tallies.c.instrument_hash == instrument_hash))}
+            for _, *chunk in self._stream(conn, study_id, inst, instrument_hash, after=upto):
+                _merge(counts, tally_increments(inst, *chunk), sign=-1)
+        return {k: v for k, v in counts.items() if v[0] != 0}
+
+    def _reader(self):
+        """A connection whose reads all see one snapshot of the database (SQLite's read
+        transactions always do; PostgreSQL needs REPEATABLE READ for that)."""
+        if self.dialect == "postgresql":
+            return self.engine.connect().execution_options(isolation_level="REPEATABLE READ")
+        return self.engine.connect()
 
     def has_submission(self, submission: str) -> bool:
         with self.engine.connect() as conn:
@@ -425,22 +555,37 @@ class Store:
             return conn.execute(select(func.max(responses.c.id)).where(responses.c.study_id == study_id)).scalar() or 0
 
     def count(self, study_id: int | None = None) -> int:
-        q = select(func.count()).select_from(responses)
+        """Responses stored (in one study: from the running totals)."""
         if study_id is not None:
-            q = q.where(responses.c.study_id == study_id)
+            q = select(func.coalesce(func.sum(tallies.c.n), 0)).where(tallies.c.study_id == study_id,
+                                                                     tallies.c.key.like("v|%"))
+        else:
+            q = select(func.count()).select_from(responses)
         with self.engine.connect() as conn:
-            return conn.execute(q).scalar()
+            return int(conn.execute(q).scalar())
 
     def versions(self, study_id: int, instrument_id: str) -> pd.DataFrame:
-        """The instrument versions a study holds answers to, newest first, with their counts."""
-        q = (select(responses.c.instrument_version, responses.c.instrument_hash, func.count().label("n"),
-                    func.max(responses.c.submitted).label("last"))
-             .where(responses.c.study_id == study_id, responses.c.instrument_id == instrument_id)
-             .group_by(responses.c.instrument_version, responses.c.instrument_hash)
-             .order_by(func.max(responses.c.id).desc()))
-        with self.engine.connect() as conn:
-            return pd.DataFrame(conn.execute(q).mappings().all(), columns=["instrument_version", "instrument_hash",
-                                                                            "n", "last"])
+        """The instrument versions a study holds answers to, newest first, with their counts (from
+        the running totals, and one index seek per version for its newest response)."""
+        found: dict[str, dict] = {}
+        with self._reader() as conn:
+            for h, key, n in conn.execute(select(tallies.c.instrument_hash, tallies.c.key, tallies.c.n).where(
+                    tallies.c.study_id == study_id, tallies.c.key.like("v|%") | tallies.c.key.like("d|%"))):
+                entry = found.setdefault(h, {"instrument_version": None, "instrument_hash": h, "n": 0, "last": None})
+                if key.startswith("v|"):
+                    inst_id, version = key.split("|", 2)[1:]
+                    if inst_id == instrument_id:
+                        entry["instrument_version"], entry["n"] = version, entry["n"] + n
+                elif entry["last"] is None or key[2:] > entry["last"]:
+                    entry["last"] = key[2:]
+            rows = [e for e in found.values() if e["instrument_version"] is not None and e["n"] > 0]
+            for e in rows:
+                e["newest"] = conn.execute(select(func.max(responses.c.id)).where(
+                    responses.c.study_id == study_id, responses.c.instrument_id == instrument_id,
+                    responses.c.instrument_hash == e["instrument_hash"])).scalar() or 0
+                e["last"] = dt.date.fromisoformat(e["last"]) if e["last"] else None
+        rows.sort(key=lambda e: -e["newest"])
+        return pd.DataFrame(rows, columns=["instrument_version", "instrument_hash", "n", "last"])
 
     def _scope(self, q, study_id, instrument_id, instrument_hash):
         return q.where(responses.c.study_id == study_id, responses.c.instrument_id == instrument_id,
@@ -452,14 +597,15 @@ class Store:
         (0 when fewer than ``k``). Everything a researcher sees is read from these rows only, so it
         changes in steps of ``k`` new responses, never one. Computed from the data alone: the same on
         every server and after a restart."""
-        with self.engine.connect() as conn:
-            total = conn.execute(self._scope(select(func.count()).select_from(responses), study_id,
-                                             instrument_id, instrument_hash)).scalar()
+        with self._reader() as conn:  # the count from the running totals, then fewer than k index steps back
+            total = sum(n for key, n in conn.execute(select(tallies.c.key, tallies.c.n).where(
+                tallies.c.study_id == study_id, tallies.c.instrument_hash == instrument_hash,
+                tallies.c.key.like("v|%"))) if key.split("|", 2)[1] == instrument_id)
             n = total // k * k if k > 0 else total
             if n == 0:
                 return 0, 0
             upto = conn.execute(self._scope(select(responses.c.id), study_id, instrument_id, instrument_hash)
-                                .order_by(responses.c.id).offset(n - 1).limit(1)).scalar()
+                                .order_by(responses.c.id.desc()).offset(total - n).limit(1)).scalar()
         return n, upto
 
     @staticmethod
@@ -549,7 +695,7 @@ class Store:
 
 for _name in ("create_study", "study", "studies", "set_open", "register", "instrument", "submit", "rebuild_cache",
               "has_submission", "latest", "count", "versions", "snapshot", "per_day", "flag_counts", "vectors",
-              "export_frame"):
+              "export_frame", "rebuild_tallies", "tally"):
     setattr(Store, _name, _plain_errors(getattr(Store, _name)))
 
 
@@ -572,6 +718,121 @@ def answer_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def tally_increments(inst: Instrument, providers, dates, scores: np.ndarray, points: np.ndarray, flags
+                     ) -> dict[str, list]:
+    """What responses to ``inst`` (this version) add to the running totals: key -> [n, total, sq].
+    ``scores`` and ``points`` are the cached vectors (NaN: null), one row per response.
+
+    - ``v|I|V``: responses (to instrument I, version V: the study's versions are listed from these);
+    - ``n|G``: responses of group G (the provider, or "(no provider)");
+    - ``s|i|G``: n, sum and sum of squares of score i (position in ``score_ids``) in group G;
+    - ``h|i|v``: how many have value v of score i (the histogram is drawn from these);
+    - ``l|j|v``: how many answered likert item j (position in ``items``) with points v;
+    - ``a|i``: complete cases of mean or sum score i's items; ``a|i|j``: their sum and sum of
+      squares of the score's j-th item, and (j = its number of items) of their total;
+    - ``d|YYYY-MM-DD``: responses stored that day; ``f|F``: responses that raised flag F.
+
+    Written with NumPy on whole columns (one group, value or day at a time); the keys are plain
+    text so that SQL adds them up without knowing an instrument."""
+    if len(providers) == 1:
+        return _one_increment(inst, providers[0], dates[0], scores[0], points[0], flags[0])
+    out: dict[str, list] = {}
+
+    def add(key, n, total=0.0, sq=0.0):
+        entry = out.setdefault(key, [0, 0.0, 0.0])
+        entry[0] += int(n)
+        entry[1] += float(total)
+        entry[2] += float(sq)
+
+    labels = np.array([NO_PROVIDER if p is None or (isinstance(p, float) and p != p) else str(p) for p in providers],
+                      dtype=object)
+    groups, codes = np.unique(labels.astype(str), return_inverse=True) if len(labels) else ([], np.array([], int))
+    if len(labels):
+        add(f"v|{inst.id}|{inst.version}", len(labels))
+    for g, k in zip(groups, np.bincount(codes, minlength=len(groups)), strict=True):
+        add(f"n|{g}", k)
+    for i in range(scores.shape[1]):
+        column = scores[:, i]
+        has = ~np.isnan(column)
+        value = np.where(has, column, 0.0)
+        ns = np.bincount(codes, weights=has, minlength=len(groups))
+        sums = np.bincount(codes, weights=value, minlength=len(groups))
+        squares = np.bincount(codes, weights=value * value, minlength=len(groups))
+        for g, n, t, q in zip(groups, ns, sums, squares, strict=True):
+            if n:
+                add(f"s|{i}|{g}", n, t, q)
+        for v, n in zip(*np.unique(column[has], return_counts=True), strict=True):
+            add(f"h|{i}|{float(v)!r}", n)
+    for j, info in enumerate(inst.items.values()):
+        if info.spec.type == "likert":
+            column = points[:, j]
+            for v, n in zip(*np.unique(column[~np.isnan(column)], return_counts=True), strict=True):
+                add(f"l|{j}|{float(v)!r}", n)
+    positions = {iid: j for j, iid in enumerate(inst.items)}
+    for i, score in enumerate(inst.scores):
+        if score.spec.method not in ("mean", "sum"):
+            continue
+        part = points[:, [positions[iid] for iid in score.items]]
+        part = part[~np.isnan(part).any(axis=1)]
+        if len(part):
+            part = np.column_stack([part, part.sum(axis=1)])
+            add(f"a|{i}", len(part))
+            for j in range(part.shape[1]):
+                add(f"a|{i}|{j}", len(part), part[:, j].sum(), np.dot(part[:, j], part[:, j]))
+    if len(dates):
+        for d, n in zip(*np.unique(np.array([str(d) for d in dates], dtype=object), return_counts=True), strict=True):
+            add(f"d|{d}", n)
+    for raised in flags:
+        for f in raised:
+            add(f"f|{f}", 1)
+    return out
+
+
+NO_PROVIDER = "(no provider)"
+
+
+def _one_increment(inst: Instrument, provider, date, scores, points, flags) -> dict[str, list]:
+    """``tally_increments`` for one response in plain Python (a submission: NumPy's per-call cost
+    is most of the time for one row); the same keys and values."""
+    group = NO_PROVIDER if provider is None or (isinstance(provider, float) and provider != provider) else str(provider)
+    out: dict[str, list] = {f"v|{inst.id}|{inst.version}": [1, 0.0, 0.0], f"n|{group}": [1, 0.0, 0.0],
+                            f"d|{date}": [1, 0.0, 0.0]}
+    for i, v in enumerate(scores):
+        v = float(v)
+        if v == v:
+            out[f"s|{i}|{group}"] = [1, v, v * v]
+            out[f"h|{i}|{v!r}"] = [1, 0.0, 0.0]
+    for j, info in enumerate(inst.items.values()):
+        v = float(points[j])
+        if info.spec.type == "likert" and v == v:
+            out[f"l|{j}|{v!r}"] = [1, 0.0, 0.0]
+    positions = {iid: j for j, iid in enumerate(inst.items)}
+    for i, score in enumerate(inst.scores):
+        if score.spec.method not in ("mean", "sum"):
+            continue
+        part = [float(points[positions[iid]]) for iid in score.items]
+        if all(x == x for x in part):
+            part.append(float(np.sum(part)))
+            out[f"a|{i}"] = [1, 0.0, 0.0]
+            for j, x in enumerate(part):
+                out[f"a|{i}|{j}"] = [1, x, x * x]
+    for f in flags:
+        out[f"f|{f}"] = [1, 0.0, 0.0]
+    return out
+
+
+def _merge(into: dict, counts: dict, sign: int = 1) -> None:
+    for key, (n, t, q) in counts.items():
+        entry = into.setdefault(key, [0, 0.0, 0.0])
+        entry[0] += sign * n
+        entry[1] += sign * t
+        entry[2] += sign * q
+
+
+def _num(value) -> float:
+    return np.nan if value is None else float(value)
 
 
 def _vector(values) -> bytes:

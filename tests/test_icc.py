@@ -70,7 +70,7 @@ def test_known_variance_components_are_recovered_on_unbalanced_data():
         sizes = rng.integers(5, 26, 30)
         values, groups = _draw(rng, sizes, 0.25, 1.0)
         fit = iccs.provider_icc(values, groups)
-        assert fit.method == "mixedlm"
+        assert fit.method == "reml"
         estimates.append(fit.icc)
         covered += fit.low <= truth <= fit.high
     estimates = np.array(estimates)
@@ -79,6 +79,47 @@ def test_known_variance_components_are_recovered_on_unbalanced_data():
     assert covered >= 34  # the 95 % interval covers the truth in about 95 % of draws (34 of 40 at least)
     print(f"\nunbalanced 30 providers of 5-25, true ICC 0.200: mean estimate {estimates.mean():.3f} "
           f"(SE {se:.3f}), interval covered the truth in {covered}/40 draws")
+
+
+def test_reml_from_per_provider_statistics_equals_mixedlm_on_the_rows():
+    """The dashboard's ICC comes from a few numbers per provider (sizes, means, within sums of
+    squares), not rows: it must agree with statsmodels' MixedLM fitted on the rows. Tolerance
+    1e-4 on the ICC (MixedLM's Powell search stops within about 3e-5 of the optimum), 1e-3
+    relative on tau² and sigma²."""
+    rng = np.random.default_rng(21)
+    worst = 0.0
+    for k in range(12):
+        sizes = rng.integers(2, 40, rng.integers(3, 25))
+        values, groups = _draw(rng, sizes, [0.0, 0.01, 0.09, 0.25, 1.0, 4.0][k % 6], 1.0)
+        if k % 3 == 0:
+            values = np.round(values)  # whole-number scores, as sums of points are
+        mixed = iccs.icc_mixedlm(values, groups)
+        fit = iccs.icc_reml(iccs.GroupStats.of(values, groups))
+        assert fit.icc == pytest.approx(mixed.icc, abs=1e-4)
+        assert fit.sigma2 == pytest.approx(mixed.sigma2, rel=1e-3)
+        assert fit.tau2 == pytest.approx(mixed.tau2, rel=1e-3, abs=1e-4)
+        assert fit.mean == pytest.approx(mixed.mean, abs=1e-6)
+        assert (fit.low, fit.high) == pytest.approx((mixed.low, mixed.high), rel=1e-9, abs=1e-12)
+        assert (fit.n, fit.groups) == (mixed.n, mixed.groups)
+        worst = max(worst, abs(fit.icc - mixed.icc))
+    print(f"\nREML from per-provider statistics vs MixedLM on rows: largest ICC difference {worst:.1e}")
+
+
+def test_group_statistics_added_in_parts_equal_those_of_all_rows():
+    rng = np.random.default_rng(3)
+    values, groups = _draw(rng, rng.integers(1, 30, 9), 0.3, 1.0)
+    groups = np.array([f"g{g}" for g in groups], dtype=object)
+    whole = iccs.GroupStats.of(values, groups)
+    cut = [0, 17, 18, 90, len(values)]
+    parts = iccs.GroupStats.of(values[:0], groups[:0])
+    for a, b in zip(cut, cut[1:], strict=False):
+        parts = parts.combine(iccs.GroupStats.of(values[a:b], groups[a:b]))
+    assert parts.labels == whole.labels
+    np.testing.assert_array_equal(parts.sizes, whole.sizes)
+    np.testing.assert_allclose(parts.means, whole.means, rtol=1e-13)
+    np.testing.assert_allclose(parts.ssw, whole.ssw, rtol=1e-11)
+    first = iccs.GroupStats.of(values[:0], groups[:0]).combine(whole)  # from nothing: exactly the same
+    np.testing.assert_array_equal(first.means, whole.means), np.testing.assert_array_equal(first.ssw, whole.ssw)
 
 
 def _provider_data(seed=4):

@@ -104,7 +104,7 @@ def test_a_database_made_before_migrations_is_upgraded_and_reads_back_unchanged(
     with new.engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
         assert {"alembic_version", "instrument_versions", "answers"} <= tables and "item_points" not in tables
-        assert conn.execute(text("SELECT value FROM guidecheck_meta WHERE key = 'schema_version'")).scalar() == "2"
+        assert conn.execute(text("SELECT value FROM guidecheck_meta WHERE key = 'schema_version'")).scalar() == "3"
     assert new.count() == n
     assert [s.code for s in new.studies()] == [s.code for s in studies]
     after = reads(new, [new.study(s.code) for s in studies], old=False)
@@ -142,6 +142,18 @@ def test_a_database_made_before_migrations_is_upgraded_and_reads_back_unchanged(
         if key[0] == "vectors":
             for a, b in zip(value, again[key], strict=True):
                 np.testing.assert_array_equal(a, b)
+    # the running totals (schema 3) were built from the old responses on the first start: every
+    # dashboard figure from them equals the one from the responses' vectors
+    from tests.test_tallies import assert_same_figures
+
+    checked = 0
+    for study in [new.study(s.code) for s in studies]:
+        for inst_id in study.instruments:
+            for h in new.versions(study.id, inst_id)["instrument_hash"]:
+                total, upto = new.snapshot(study.id, inst_id, h, 1)
+                assert_same_figures(new, study, BUILTIN[inst_id], h, total, upto)
+                checked += 1
+    assert checked >= 5
     new.dispose()
     Store(url).dispose()  # opening it again changes nothing
 
@@ -150,7 +162,7 @@ def test_a_fresh_database_gets_the_whole_schema_and_a_second_start_changes_nothi
     Store(url).dispose()
     store = Store(url)
     with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
     store.dispose()
 
 

@@ -20,7 +20,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 HERE = Path(__file__).resolve().parent
-OURS = {"guidecheck_meta", "studies", "responses", "item_points", "raised_flags", "instrument_versions", "answers"}
+OURS = {"guidecheck_meta", "studies", "responses", "item_points", "raised_flags", "instrument_versions", "answers",
+        "tallies"}
 # the tables and columns of schema version 1 (commit 0f2b18e), as found in a database made then
 V1 = {
     "guidecheck_meta": {"key", "value"},
