@@ -9,6 +9,7 @@ and the packages that wrap localStorage for Streamlit are little-kept single-aut
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 import streamlit as st
@@ -56,7 +57,10 @@ def sync(name: str, *, save: str | None, loaded: bool, clear: bool = False, slot
         changes[name] = ((save or "", clear), count + 1)
     data = {"name": name, "save": save or "", "loaded": loaded, "clear": clear, "session": session,
             "change": changes.get(name, (None, 0))[1]}
-    result = _component(key=f"browser_store_{name}" + (f"_{slot}" if slot else ""), data=data,
+    # the widget key names the entry by a digest: a study code (token_urlsafe) can hold "__", which
+    # Streamlit keeps for its own event names and refuses in a component's key
+    digest = hashlib.sha256(f"{name}\0{slot}".encode()).hexdigest()[:24]
+    result = _component(key=f"browser_store_{digest}", data=data,
                         on_stored_change=lambda: None)
     stored = getattr(result, "stored", None)
     if stored is None and not loaded and not st.context.headers:

@@ -117,3 +117,17 @@ def test_a_new_session_after_consent_goes_straight_to_the_questions(db, browsers
     browsers("B")  # someone else's browser still gets the consent page
     other = open_link(study.code)
     assert other.checkbox(key="consent") is not None
+
+
+def test_a_study_code_with_two_underscores_opens(db, monkeypatch):  # noqa: F811
+    """Study codes come from secrets.token_urlsafe, which can hold "__" (about one study in 200):
+    the page's browser-storage bridge must still open (it raised BidiComponentInvalidIdError, since
+    Streamlit keeps "__" for its own event names). The real bridge runs here, not the fake one."""
+    import scoring.store
+
+    monkeypatch.setattr(scoring.store.secrets, "token_urlsafe", lambda n: "ab__cd_-__ef" + "x" * 10)
+    study = db.create_study("Underscores", ["working-alliance"])
+    assert "__" in study.code
+    at = open_link(study.code)
+    assert not at.exception, at.exception
+    assert at.checkbox(key="consent")
