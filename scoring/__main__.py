@@ -16,10 +16,11 @@ from .codebook import codebook
 from .frame import score_frame
 from .loader import InstrumentError, load_instrument, validate_paths
 from .model import AUDIENCES, CONTEXTS, STAGES, json_schema
+from .settings import MissingFileError, builtin_folder
 
 
 def _validate(args) -> int:
-    loaded, problems = validate_paths(args.paths)
+    loaded, problems = validate_paths(args.paths or [builtin_folder()])
     for p in problems:
         print(p)
     if problems:
@@ -235,15 +236,22 @@ def _scoring_command(sub, name: str, help_text: str, run, audience: str):
     return p
 
 
+def _prog() -> str:
+    """How the user called us: ``guidecheck`` (the console script) or ``python -m scoring``."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "python -m scoring" if name in ("", "__main__.py", "-c") else name
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m scoring", description="GuideCheck instruments: "
+    top = argparse.ArgumentParser(prog=_prog(), description="GuideCheck instruments: "
                                   "validate, score, and describe them.")
     sub = top.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("validate", help="check instrument files or folders (exit 1 on any problem)")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p = sub.add_parser("validate", help="check instrument files or folders (exit 1 on any problem); "
+                       "without a PATH, the built-in instruments")
+    p.add_argument("paths", nargs="*", metavar="PATH")
     p.set_defaults(run=_validate)
     p = _scoring_command(sub, "score", "score an answer file (.csv or .json)", _score, "vetting")
-    p = _scoring_command(sub, "aggregate", "means, SDs and 95% intervals per group, small groups pooled",
+    p = _scoring_command(sub, "aggregate", "means, SDs and 95%% intervals per group, small groups pooled",
                          _aggregate, "research")
     p.add_argument("--by", metavar="COLUMN", help="group by this column of the answers (e.g. provider)")
     p.add_argument("--min-group", type=int, default=11, metavar="K",
@@ -251,7 +259,8 @@ def parser() -> argparse.ArgumentParser:
     _scoring_command(sub, "reliability", "Cronbach's alpha per mean or sum score", _reliability, "research")
     p = sub.add_parser("rebuild-cache", help="upgrade the research database and recompute its cached scores "
                        "from the stored answers")
-    p.add_argument("--database", metavar="URL", help="database URL (default: DATABASE_URL, else data/guidecheck.db)")
+    p.add_argument("--database", metavar="URL", help="database URL (default: DATABASE_URL, else guidecheck.db in "
+                   "GUIDECHECK_DATA_DIR, by default data/)")
     p.set_defaults(run=_rebuild_cache)
     p = sub.add_parser("schema", help="print the JSON Schema of the instrument format")
     p.set_defaults(run=_schema)
@@ -291,6 +300,9 @@ def main(argv=None) -> int:
         print(exc)
         return 1
     except AnswerFileError as exc:
+        print(exc)
+        return 1
+    except MissingFileError as exc:  # an incomplete installation: say which file, not an OSError
         print(exc)
         return 1
     except OSError as exc:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import model
+from .errors import GuideCheckError
 
 ANSWERED, UNSURE, MISSING = "answered", "unsure", "missing"
 # Columns an answer file may carry besides item ids (and any x- column).
@@ -26,7 +27,7 @@ META_COLUMNS = (
 )
 
 
-class BadAnswer(ValueError):
+class BadAnswer(GuideCheckError, ValueError):
     """One value that is not a valid answer to its item (the message says why)."""
 
 
@@ -41,7 +42,7 @@ class AnswerProblem:
         return f"{where}: {self.message}"
 
 
-class AnswerError(ValueError):
+class AnswerError(GuideCheckError, ValueError):
     """Raised when answers are malformed; ``problems`` lists every one found (up to a limit)."""
 
     def __init__(self, problems: list[AnswerProblem], more: int = 0, sections: list | None = None):
@@ -213,7 +214,7 @@ def check_meta(column: str, raw) -> str | None:
 # --------------------------------------------------------------------------- answer files
 
 
-class AnswerFileError(ValueError):
+class AnswerFileError(GuideCheckError, ValueError):
     """The answer file cannot be read at all (not a CSV or JSON of the documented shape)."""
 
 

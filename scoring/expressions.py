@@ -24,13 +24,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import GuideCheckError
+
 MAX_LENGTH = 1000
 MAX_DEPTH = 40
 
 NUM, STR, BOOL, SET, NULL = "number", "text", "true/false", "multi", "null"
 
 
-class ExprError(Exception):
+class ExprError(GuideCheckError):
     """A problem found while checking an expression at load time."""
 
 

@@ -15,13 +15,14 @@ from pydantic import ValidationError
 from . import model
 from .answers import AnswerError
 from .engine import score_response
+from .errors import GuideCheckError
 from .instrument import OUTCOMES, Instrument, build
 from .yamlsafe import Document, Problem, YamlRefused, parse_yaml_bytes, read_yaml_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-class InstrumentError(ValueError):
+class InstrumentError(GuideCheckError, ValueError):
     """An instrument could not be loaded; ``problems`` lists every problem found."""
 
     def __init__(self, problems: list[Problem]):

@@ -12,11 +12,11 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from .engine import Result, combined_verdict
 from .i18n import t
 from .instrument import Instrument
+from .settings import builtin_file
 
 SEVERITY_ORDER = ("critical", "major", "minor")
 # Overall verdicts, worst first: the combined verdict of revision 2, plus `none` for a report that
@@ -33,15 +33,13 @@ def format_score(value: float | None, method: str | None) -> str:
     if value is None:
         return "–"
     return f"{value:.0f}%" if method in PERCENT_METHODS else f"{value:.2f}"
-CRITERIA_CSV = Path(__file__).resolve().parent.parent / "questionnaires" / "criteria.csv"
 
 
 @lru_cache(maxsize=1)
 def criteria_severity() -> dict[str, str]:
-    """Criterion id -> the strongest severity the catalogue gives it."""
-    if not CRITERIA_CSV.exists():
-        return {}
-    with CRITERIA_CSV.open(encoding="utf-8") as f:
+    """Criterion id -> the strongest severity the catalogue gives it. Without the catalogue every
+    item would silently read as minor, so a missing criteria.csv is an error (MissingFileError)."""
+    with builtin_file("criteria.csv").open(encoding="utf-8") as f:
         return {row["id"]: next((s for s in SEVERITY_ORDER if s in row["severity"]), "minor")
                 for row in csv.DictReader(f)}
 

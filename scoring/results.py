@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .answers import BadAnswer, check_value
 from .engine import Result, score_response
+from .errors import GuideCheckError
 from .i18n import t
 from .instrument import Instrument
 
@@ -55,7 +56,7 @@ class ResultFile(BaseModel):
     instruments: list[InstrumentEntry] = Field(default_factory=list, max_length=50)
 
 
-class ResultFileError(ValueError):
+class ResultFileError(GuideCheckError, ValueError):
     """The file cannot be used; the message says why in words a person can act on, in the
     language asked for (``parse(..., lang=)``)."""
 

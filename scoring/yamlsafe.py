@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from .errors import GuideCheckError
+
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 12  # the format needs 8 levels (root/sections/item/options/option/label); room for x- data
 MAX_INT_DIGITS = 18
@@ -66,7 +68,7 @@ class Document:
         return self.lines.get((), 1)
 
 
-class YamlRefused(Exception):
+class YamlRefused(GuideCheckError):
     def __init__(self, line: int | None, message: str):
         super().__init__(message)
         self.line = line

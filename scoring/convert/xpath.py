@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 
 from .. import expressions as ex
+from ..errors import GuideCheckError
 
 
-class Unsupported(ValueError):
+class Unsupported(GuideCheckError, ValueError):
     """A construct that has no GuideCheck translation (the message names it)."""
 
 

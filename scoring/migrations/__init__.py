@@ -19,6 +19,8 @@ from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from ..errors import GuideCheckError
+
 HERE = Path(__file__).resolve().parent
 OURS = {"guidecheck_meta", "studies", "responses", "item_points", "raised_flags", "instrument_versions", "answers"}
 # the tables and columns of schema version 1 (commit 0f2b18e), as found in a database made then
@@ -35,7 +37,7 @@ V1 = {
 LOCK = 0x6775696465  # a PostgreSQL advisory lock: two servers starting at once migrate one after the other
 
 
-class SchemaError(RuntimeError):
+class SchemaError(GuideCheckError, RuntimeError):
     """The database cannot be used as it is; the message says why and what to do."""
 
 
