@@ -20,7 +20,9 @@ import ast
 import itertools
 import operator
 from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -34,6 +36,12 @@ NUM, STR, BOOL, SET, NULL = "number", "text", "true/false", "multi", "null"
 
 class ExprError(GuideCheckError):
     """A problem found while checking an expression at load time."""
+
+
+# A compiled expression: a positional tuple whose first element names the node ("lit", "name",
+# "and", "cmp", ...) and whose other elements are values or further trees (see _compile). Its parts
+# differ by node kind, hence Any until the trees become typed nodes.
+Tree = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -163,7 +171,7 @@ def names(tree) -> set[str]:
 # --------------------------------------------------------------------------- static types
 
 
-def check_types(tree, env: dict[str, NameType]) -> NameType:
+def check_types(tree: Tree, env: Mapping[str, NameType]) -> NameType:
     """Infer the type of ``tree``; raise ExprError for unknown names and visible type errors."""
     kind = tree[0]
     if kind == "lit":
