@@ -4,6 +4,9 @@ Plain data, no UI."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypedDict
+
 # Crisis and support resources by country (criteria catalogue §16.5, replacing the "recommended"
 # line of FR-07). Fireside, TripSit, the Challenging Psychedelic Experiences Project and the
 # recovered-memories site are named in the sources (002 "Sessions", "How MDMA Therapy Works"); the
@@ -28,7 +31,15 @@ COUNTRY_NAMES = {
 }
 DEFAULT_COUNTRY = {"nl": "NL", "en": "other"}
 
-CRISIS_RESOURCES = [
+class CrisisResource(TypedDict):
+    country: str  # a code of COUNTRIES, or ANYWHERE
+    kind: str  # a key of KINDS
+    name: str | dict[str, str]  # by language where it differs
+    contact: str | dict[str, str]
+    about: dict[str, str]  # by language
+
+
+CRISIS_RESOURCES: list[CrisisResource] = [
     # Netherlands
     {"country": "NL", "kind": EMERGENCY, "name": "112", "contact": "112",
      "about": {"en": "Ambulance, police or fire brigade in a medical emergency or immediate danger.",
@@ -82,7 +93,7 @@ def default_country(lang: str) -> str:
     return DEFAULT_COUNTRY.get(lang, "other")
 
 
-def crisis_resources(lang: str, country: str | None = None) -> list[dict]:
+def crisis_resources(lang: str, country: str | None = None) -> list[dict[str, str]]:
     """The resources to show, in order, each as plain text: name, kind, country ("" when it works
     anywhere), contact and about. A listed country leads with its own numbers, followed by what
     works anywhere (without the generic emergency line, the country's own comes first); elsewhere
@@ -103,7 +114,7 @@ def crisis_resources(lang: str, country: str | None = None) -> list[dict]:
     return out
 
 
-def resource_parts(r: dict) -> tuple[str, str]:
+def resource_parts(r: Mapping[str, str]) -> tuple[str, str]:
     """A resource as (label, rest) in plain text: ('Crisis line, Netherlands', '113 Zelfmoordpreventie,
     call 113 ... Free, day and night.'); the contact is left out when it is the name (112)."""
     label = r["kind"][:1].upper() + r["kind"][1:] + (f", {r['country']}" if r["country"] else "")
@@ -111,7 +122,7 @@ def resource_parts(r: dict) -> tuple[str, str]:
     return label, f"{reach}. {r['about']}"
 
 
-def resource_line(r: dict) -> str:
+def resource_line(r: Mapping[str, str]) -> str:
     """One resource as a line of plain text."""
     return ": ".join(resource_parts(r))
 
@@ -136,7 +147,7 @@ WHAT_IT_IS_NOT = {
 }
 
 
-def text(value, lang: str) -> str:
+def text(value: str | Mapping[str, str], lang: str) -> str:
     if isinstance(value, str):
         return value
     return value.get(lang) or value["en"]

@@ -78,7 +78,7 @@ def upgrade() -> None:
     op.execute(meta.update().where(meta.c.key == "schema_version").values(value="2"))
 
 
-def answer_text(value) -> str:
+def answer_text(value: object) -> str:
     """An answer as text, in full (kept in step with scoring.store.answer_text)."""
     if isinstance(value, (list, tuple, set, frozenset)):
         return ";".join(sorted(map(str, value)))
