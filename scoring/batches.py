@@ -48,7 +48,7 @@ def plain_csv_batches(instrument: Instrument, path: str | Path, source: str = "a
         stream.close()
         return None
 
-    def batches():
+    def batches() -> Iterator[tuple[int, pd.DataFrame]]:
         offset = 0
         try:
             for table in opened[1]:

@@ -145,6 +145,10 @@ class Instrument:
             return spec.self_audit_message
         return spec.message
 
+    def scale_points(self, item: model.LikertItem) -> list[model.ScalePoint]:
+        """A likert item's points: its own options, else its named scale's."""
+        return item.options if item.options is not None else self.spec.scales.get(item.scale or "", [])
+
     def ask_text(self, item_id: str, lang: str | None = None) -> str:
         """The item as a question to put to the provider (``ask``), falling back to ``text``."""
         spec = self.items[item_id].spec

@@ -66,7 +66,7 @@ def build(instruments: dict[str, Instrument], answers: dict[str, dict], *, kind:
     """The JSON-ready content of a result (or progress) file."""
     entries = []
     for iid, inst in instruments.items():
-        entry = {"id": iid, "version": inst.version, "content_hash": inst.content_hash,
+        entry: dict[str, object] = {"id": iid, "version": inst.version, "content_hash": inst.content_hash,
                  "answers": _jsonable(answers.get(iid, {}))}
         if results and iid in results:
             r = results[iid]
