@@ -8,18 +8,22 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+
+import pandas as pd
 
 from . import export
 from .answers import AnswerError, AnswerFileError
 from .codebook import codebook
 from .frame import score_frame
+from .instrument import Instrument
 from .loader import InstrumentError, load_instrument, validate_paths
 from .model import AUDIENCES, CONTEXTS, STAGES, json_schema
 from .settings import MissingFileError, builtin_folder
 
 
-def _validate(args) -> int:
+def _validate(args: argparse.Namespace) -> int:
     loaded, problems = validate_paths(args.paths or [builtin_folder()])
     for p in problems:
         print(p)
@@ -30,14 +34,14 @@ def _validate(args) -> int:
     return 0
 
 
-def _write(frame, out: str | None) -> None:
+def _write(frame: pd.DataFrame, out: str | None) -> None:
     if out is not None and out.endswith(".json"):
         Path(out).write_text(frame.to_json(orient="records", force_ascii=False, indent=1), encoding="utf-8")
     else:  # CSV through the export module: cells a spreadsheet would run as formulas are neutralised
         export.frame_csv(frame, sys.stdout if out is None else out, float_format="%.10g")
 
 
-def _write_batches(results, out: str | None) -> None:
+def _write_batches(results: Iterable[pd.DataFrame], out: str | None) -> None:
     """Result frames of one file's batches, written as one file (CSV: header once, each batch as
     it comes, into a temporary file moved into place at the end; JSON: joined at the end). An
     AnswerError from the batches leaves nothing written."""
@@ -69,14 +73,14 @@ def _write_batches(results, out: str | None) -> None:
             os.unlink(temporary)
 
 
-def _batches(args, inst):
+def _batches(args: argparse.Namespace, inst: Instrument) -> Iterator[tuple[int, pd.DataFrame]] | None:
     """The answer file in batches (a plain CSV file), else None (read whole: see ``_read``)."""
     from .batches import plain_csv_batches
 
     return plain_csv_batches(inst, args.answers, args.source)
 
 
-def _read(args, inst):
+def _read(args: argparse.Namespace, inst: Instrument) -> tuple[pd.DataFrame, str]:
     """The answer file, normalised when it is a Kobo/ODK or REDCap export (messages on stderr)."""
     from .convert.imports import read_answers_for
 
@@ -86,13 +90,13 @@ def _read(args, inst):
     return frame, kind
 
 
-def _score(args) -> int:
+def _score(args: argparse.Namespace) -> int:
     inst = load_instrument(args.instrument)
     batches = _batches(args, inst)
     if batches is not None:
         from .batches import Unreadable, each_batch
 
-        def work(frame, offset):
+        def work(frame: pd.DataFrame, offset: int) -> pd.DataFrame:
             result = score_frame(inst, frame, context=args.context, audience=args.audience, stage=args.stage,
                                  kind="csv", row_offset=offset)
             if "response_id" not in frame.columns:
@@ -120,7 +124,8 @@ def _score(args) -> int:
     return 0
 
 
-def _in_batches(args, inst, summary, **options):
+def _in_batches(args: argparse.Namespace, inst: Instrument, summary: Callable[..., pd.DataFrame],
+                **options: object) -> pd.DataFrame:
     """``summary(inst, batches, ...)`` over the answer file: a plain CSV file a batch at a time,
     anything else (or a file Arrow cannot read to its end) read whole."""
     from .batches import Unreadable
@@ -137,7 +142,7 @@ def _in_batches(args, inst, summary, **options):
                    stage=args.stage, **options)
 
 
-def _aggregate(args) -> int:
+def _aggregate(args: argparse.Namespace) -> int:
     from .aggregate import aggregate_batches
 
     inst = load_instrument(args.instrument)
@@ -160,7 +165,7 @@ def _aggregate(args) -> int:
     return 0
 
 
-def _reliability(args) -> int:
+def _reliability(args: argparse.Namespace) -> int:
     from .aggregate import reliability_batches
 
     inst = load_instrument(args.instrument)
@@ -172,7 +177,7 @@ def _reliability(args) -> int:
     return 0
 
 
-def _answer_problems(args, exc) -> int:
+def _answer_problems(args: argparse.Namespace, exc: AnswerError) -> int:
     for p in exc.problems:
         print(f"{args.answers}: {p}")
     if exc.more:
@@ -180,30 +185,30 @@ def _answer_problems(args, exc) -> int:
     return 1
 
 
-def _schema(args) -> int:
+def _schema(args: argparse.Namespace) -> int:
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
     return 0
 
 
-def _codebook(args) -> int:
+def _codebook(args: argparse.Namespace) -> int:
     inst = load_instrument(args.path)
     _write(codebook(inst, args.lang), args.out)
     return 0
 
 
-def _convert(args) -> int:
+def _convert(args: argparse.Namespace) -> int:
     from .convert import cli
 
     return cli.convert(args)
 
 
-def _export(args) -> int:
+def _export(args: argparse.Namespace) -> int:
     from .convert import cli
 
     return cli.export(args)
 
 
-def _rebuild_cache(args) -> int:
+def _rebuild_cache(args: argparse.Namespace) -> int:
     """Open the research database (upgrading it if needed) and recompute every response's cached
     score and point vectors from its answers, through the instrument version it was answered with."""
     from .store import Store, StoreError
@@ -220,7 +225,8 @@ def _rebuild_cache(args) -> int:
     return 0
 
 
-def _scoring_command(sub, name: str, help_text: str, run, audience: str):
+def _scoring_command(sub: argparse._SubParsersAction, name: str, help_text: str,
+                     run: Callable[[argparse.Namespace], int], audience: str) -> argparse.ArgumentParser:
     """A command that reads an instrument and an answer file (score, aggregate, reliability)."""
     p = sub.add_parser(name, help=help_text)
     p.add_argument("--instrument", required=True, metavar="PATH")
@@ -289,7 +295,7 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)

@@ -26,7 +26,7 @@ TEXT_FIELDS = ("title", "description", "text", "self_audit_text", "help", "unit"
 OUTCOMES = ("critical", "unverified", "incomplete")
 # The tone of each outcome, for reports that colour verdicts (only `good` may look reassuring).
 OUTCOME_TONES = {"critical": "poor", "unverified": "mixed", "incomplete": None}
-STAGE_INDEX = {s: k for k, s in enumerate(model.STAGES)}
+STAGE_INDEX: dict[str, int] = {s: k for k, s in enumerate(model.STAGES)}
 CAPPABLE = ("major", "minor")
 
 
