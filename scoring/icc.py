@@ -20,6 +20,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats as sps
 
 COMPARE_AT = 0.7  # the reliability a provider mean needs before means are compared or ordered
@@ -43,16 +44,15 @@ class ICC:
         return max(self.icc, 0.0) if np.isfinite(self.icc) else float("nan")
 
 
-def _groups(values, groups) -> tuple[np.ndarray, np.ndarray, list]:
-    values = np.asarray(values, dtype=float)
-    groups = np.asarray(groups, dtype=object)
-    keep = ~np.isnan(values)
-    values, groups = values[keep], groups[keep]
-    labels, codes = np.unique(groups.astype(str), return_inverse=True)
-    return values, codes, list(labels)
+def _groups(values: ArrayLike, groups: ArrayLike) -> tuple[np.ndarray, np.ndarray, list]:
+    y = np.asarray(values, dtype=float)
+    g = np.asarray(groups, dtype=object)
+    keep = ~np.isnan(y)
+    labels, codes = np.unique(g[keep].astype(str), return_inverse=True)
+    return y[keep], codes, list(labels)
 
 
-def anova_parts(values, groups) -> dict:
+def anova_parts(values: ArrayLike, groups: ArrayLike) -> dict:
     """The one-way ANOVA's mean squares, the average group size n0 and the group sizes and means."""
     y, codes, labels = _groups(values, groups)
     a, n_total = len(labels), len(y)
@@ -77,7 +77,7 @@ def _interval(p: dict) -> tuple[float, float]:
     return (f_low - 1) / (f_low + n0 - 1), (f_high - 1) / (f_high + n0 - 1)
 
 
-def _usable(values, groups) -> bool:
+def _usable(values: ArrayLike, groups: ArrayLike) -> bool:
     y, codes, labels = _groups(values, groups)
     return len(labels) >= 2 and len(y) > len(labels)
 
@@ -87,7 +87,7 @@ def _precision_mean(p: dict, tau2: float, sigma2: float) -> float:
     return float((weights * p["means"]).sum() / weights.sum())
 
 
-def icc_anova(values, groups) -> ICC:
+def icc_anova(values: ArrayLike, groups: ArrayLike) -> ICC:
     """ICC(1) by the one-way ANOVA estimator (MSB − MSW) / (MSB + (n0 − 1)·MSW)."""
     p = anova_parts(values, groups)
     sigma2 = p["msw"]
@@ -98,7 +98,7 @@ def icc_anova(values, groups) -> ICC:
                "anova")
 
 
-def icc_mixedlm(values, groups) -> ICC:
+def icc_mixedlm(values: ArrayLike, groups: ArrayLike) -> ICC:
     """ICC(1) from a random-intercept model fitted by REML (statsmodels MixedLM)."""
     import statsmodels.api as sm  # imported here: it takes a second to load and most commands never need it
 
@@ -121,7 +121,7 @@ def icc_mixedlm(values, groups) -> ICC:
                "mixedlm")
 
 
-def provider_icc(values, groups) -> ICC | None:
+def provider_icc(values: ArrayLike, groups: ArrayLike) -> ICC | None:
     """ICC(1) of one score across providers (None with fewer than two providers or no replication):
     the ANOVA estimator on balanced data, MixedLM otherwise (ANOVA if MixedLM fails)."""
     if not _usable(values, groups):
@@ -135,12 +135,12 @@ def provider_icc(values, groups) -> ICC | None:
         return icc_anova(values, groups)
 
 
-def spearman_brown(rho: float, k) -> np.ndarray | float:
+def spearman_brown(rho: float, k: ArrayLike) -> np.ndarray:
     """The reliability of a mean of k responses: k·rho / (1 + (k − 1)·rho)."""
     k = np.asarray(k, dtype=float)
     return k * rho / (1 + (k - 1) * rho)
 
 
-def shrunken(raw_mean, k, fit: ICC):
+def shrunken(raw_mean: ArrayLike, k: ArrayLike, fit: ICC) -> np.ndarray:
     """Empirical-Bayes means: the overall mean plus each raw mean's distance from it, times its reliability."""
     return fit.mean + spearman_brown(fit.rho, k) * (np.asarray(raw_mean, dtype=float) - fit.mean)
