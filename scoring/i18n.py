@@ -561,7 +561,7 @@ UI: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str = "en", **values) -> str:
+def t(key: str, lang: str = "en", **values: object) -> str:
     """The text for ``key`` in ``lang`` (English where a language is missing), filled in."""
     entry = UI[key]
     text = entry.get(lang) or entry["en"]

@@ -140,7 +140,7 @@ class TextItem(ItemBase):
 # one item of any type, for type checking (mypy narrows it on ``item.type == "..."``)
 AnyItem = Union[YesNoItem, ChoiceItem, MultiItem, LikertItem, NumberItem, TextItem]
 Item = Annotated[AnyItem, Field(discriminator="type")]
-ITEM_TYPES = {
+ITEM_TYPES: dict[str, type[ItemBase]] = {
     "yes_no": YesNoItem, "choice": ChoiceItem, "multi": MultiItem,
     "likert": LikertItem, "number": NumberItem, "text": TextItem,
 }
