@@ -110,7 +110,10 @@ def normalise(inst: Instrument, frame: pd.DataFrame, platform: str = "auto") -> 
     for iid, codes in split.items():
         if iid in out:
             continue  # the joined column is there: the 0/1 columns repeat it
-        options = {str(o.value).lower(): str(o.value) for o in inst.items[iid].spec.options}
+        spec = inst.items[iid].spec
+        if spec.type != "multi":  # never: only multi items are split into 0/1 columns
+            continue
+        options = {str(o.value).lower(): str(o.value) for o in spec.options}
         unknown = [c for c in codes if c.lower() not in options]
         for code in unknown:
             notes.append(f"column for option '{code}' of {iid}: not an option of {iid}; left out")
