@@ -11,6 +11,7 @@ period of the row's batch of K instead of its date."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from urllib.parse import parse_qs, quote, urlencode
 
 import numpy as np
@@ -20,6 +21,9 @@ from .aggregate import OTHER, cronbach_alpha, from_stats, plan_groups, sufficien
 from .instrument import Instrument
 from .plaintext import clean
 from .store import Store, Study
+
+# (providers, scores, points) of one instrument version's responses, as Store.vectors gives them
+Vectors = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 NONE = "(no provider)"
 MAX_PROVIDER = 80  # the store's column
@@ -32,7 +36,7 @@ def participant_link(study_code: str, provider: str | None = None) -> str:
     return "?" + urlencode(query, quote_via=quote, safe="")
 
 
-def bad_provider_codes(codes) -> list[str]:
+def bad_provider_codes(codes: Iterable[str]) -> list[str]:
     """The provider codes that cannot be used: longer than the store keeps, holding invisible or
     control characters or spaces at either end, or not read back from a link as they are."""
     bad = []
@@ -46,7 +50,7 @@ def bad_provider_codes(codes) -> list[str]:
     return bad
 
 
-def provider_means(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
+def provider_means(vectors: Vectors, study: Study, inst: Instrument) -> pd.DataFrame:
     """Per-provider means and intervals under the suppression rule, on whole columns, with each
     provider mean's reliability and shrunken mean (the ICCs in ``.attrs["icc"]``)."""
     providers, scores, _ = vectors
@@ -63,7 +67,7 @@ def icc_table(means: pd.DataFrame, labels: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["score", "icc", "ci_low", "ci_high", "providers", "n"])
 
 
-def alphas(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
+def alphas(vectors: Vectors, study: Study, inst: Instrument) -> pd.DataFrame:
     """Cronbach's alpha per mean or sum score over complete cases (withheld below the minimum)."""
     _, _, points = vectors
     columns = {iid: k for k, iid in enumerate(inst.items)}
@@ -77,7 +81,7 @@ def alphas(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["score", "items", "n", "alpha"])
 
 
-def likert_shares(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
+def likert_shares(vectors: Vectors, study: Study, inst: Instrument) -> pd.DataFrame:
     """Per likert item, the share of each scale point among its answers (unsure and unanswered
     left out): answers are the points turned back where an item is reverse keyed."""
     _, _, points = vectors
@@ -87,7 +91,7 @@ def likert_shares(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
             continue
         column = points[:, k]
         column = column[~np.isnan(column)]
-        if info.spec.reverse:
+        if info.spec.reverse and info.pmin is not None and info.pmax is not None:  # a scored likert item
             column = info.pmin + info.pmax - column
         if len(column) < study.min_group:
             continue
@@ -100,7 +104,7 @@ def likert_shares(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["item", "value", "share", "n"])
 
 
-def distribution(vectors, inst: Instrument, score_id: str, bins: int = 20) -> pd.DataFrame:
+def distribution(vectors: Vectors, inst: Instrument, score_id: str, bins: int = 20) -> pd.DataFrame:
     """A histogram of one score as counts per bin (what is drawn, not every value)."""
     _, scores, _ = vectors
     column = scores[:, inst.score_ids.index(score_id)]
@@ -145,8 +149,10 @@ def export_frame(store: Store, study: Study, inst: Instrument, content_hash: str
     batch = np.arange(len(frame)) // study.min_group  # stored order: batches of K, as the snapshots
     dates = frame.pop("date").astype(str)
     spans = dates.groupby(batch).agg(["min", "max"])
-    period = [f"{spans.loc[b, 'min']}/{spans.loc[b, 'max']}" for b in batch]
-    frame.insert(frame.columns.get_loc("language") + 1, "period", period)
+    # spans is indexed 0, 1, ... by batch, so a batch number is also its row
+    period = [f"{low}/{high}" for low, high in zip(spans["min"].to_numpy()[batch], spans["max"].to_numpy()[batch],
+                                                    strict=True)]
+    frame.insert(list(frame.columns).index("language") + 1, "period", period)
     frame["response_id"] = [secrets.token_hex(16) for _ in range(len(frame))]
     order = list(range(len(frame)))
     secrets.SystemRandom().shuffle(order)  # not submission order
