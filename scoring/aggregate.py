@@ -12,8 +12,11 @@ the same rule applies to figures computed in SQL and to a DataFrame from a CSV f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from . import icc as iccs
 from .frame import score_frame
@@ -65,7 +68,7 @@ def from_stats(stats: pd.DataFrame, sizes: dict, min_group: int, score_ids: list
     return pd.DataFrame(out, columns=columns)
 
 
-def _describe(sid: str, part, withheld: bool) -> dict:
+def _describe(sid: str, part: pd.Series | None, withheld: bool) -> dict:
     keys = [f"{sid}_{k}" for k in ("mean", "sd", "ci_low", "ci_high")]
     if part is None or withheld or part["n"] == 0:
         return dict.fromkeys(keys, np.nan)
@@ -81,7 +84,8 @@ def _describe(sid: str, part, withheld: bool) -> dict:
     return dict(zip(keys, (mean, sd, mean - half, mean + half), strict=True))
 
 
-def with_reliability(table: pd.DataFrame, scores: pd.DataFrame, groups, score_ids: list[str]) -> pd.DataFrame:
+def with_reliability(table: pd.DataFrame, scores: pd.DataFrame, groups: ArrayLike | None,
+                     score_ids: list[str]) -> pd.DataFrame:
     """``table`` (from ``from_stats``) with, per score, ``S_reliability`` (Spearman–Brown reliability
     of each named provider's mean) and ``S_shrunken`` (its empirical-Bayes mean), and ``note``
     saying "too few responses to compare" for a provider whose mean reliability is below 0.7 on
@@ -106,7 +110,7 @@ def with_reliability(table: pd.DataFrame, scores: pd.DataFrame, groups, score_id
             values = scores[sid].astype(float).reset_index(drop=True)
             has = labels.notna() & values.notna()
             fit = iccs.provider_icc(values[has].to_numpy(), labels[has].to_numpy())
-        if fit is not None:
+        if fit is not None and labels is not None:
             counts = labels[labels.notna() & scores[sid].astype(float).reset_index(drop=True).notna()].value_counts()
             rows = named & out[f"{sid}_mean"].notna() & shown.isin(counts.index)
             k = shown[rows].map(counts).astype(float)
@@ -123,7 +127,8 @@ def with_reliability(table: pd.DataFrame, scores: pd.DataFrame, groups, score_id
     return out
 
 
-def sufficient_stats(scores: pd.DataFrame, groups: pd.Series, score_ids: list[str]) -> tuple[pd.DataFrame, dict]:
+def sufficient_stats(scores: pd.DataFrame, groups: pd.Series | None, score_ids: list[str]
+                     ) -> tuple[pd.DataFrame, dict]:
     """Per-group n, sum and sum of squares of each score, on whole columns."""
     frame = scores[score_ids].astype(float).copy()
     frame["group"] = groups.fillna("(none)").astype(str).to_numpy() if groups is not None else ALL
@@ -141,8 +146,8 @@ def aggregate(instrument: Instrument, answers: pd.DataFrame, by: str | None = No
     return aggregate_batches(instrument, [(0, answers)], by, min_group, context, audience, kind, stage)
 
 
-def aggregate_batches(instrument: Instrument, batches, by: str | None = None, min_group: int = 11,
-                      context: str = "unknown", audience: str = "research", kind: str = "frame",
+def aggregate_batches(instrument: Instrument, batches: Iterable[tuple[int, pd.DataFrame]], by: str | None = None,
+                      min_group: int = 11, context: str = "unknown", audience: str = "research", kind: str = "frame",
                       stage: str = "after_session") -> pd.DataFrame:
     """``aggregate`` over ``batches`` of one file ((rows before it, frame) each, as
     ``batches.plain_csv_batches`` gives them): sufficient statistics are added up batch by batch;
@@ -152,7 +157,8 @@ def aggregate_batches(instrument: Instrument, batches, by: str | None = None, mi
 
     ids = instrument.score_ids
 
-    def work(frame: pd.DataFrame, offset: int):
+    def work(frame: pd.DataFrame, offset: int
+             ) -> tuple[tuple[pd.DataFrame, dict], pd.DataFrame | None, pd.Series | None]:
         if by is not None and by not in frame.columns:
             raise ValueError(f"there is no column '{by}' to group by (columns: {', '.join(map(str, frame.columns))})")
         scores = score_frame(instrument, frame, context=context, audience=audience, stage=stage, kind=kind,
@@ -161,21 +167,24 @@ def aggregate_batches(instrument: Instrument, batches, by: str | None = None, mi
             lambda v: None if v is None or v == "" else v) if by else None
         return sufficient_stats(scores, groups, ids), (scores[ids] if by else None), groups
 
-    parts, sizes, kept, labels = [], {}, [], []
+    parts: list[pd.DataFrame] = []
+    sizes: dict[object, int] = {}
+    kept: list[pd.DataFrame] = []
+    labels: list[pd.Series] = []
     for (stats, counts), scores, groups in each_batch(batches, work):
         parts.append(stats)
         for g, k in counts.items():
             sizes[g] = sizes.get(g, 0) + k
-        if by:
+        if by and scores is not None and groups is not None:  # both given when grouping
             kept.append(scores)
             labels.append(groups)
     stats = pd.concat(parts, ignore_index=True).groupby(["group", "score_id"], as_index=False)[
         ["n", "sum", "sumsq"]].sum() if len(parts) > 1 else parts[0]
     if by is None:
         return from_stats(stats, sizes, min_group, ids).tail(1).reset_index(drop=True)  # the 'all' row, once
-    scores = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
-    groups = pd.concat(labels, ignore_index=True) if len(labels) > 1 else labels[0]
-    return with_reliability(from_stats(stats, sizes, min_group, ids), scores, groups, ids)
+    all_scores = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
+    all_groups = pd.concat(labels, ignore_index=True) if len(labels) > 1 else labels[0]
+    return with_reliability(from_stats(stats, sizes, min_group, ids), all_scores, all_groups, ids)
 
 
 class Moments:
@@ -218,23 +227,23 @@ def cronbach_alpha(points: pd.DataFrame) -> tuple[float, int]:
     return moments.alpha(), moments.n
 
 
-def points_frame(instrument: Instrument, answers: pd.DataFrame, context="unknown", audience="research",
-                 kind="frame", stage="after_session", row_offset: int = 0) -> pd.DataFrame:
+def points_frame(instrument: Instrument, answers: pd.DataFrame, context: str = "unknown", audience: str = "research",
+                 kind: str = "frame", stage: str = "after_session", row_offset: int = 0) -> pd.DataFrame:
     """Item points (reverse keying applied), one column per scored item, NaN where not answered."""
     from .frame import _evaluate_points  # the whole-column engine's own points
 
     return _evaluate_points(instrument, answers, context, audience, kind, stage, row_offset)
 
 
-def reliability(instrument: Instrument, answers: pd.DataFrame, context="unknown", audience="research",
-                kind="frame", stage="after_session") -> pd.DataFrame:
+def reliability(instrument: Instrument, answers: pd.DataFrame, context: str = "unknown", audience: str = "research",
+                kind: str = "frame", stage: str = "after_session") -> pd.DataFrame:
     """The contract's ``reliability``: per mean or sum score, its items, n (complete cases), alpha
     (on unweighted points, as revision 2 says)."""
     return reliability_batches(instrument, [(0, answers)], context, audience, kind, stage)
 
 
-def reliability_batches(instrument: Instrument, batches, context="unknown", audience="research",
-                        kind="frame", stage="after_session") -> pd.DataFrame:
+def reliability_batches(instrument: Instrument, batches: Iterable[tuple[int, pd.DataFrame]], context: str = "unknown",
+                        audience: str = "research", kind: str = "frame", stage: str = "after_session") -> pd.DataFrame:
     """``reliability`` over ``batches`` of one file: each score's complete cases added up batch by
     batch (``Moments``)."""
     from .batches import each_batch
@@ -242,7 +251,7 @@ def reliability_batches(instrument: Instrument, batches, context="unknown", audi
     scores = [s for s in instrument.scores if s.spec.method in ("mean", "sum")]
     moments = {s.spec.id: Moments(len(s.items)) for s in scores}
 
-    def work(frame: pd.DataFrame, offset: int):
+    def work(frame: pd.DataFrame, offset: int) -> pd.DataFrame:
         return points_frame(instrument, frame, context, audience, kind, stage, offset)
 
     for points in each_batch(batches, work):
