@@ -12,8 +12,10 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from .engine import Result, combined_verdict
+from .expressions import Tree
 from .i18n import t
 from .instrument import Instrument
 from .settings import builtin_file
@@ -149,11 +151,11 @@ def item_severity(inst: Instrument, item_id: str) -> str:
     if spec.flag is not None:
         return spec.flag.severity
     table = criteria_severity()
-    found = [table.get(c) for c in spec.criteria if table.get(c)]
+    found = [s for c in spec.criteria if (s := table.get(c))]
     return min(found, key=SEVERITY_ORDER.index) if found else "minor"
 
 
-def _criteria_of_rule(inst: Instrument, tree) -> list[str]:
+def _criteria_of_rule(inst: Instrument, tree: Tree) -> list[str]:
     from . import expressions as ex
 
     names = set()
@@ -213,7 +215,7 @@ def build(instruments: dict[str, Instrument], results: dict[str, Result], *, aud
                 "criteria": ";".join(info.spec.criteria),
             })
             not_met = status == "answered" and (item_id in flagged_items or (
-                info.scored and points is not None and points < info.pmax))
+                info.pmax is not None and points is not None and points < info.pmax))
             if audience == "self_audit" and (not_met or status == "unsure"):
                 severity = item_severity(inst, item_id)
                 plan[severity].append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
@@ -243,7 +245,7 @@ def _question(inst: Instrument, item_id: str, audience: str, lang: str) -> str:
     return inst.ask_text(item_id, lang)
 
 
-def answer_text(inst: Instrument, item_id: str, value, status: str, lang: str) -> str:
+def answer_text(inst: Instrument, item_id: str, value: Any, status: str, lang: str) -> str:
     """An answer as a person reads it: the option's label in the report's language."""
     if status == "unsure":
         return t("answer.unsure", lang)
@@ -258,7 +260,7 @@ def answer_text(inst: Instrument, item_id: str, value, status: str, lang: str) -
         return "; ".join(labels.get(v, str(v)) for v in chosen)
     number = f"{value:g}" if isinstance(value, float) else str(value)
     if item.type == "likert":
-        points = item.options if item.options is not None else inst.spec.scales[item.scale]
+        points = inst.scale_points(item)
         label = next((inst.text(p.label, lang) for p in points if float(p.value) == value), "")
         return f"{number} · {label}" if label else number
     if item.type == "number" and item.unit is not None:
