@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -30,9 +31,14 @@ def wheel(tmp_path_factory) -> Path:
     """The project built as a wheel, as `pip install .` builds it (with the registry's setuptools;
     offline, with the one installed here)."""
     out = tmp_path_factory.mktemp("wheel")
-    run = _pip("wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT))
+    # built from a copy: setuptools leaves build/ and *.egg-info in the folder it builds
+    source = tmp_path_factory.mktemp("source") / "guidecheck"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", "build", "dist", "*.egg-info", "node_modules", ".mypy_cache", ".ruff_cache", ".pytest_cache",
+        ".hypothesis", "__pycache__", "data"))
+    run = _pip("wheel", "--no-deps", "--quiet", "-w", str(out), str(source))
     if run.returncode != 0:
-        offline = _pip("wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(out), str(ROOT))
+        offline = _pip("wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(out), str(source))
         if offline.returncode != 0:
             pytest.skip("no wheel could be built: the build backend could not be fetched nor found installed "
                         f"(pip said: {run.stderr.strip().splitlines()[-1:]})")
