@@ -37,15 +37,30 @@ export default function(component) {
 _component = st.components.v2.component("guidecheck_browser_store", js=_JS)
 
 
-def sync(name: str, *, save: str | None, loaded: bool, clear: bool = False) -> str | None:
+def sync(name: str, *, save: str | None, loaded: bool, clear: bool = False, slot: str = "") -> str | None:
     """Write ``save`` to this browser's storage under ``name`` (or remove it when ``clear``); until
     ``loaded`` is true, ask the browser for what it holds. Returns that text once it arrives ("" when
-    nothing is stored), else None."""
+    nothing is stored), else None. ``slot`` names a second bridge for the same entry, for a part of
+    the page that reruns on its own (an ``st.fragment``): its writes then reach the browser too."""
     # a new session (a reload, or a server restart under an open page) gets new data, so the
     # browser runs the bridge again and reports what it holds even when nothing else changed
-    session = st.session_state.setdefault("_browser_store_session", secrets.token_hex(8))
-    result = _component(key=f"browser_store_{name}", data={"name": name, "save": save or "", "loaded": loaded,
-                                                          "clear": clear, "session": session},
+    session = st.session_state.get("_browser_store_session")
+    if session is None:  # not setdefault: that would draw random bytes on every call
+        session = st.session_state["_browser_store_session"] = secrets.token_hex(8)
+    # the browser runs the bridge only when its data changes; with a second bridge for the same
+    # entry (``slot``), one bridge's data can be the same as last time while the other wrote since:
+    # a count of this entry's changes makes every change reach the browser, whichever bridge sends it
+    changes = st.session_state.setdefault("_browser_store_changes", {})
+    last, count = changes.get(name, (None, 0))
+    if (save or "", clear) != last:
+        changes[name] = ((save or "", clear), count + 1)
+    data = {"name": name, "save": save or "", "loaded": loaded, "clear": clear, "session": session,
+            "change": changes.get(name, (None, 0))[1]}
+    result = _component(key=f"browser_store_{name}" + (f"_{slot}" if slot else ""), data=data,
                         on_stored_change=lambda: None)
     stored = getattr(result, "stored", None)
+    if stored is None and not loaded and not st.context.headers:
+        # no browser is connected (AppTest runs the script without one, and Streamlit then has no
+        # request headers): nothing will ever answer, so this is a browser with nothing stored
+        return ""
     return stored if isinstance(stored, str) else None

@@ -6,22 +6,14 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from pathlib import Path
 
 import streamlit as st
 
 from scoring import plaintext, validate_bytes, validate_paths
-from scoring.i18n import LANGUAGE_NAMES, LANGUAGES, t
-from scoring.resources import (
-    COUNTRIES,
-    COUNTRY_NAMES,
-    NOT_A_GUARANTEE,
-    WHAT_IT_IS_NOT,
-    crisis_resources,
-    default_country,
-    resource_parts,
-    text,
-)
+from scoring.i18n import LANGUAGE_NAMES, LANGUAGES, render, t
+from scoring.resources import COUNTRIES, COUNTRY_KEYS, crisis_resources, default_country, resource_parts
 
 # the built-in instruments; GUIDECHECK_QUESTIONNAIRES points elsewhere (the browser tests edit a copy)
 QUESTIONNAIRES = Path(os.environ.get("GUIDECHECK_QUESTIONNAIRES")
@@ -60,6 +52,12 @@ def T(key: str, **values) -> str:  # noqa: N802 - short on purpose: used on ever
     return t(key, lang(), **values)
 
 
+def problem_line(problem) -> str:
+    """A file's problem (``PATH:LINE: message``) with its message in the page's language."""
+    where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+    return f"{where}: {render(problem.message, lang())}"
+
+
 def page_language() -> None:
     """Set <html lang> to the page's language (Streamlit always writes "en", streamlit#15726), so
     that screen readers and translation tools read Dutch pages as Dutch. The script is a constant
@@ -79,8 +77,12 @@ def page_language() -> None:
 def scroll_to_top() -> None:
     """Bring the top of the page into view (after Next, or when the report opens): Streamlit keeps
     the scroll position of the page before, which on a phone left the new part's title off screen."""
-    st.html("<script>const m = document.querySelector('[data-testid=\"stMain\"]');"
-            "if (m) { m.scrollTo(0, 0); } window.scrollTo(0, 0);</script>", unsafe_allow_javascript=True,
+    # The browser runs an st.html script again only when its text changed (a new number each time),
+    # and every run of it is a script of the page's own: in a block, so that a second run does not
+    # stop at "m has already been declared" (which left every part after the first scrolled down).
+    count = st.session_state["_scroll_count"] = st.session_state.get("_scroll_count", 0) + 1
+    st.html(f"<script>/* {count} */ {{ const m = document.querySelector('[data-testid=\"stMain\"]');"
+            "if (m) { m.scrollTo(0, 0); } window.scrollTo(0, 0); }</script>", unsafe_allow_javascript=True,
             width="content")
 
 
@@ -113,9 +115,18 @@ def _load(fingerprint: tuple):
     return validate_paths([QUESTIONNAIRES])
 
 
+_builtin: dict = {}  # the last load of the folder and when it was looked at (builtin_instruments)
+
+
 def builtin_instruments():
-    """(instruments by id, problems): loaded once, again only when a file in questionnaires/ changes."""
-    return _load(_fingerprint())
+    """(instruments by id, problems): loaded once, again only when a file in questionnaires/ changes.
+    The folder is looked at once a second at most: a page calls instruments() dozens of times a run,
+    and the stat of every file (0.7 ms) and the cache lookup on each call were a sixth of an answer's
+    server time (py-spy, issue 15)."""
+    now = time.monotonic()
+    if "loaded" not in _builtin or now - _builtin["checked"] > 1.0:
+        _builtin["loaded"], _builtin["checked"] = _load(_fingerprint()), now
+    return _builtin["loaded"]
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)  # a few files, bounded memory
@@ -157,15 +168,26 @@ def crisis_box(where: str = "page") -> None:
     with st.container(border=True):
         st.markdown(f"**{T('crisis.title')}**")
         st.radio(T("crisis.country"), COUNTRIES, key=key, horizontal=True, on_change=picked,
-                 format_func=lambda c: text(COUNTRY_NAMES[c], language))
+                 format_func=lambda c: t(COUNTRY_KEYS[c], language))
         lines = (resource_parts(r) for r in crisis_resources(language, crisis_country()))
         # our own fixed texts (tests/test_resources.py keeps them free of links and markdown)
         st.markdown("\n".join(f"- **{label}**: {rest}" for label, rest in lines))
 
 
 def not_a_guarantee() -> None:
-    st.caption(NOT_A_GUARANTEE[lang()])
+    st.caption(T("resources.not_a_guarantee"))
 
 
 def what_it_is_not() -> None:
-    st.info(WHAT_IT_IS_NOT[lang()])
+    st.info(T("resources.what_it_is_not"))
+
+
+def app_url(page: str = "") -> str:
+    """This app's own address as the person's browser sees it (scheme, host, port and path, without
+    the query), so that a study link can be shown whole; ``page`` is the url path of the page
+    asking, cut off the end (Streamlit 1.67 leaves it on). "" where no browser is connected
+    (AppTest): then only the part after the address is shown."""
+    url = (st.context.url or "").split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    if page and url.endswith("/" + page):
+        url = url[: -len(page) - 1]
+    return url + "/" if url else ""

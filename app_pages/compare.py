@@ -40,29 +40,41 @@ series = {name: {iid: r.scores.get(available[iid].band_score) for iid, r in res.
 st.plotly_chart(charts.compare_chart(series, titles, language), width="stretch", config=CHART_CONFIG)
 
 st.header(T("compare.differences"))
-rows = []
+# The compared files are the columns (they are what is compared). Static tables rather than
+# st.dataframe: their cells wrap, so on a phone every file's column is on screen and no label is
+# cut off. First the checklists whose score or verdict differ, then per checklist, folded, the
+# warning signs raised in some files and not in others (there can be dozens).
+wording = "self_audit" if all(f.kind == "self_audit" for _, f, _ in loaded) else "vetting"
+scores_rows, flag_tables = [], []
 for iid, title in titles.items():
     per_file = {name: res.get(iid) for name, _, res in loaded}
     verdicts = {name: (r.verdict if r else None) for name, r in per_file.items()}
     main = available[iid].band_score
     scores = {name: (r.scores.get(main) if r and main else None) for name, r in per_file.items()}
-    if len({str(v) for v in verdicts.values()}) > 1 or len({None if v is None else round(v, 1)
-                                                            for v in scores.values()}) > 1:
-        method = next((sc.spec.method for sc in available[iid].scores if sc.spec.id == main), None)
-        rows.append({T("table.instrument"): clean(title), T("table.flag"): "",
-                     **{name: format_score(scores[name], method)
-                        + (f" · {verdict_text(available[iid], verdicts[name], language)}" if verdicts[name] else "")
-                        for name in per_file}})
-    flag_ids = sorted({f for r in per_file.values() if r for f in r.flags})
-    for fid in flag_ids:
+    method = next((sc.spec.method for sc in available[iid].scores if sc.spec.id == main), None)
+    if (len({str(v) for v in verdicts.values()}) > 1
+            or len({None if v is None else round(v, 1) for v in scores.values()}) > 1):
+        scores_rows.append({T("table.instrument"): safe(title), **{
+            safe(name): safe(format_score(scores[name], method)
+                             + (f" · {verdict_text(available[iid], verdicts[name], language)}" if verdicts[name]
+                                else "")) for name in per_file}})
+    flags = []
+    for fid in sorted({f for r in per_file.values() if r for f in r.flags}):
         raised = {name: bool(r and fid in r.flags) for name, r in per_file.items()}
         if len(set(raised.values())) > 1:
-            wording = "self_audit" if all(f.kind == "self_audit" for _, f, _ in loaded) else "vetting"
-            flag = clean(flag_text(available[iid], fid, language, wording))
-            rows.append({T("table.instrument"): clean(title), T("table.flag"): flag,
-                         **{name: (T("compare.raised") if v else "") for name, v in raised.items()}})
-if rows:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-else:
+            flags.append({T("table.flag"): safe(flag_text(available[iid], fid, language, wording)),
+                          **{safe(name): (T("compare.raised") if v else "–") for name, v in raised.items()}})
+    if flags:
+        flag_tables.append((title, flags))
+# a long word (a Dutch compound, a file name) may break inside a narrow column rather than push the
+# table past a phone's screen
+st.html("<style>[data-testid='stTable'] [data-testid='stMarkdownContainer'],"
+        "[data-testid='stTable'] [data-testid='stMarkdownContainer'] p{overflow-wrap:anywhere}</style>")
+if scores_rows:
+    st.table(pd.DataFrame(scores_rows), hide_index=True)
+for title, flags in flag_tables:
+    with st.expander(T("compare.flags_differ", title=safe(title), n=len(flags))):
+        st.table(pd.DataFrame(flags), hide_index=True)
+if not scores_rows and not flag_tables:
     st.success(T("compare.same"))
 not_a_guarantee()

@@ -8,11 +8,13 @@ leaving the page and switching language.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from app_pages import browser_store
 from app_pages.common import T, instruments, lang, not_a_guarantee, safe
-from scoring import plaintext, score_response
+from scoring import carryover, plaintext, score_response
 from scoring import results as resultfile
 
 CONTEXTS = ("clinical", "harm_reduction", "unknown")
@@ -40,7 +42,10 @@ def applicable(audience: str, context: str) -> list[str]:
 
 def run(audience: str) -> None:
     flow = state(audience)
-    if keep_in_browser(audience, flow):
+    if flow["stage"] == "report" and st.session_state.get("reports", {}).get(audience) is None:
+        flow["stage"] = "questions"
+    # on a part, the questions' fragment keeps the answers in the browser (it reruns on its own)
+    if flow["stage"] != "questions" and keep_in_browser(audience, flow):
         st.rerun()
     if flow["stage"] == "report":  # right after submitting: the report, in place
         saved = st.session_state.get("reports", {}).get(audience)
@@ -125,9 +130,11 @@ def continue_full_check(audience: str, flow: dict, stage: str) -> None:
                                         for info in available[i].items.values())]
     for iid in chosen:
         flow["answers"].setdefault(iid, {})
+    carried = carryover.carry({i: flow["answers"][i] for i in chosen}, flow.get("carried", {}))
     file = resultfile.ResultFile.model_validate({"guidecheck_result": 1, "kind": audience, "context": flow["context"],
                                                  "label": flow["label"], "stage": stage})
     restore(audience, flow, file, {i: flow["answers"][i] for i in chosen}, [T("flow.full_check_started")])
+    flow["carried"] = carried  # the call's answers, not asked again (filled in, shown as answered)
     st.session_state["_scroll_top"] = True
 
 
@@ -213,11 +220,38 @@ def steps(flow: dict, results: dict) -> list[tuple[str, int]]:
 
 
 def questions(audience: str, flow: dict) -> None:
+    if audience == "vetting":  # what the call before booking answered is not asked again
+        flow["carried"] = carryover.carry({i: flow["answers"].setdefault(i, {}) for i in flow["selected"]},
+                                          flow.get("carried", {}))
     notices = flow.pop("notices", [])
     if notices:
         st.success(notices[0])
         for notice in notices[1:]:
             st.warning(safe(notice))
+    with st.sidebar:  # outside the fragment: a fragment cannot draw in the sidebar
+        if st.button(T("flow.restart"), key=f"restart_{audience}"):
+            st.session_state["flows"].pop(audience, None)
+            st.session_state[f"_forget_{audience}"] = True  # else a reload would bring them back
+            st.rerun()
+        if st.button(T("flow.forget"), key=f"forget_{audience}", help=T("flow.forget_help")):
+            st.session_state["flows"].pop(audience, None)
+            st.session_state.get("reports", {}).pop(audience, None)
+            st.session_state[f"_forget_{audience}"] = True
+            st.rerun()
+    part(audience, flow)
+    not_a_guarantee()
+
+
+@st.fragment
+def part(audience: str, flow: dict) -> None:
+    """The current part: progress, questions, buttons, and the answers kept in the browser. A
+    fragment: an answer reruns this part only, not the navigation, sidebar and crisis box around it
+    (measured in Chromium with bench/browser_speed.py, issue 15). Back, Next and the report rerun
+    the whole page (st.rerun), which also brings the top of the page into view."""
+    if flow["stage"] != "questions":  # the submit button's callback opened the report
+        st.rerun()
+    if keep_in_browser(audience, flow):
+        st.rerun()
     results = _results(audience, flow)
     plan = steps(flow, results)
     if not plan:
@@ -227,7 +261,7 @@ def questions(audience: str, flow: dict) -> None:
     shown = [(iid, i) for iid, r in results.items() for i, s in r.status.items() if s != "hidden"]
     answered = sum(1 for iid, i in shown if results[iid].status[i] in ("answered", "unsure"))
     st.progress(answered / max(len(shown), 1), text=T("flow.progress", step=flow["step"] + 1, steps=len(plan),
-                                                       answered=answered, total=len(shown)))
+                                                       answered=answered, total=len(shown), count=len(shown)))
     iid, k = plan[flow["step"]]
     inst = instruments()[iid]
     section = inst.spec.sections[k]
@@ -261,23 +295,12 @@ def questions(audience: str, flow: dict) -> None:
     middle.download_button(T("flow.save"), data=progress_file(audience, flow),
                            file_name=f"guidecheck-{audience}-progress.json", mime="application/json",
                            key=f"save_{audience}", width="stretch", on_click="ignore")
-    with st.sidebar:
-        if st.button(T("flow.restart"), key=f"restart_{audience}"):
-            st.session_state["flows"].pop(audience, None)
-            st.session_state[f"_forget_{audience}"] = True  # else a reload would bring them back
-            st.rerun()
-        if st.button(T("flow.forget"), key=f"forget_{audience}", help=T("flow.forget_help")):
-            st.session_state["flows"].pop(audience, None)
-            st.session_state.get("reports", {}).pop(audience, None)
-            st.session_state[f"_forget_{audience}"] = True
-            st.rerun()
-    not_a_guarantee()
 
 
 def show_missing(audience: str, flow: dict, plan: list, missing: list) -> None:
     """Every question still open, by part, each part with a button that goes there."""
     available = instruments()
-    st.error(T("flow.missing_one" if len(missing) == 1 else "flow.missing", n=len(missing)))
+    st.error(T("flow.missing", n=len(missing)))
     by_step: dict[int, list[str]] = {}
     for iid, item_id in missing:
         inst = available[iid]
@@ -297,10 +320,18 @@ def show_missing(audience: str, flow: dict, plan: list, missing: list) -> None:
 
 
 def progress_file(audience: str, flow: dict) -> bytes:
-    selected = {i: instruments()[i] for i in flow["selected"] if i in instruments()}
-    return resultfile.dumps(resultfile.build(selected, flow["answers"], kind=audience, context=flow["context"],
-                                             label=flow["label"], language=lang(), submitted=False,
-                                             stage=flow["answer_stage"]))
+    """The progress file of these answers, built again only when something in it changed: a run
+    needs it twice (browser storage, Save progress) and most runs change nothing in it."""
+    available = instruments()
+    selected = {i: available[i] for i in flow["selected"] if i in available}
+    key = repr((flow["answers"], [(i, inst.content_hash) for i, inst in selected.items()], flow["context"],
+                flow["label"], flow["answer_stage"], lang(), dt.date.today()))
+    cache = st.session_state.setdefault("_progress_files", {})
+    if cache.get(audience, (None,))[0] != key:
+        cache[audience] = (key, resultfile.dumps(resultfile.build(
+            selected, flow["answers"], kind=audience, context=flow["context"], label=flow["label"],
+            language=lang(), submitted=False, stage=flow["answer_stage"])))
+    return cache[audience][1]
 
 
 def submit(audience: str, flow: dict) -> None:
@@ -396,6 +427,11 @@ def question(audience: str, flow: dict, inst, item) -> None:
     else:
         st.text_area(label, value=current or "", max_chars=item.max_length, key=key, on_change=on_change,
                      help=help_text)
+    if f"{inst.id}/{item.id}" in flow.get("carried", {}):
+        source = next(rf for rf, iid, target in carryover.SAME_QUESTION if (iid, target) == (inst.id, item.id))
+        red = instruments().get(carryover.SOURCE)
+        if red is not None and source in red.items:
+            st.caption(T("flow.carried", question=safe(question_text(audience, red, red.items[source].spec))))
 
 
 def unsure_box(key: str, current, store) -> None:

@@ -1,26 +1,62 @@
 import streamlit as st
 
-from app_pages.common import T, builtin_instruments, lang, safe, validated_upload
+from app_pages.common import T, builtin_instruments, lang, problem_line, safe, validated_upload
 from scoring.plaintext import clean
 
 st.title(T("instruments.title"))
-st.markdown(T("instruments.intro"))
+st.markdown(T("instruments.intro_people"))
 language = lang()
 
 
 def describe(inst) -> None:
-    st.caption(T("instruments.summary", items=len(inst.items), sections=len(inst.spec.sections),
-                 version=inst.version) + f" · {inst.content_hash}")
+    """What a person reads: the purpose, the parts and their questions, and the sources by author,
+    title and section. Ids, hashes, expressions and source keys are under "For developers"."""
+    st.caption(T("instruments.size", items=len(inst.items), sections=len(inst.spec.sections)))
     if inst.spec.description:
         st.markdown(safe(inst.text(inst.spec.description, language)))
     for section in inst.spec.sections:
         st.markdown(f"**{safe(inst.text(section.title, language))}**")
+        if section.description:
+            st.caption(safe(inst.text(section.description, language)))
+        st.markdown("\n".join(f"1. {safe(inst.text(item.text, language))}" for item in section.items))
+    cited = sources_cited(inst)
+    if cited:
+        st.markdown(f"**{T('instruments.sources')}**")
+        st.markdown("\n".join(
+            f"- {safe(reference)}" + (f"  \n  {safe(T('instruments.sections_cited', sections='; '.join(places)))}"
+                                      if places else "")
+            for reference, places in cited.items()))
+    with st.expander(T("instruments.developers")):
+        developer_details(inst)
+
+
+def sources_cited(inst) -> dict[str, list[str]]:
+    """Each source the questions cite (its full reference), with the sections cited, in order."""
+    out: dict[str, list[str]] = {}
+    for item_id in inst.items:
+        found = inst.source_of(item_id)
+        if found is None:
+            continue
+        _, reference, locator = found
+        places = out.setdefault(reference, [])
+        if locator and locator not in places:
+            places.append(locator)
+    return out
+
+
+def developer_details(inst) -> None:
+    st.caption(T("instruments.developers_help"))
+    st.markdown(safe(f"{inst.id} · " + T("instruments.summary", items=len(inst.items),
+                                         sections=len(inst.spec.sections), version=inst.version)
+                     + f" · {inst.content_hash}"))
+    for section in inst.spec.sections:
+        st.markdown(f"**{safe(inst.text(section.title, language))}** · {safe(section.id)}")
         lines = []
         for item in section.items:
             info = inst.items[item.id]
             extra = [", ".join(f"`{c}`" for c in item.criteria if c.replace("-", "").isalnum())]
             if info.scored:
-                extra.append(f"{info.pmin:g}–{info.pmax:g} {T('instruments.points')}")
+                extra.append(f"{info.pmin:g}–{info.pmax:g} {T('instruments.points')} × {info.weight:g}")
             if item.show_if:
                 extra.append(safe(T("instruments.shown_if", expr=item.show_if)))
             if item.flag:
@@ -29,7 +65,7 @@ def describe(inst) -> None:
             src = inst.source_of(item.id)
             if src:
                 extra.append(safe(src[0] + (f" ({src[2]})" if src[2] else "")))
-            lines.append(f"- {safe(inst.text(item.text, language))}  \n  " + " · ".join(e for e in extra if e))
+            lines.append(f"- {safe(item.id)}  \n  " + " · ".join(e for e in extra if e))
         st.markdown("\n".join(lines))
     st.markdown(f"**{T('instruments.scoring')}**")
     lines = [f"- {safe(T('instruments.score_line', label=inst.text(s.spec.label, language), n=len(s.items), method=T('method.' + s.spec.method)))}"  # noqa: E501
@@ -44,10 +80,10 @@ def describe(inst) -> None:
 
 loaded, problems = builtin_instruments()
 for p in problems:
-    st.error(safe(str(p)))
+    st.error(safe(problem_line(p)))
 order = sorted(loaded, key=lambda i: (i != "red-flags", i == "working-alliance", loaded[i].title(language)))
 for inst in (loaded[i] for i in order):
-    with st.expander(f"{safe(inst.title(language))} · {inst.id} {inst.version}"):
+    with st.expander(safe(inst.title(language))):
         describe(inst)
 
 st.header(T("instruments.upload"))
@@ -56,7 +92,7 @@ if upload is not None:
     inst, found = validated_upload(upload)
     if found:
         st.error(T("instruments.problems", n=len(found)))
-        st.code(clean("\n".join(str(p) for p in found)), language=None)
+        st.code(clean("\n".join(problem_line(p) for p in found)), language=None)
     else:
         st.success(T("instruments.valid"))
         if inst.id in loaded:

@@ -18,7 +18,7 @@ from app_pages.common import T, builtin_instruments, crisis_box, lang, safe, set
 from app_pages.flow import question
 from app_pages.participant_key import Saved, decide, new_key, read_saved, saved_text
 from app_pages.research_access import get_store, unavailable
-from scoring import score_response
+from scoring import consent, score_response
 from scoring.store import StoreError
 
 log = logging.getLogger("guidecheck")
@@ -49,19 +49,35 @@ state = st.session_state.setdefault("participant", {}).setdefault(
 url_key = st.query_params.get("sub")
 if url_key is not None:
     del st.query_params["sub"]  # never proof of a submission, and kept out of the browser's history
+STORE_NAME = f"study:{study.code}"
+
+
+def kept() -> str | None:
+    """What this browser keeps for the study: the key, the consent and the answers not yet sent."""
+    if not state["key"]:
+        return None
+    return saved_text(Saved(key=state["key"], consented=state["consented"],
+                            answers={} if state["sent"] else state["answers"]))
+
+
 # this browser's own copy: written after every change, read back once per session
-keep = Saved(key=state["key"], consented=state["consented"], answers={} if state["sent"] else state["answers"])
-stored = browser_store.sync(f"study:{study.code}", save=saved_text(keep) if state["key"] else None,
-                            loaded=state["loaded"])
+stored = browser_store.sync(STORE_NAME, save=kept(), loaded=state["loaded"])
 if stored is not None and not state["loaded"]:
     state["loaded"] = True
     saved = read_saved(stored, available)
     if saved is not None:
         state["saved_key"] = saved.key
-        if saved.answers and not any(state["answers"].values()) and not state["key"]:
-            # a reload, a closed tab or a server restart: pick up where this person left off
+        if (saved.answers or saved.consented) and not any(state["answers"].values()) and not state["key"]:
+            # a reload, a closed tab, a server restart or a move to another server: pick up where this
+            # person left off, without asking for consent they gave in this browser already
             state.update(answers=saved.answers, key=saved.key, consented=saved.consented,
-                         restored=True)
+                         restored="answers" if saved.answers else "consent")
+if not state["loaded"]:
+    # until this browser says what it keeps (a moment), show nothing to answer: a person who already
+    # agreed, and whose page reconnected to a new session (a restart, another server), must not see
+    # the consent page flash up before their questions come back
+    st.caption(T("study.opening"))
+    st.stop()
 try:
     submission, sent = decide(url_key, state["key"], state["saved_key"], store.has_submission)
 except StoreError:
@@ -74,8 +90,9 @@ if sent:
     st.stop()
 
 if not state["consented"] or not submission:
-    if study.consent:
-        st.markdown(safe(study.consent))
+    consent_text = consent.for_language(study.consent, lang(), study.languages)
+    if consent_text:
+        st.markdown(safe(consent_text))
     st.caption(T("study.anonymous", k=study.min_group))
     agreed = st.checkbox(T("study.consent"), key="consent")
     if st.button(T("study.start"), type="primary", disabled=not agreed):
@@ -84,8 +101,9 @@ if not state["consented"] or not submission:
     crisis_box()
     st.stop()
 
-if state.pop("restored", False):
-    st.info(T("study.restored"))
+restored = state.pop("restored", None)
+if restored:
+    st.info(T("study.restored" if restored == "answers" else "study.restored_consent"))
 chosen = [available[i] for i in study.instruments if i in available]
 if study.free_text:
     st.warning(T("study.free_text_warning"))
@@ -102,6 +120,9 @@ def questions(inst) -> None:
             if result.status[item.id] == "hidden" or (item.type == "text" and not study.free_text):
                 continue
             question("research", state, inst, item)
+    # an answer reruns only this fragment, so the browser's copy is written from here too (the
+    # bridge above is not sent again until a full run): a failover or a restart then loses nothing
+    browser_store.sync(STORE_NAME, save=kept(), loaded=True, slot=inst.id)
 crisis_box()
 
 

@@ -65,12 +65,14 @@ def render(audience: str, saved: dict, edit: Callable[[], None], next_steps: Cal
                 st.markdown(f"- **{T('severity.' + flag.severity)}**: {safe(flag.message)}  \n"
                             f"  {safe(', '.join(flag.instruments) + ' · ' + ', '.join(flag.criteria))}")
 
-    if rep.action_plan and any(rep.action_plan.values()):
-        st.header(T("report.action_plan"))
-        for severity, rows in rep.action_plan.items():
+    if rep.action_plan:
+        st.header(T("report.action_plan"), anchor="actions")
+        st.caption(T("report.action_plan_intro"))
+        for severity in report.SEVERITY_ORDER:
+            rows = [a for a in rep.action_plan if a.severity == severity]
             if rows:
                 st.subheader(T("severity." + severity))
-                st.markdown("\n".join(f"- {safe(r.text)} ({safe(', '.join(r.criteria))})" for r in rows))
+                st.markdown("\n".join(_action_lines(a) for a in rows))
 
     if rep.questions:
         st.header(T("report.questions" if audience == "vetting" else "report.open_items"), anchor="questions")
@@ -101,8 +103,13 @@ def render(audience: str, saved: dict, edit: Callable[[], None], next_steps: Cal
 
     # the 100-odd rows are drawn only when asked for (they are always in the CSV and HTML downloads)
     if st.toggle(T("report.items")):
-        items = pd.DataFrame([r for r in rep.rows if r["status"] != "hidden"])
-        st.dataframe(items, hide_index=True, width="stretch")
+        st.caption(T("report.items_how"))
+        head, rows = export.item_table(rep)
+        # narrow number columns and a question column that wraps less wide: weight and what an answer
+        # counts for stay in view beside the question instead of past its right edge
+        widths = dict(zip(head, (140, 360, 90, 70, 70, 80, 90), strict=True))
+        st.dataframe(pd.DataFrame(rows, columns=head), hide_index=True, width="stretch",
+                     column_config={h: st.column_config.TextColumn(h, width=w) for h, w in widths.items()})
 
     trend = _trend(rep, available, language, today) if audience == "self_audit" else None
 
@@ -167,6 +174,15 @@ def _files(saved, chosen, scored, rep, audience, language, title, today, trend, 
                                        trend=trend, country=country),
         })
     return cache[audience][1]
+
+
+def _action_lines(action) -> str:
+    """An action, its criteria, and the audit questions whose answers put it on the plan."""
+    lines = [f"- **{safe(action.text)}** ({safe(', '.join(action.criteria))})" if action.criteria
+             else f"- **{safe(action.text)}**"]
+    lines += [f"  - {safe(T('report.action_reason', question=r.text, instrument=r.instrument, answer=r.answer))}"
+              for r in action.reasons]
+    return "\n".join(lines)
 
 
 def summary(rep, audience: str) -> None:

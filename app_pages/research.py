@@ -7,12 +7,13 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import CHART_CONFIG, T, builtin_instruments, lang, not_a_guarantee, safe
+from app_pages.common import CHART_CONFIG, T, app_url, builtin_instruments, lang, not_a_guarantee, safe
 from app_pages.research_access import get_store, logout_button, researcher_gate, unavailable
-from scoring import charts, export, research
+from scoring import charts, consent, export, research
 from scoring.aggregate import aggregate
-from scoring.answers import AnswerError, read_csv_compact
+from scoring.answers import AnswerError, AnswerFileError, read_csv_compact
 from scoring.codebook import codebook
+from scoring.convert.imports import normalise
 from scoring.i18n import LANGUAGE_NAMES, LANGUAGES
 from scoring.store import StoreError
 
@@ -117,33 +118,41 @@ def studies_tab():
                                format_func=LANGUAGE_NAMES.get)
         min_group = st.number_input(T("research.min_group"), min_value=5, max_value=1000, value=11, step=1)
         free_text = st.checkbox(T("research.free_text"), help=T("research.free_text_warning"))
-        consent = st.text_area(T("research.consent_text"), max_chars=5000)
+        # one consent text per language: a participant reads it in the page's language (issue 15)
+        consents = {code: st.text_area(T("research.consent_text_in", language=LANGUAGE_NAMES[code]),
+                                       max_chars=5000, key=f"consent_{code}") for code in LANGUAGES}
         providers = st.text_area(T("research.providers"), max_chars=20000)
         if st.form_submit_button(T("research.create"), type="primary"):
             codes = [line.strip() for line in providers.splitlines() if line.strip()]
             bad = research.bad_provider_codes(codes)
+            consent_texts = consent.pack({code: consents[code] for code in (langs or ["en"])})
             if not title.strip() or not chosen:
                 st.error(T("research.need_title"))
+            elif consent.missing(consent_texts, langs or ["en"]):
+                st.error(T("research.consent_missing", languages=", ".join(
+                    LANGUAGE_NAMES[c] for c in consent.missing(consent_texts, langs or ["en"]))))
             elif bad:
                 st.error(T("research.bad_providers", max=research.MAX_PROVIDER,
                            codes=", ".join(safe(c) for c in bad[:10])))
             else:
                 store.create_study(title, chosen, languages=langs or ["en"], min_group=int(min_group),
-                                   free_text=free_text, consent=consent, providers=codes)
+                                   free_text=free_text, consent=consent_texts, providers=codes)
                 st.success(T("research.created"))
     existing = store.studies()
     if not existing:
         st.info(T("research.no_studies"))
     for study in reversed(existing):
         n = count_responses(store.url, study.id, store.latest(study.id), study.min_group)
-        responses = T("research.responses_one" if n == 1 else "research.responses", n=n)
+        responses = T("research.responses", n=n)
         with st.expander(f"{safe(study.title)} · {responses}"):
             # as code blocks: plain text that copies as it is, whatever a code holds
             st.markdown(T("research.link"))
-            st.code(research.participant_link(study.code), language=None)
+            st.code(app_url("research") + research.participant_link(study.code), language=None)
             if study.providers:
                 st.markdown(T("research.links_per_provider"))
-                st.code("\n".join(research.participant_link(study.code, p) for p in study.providers), language=None)
+                base = app_url("research")
+                st.code("\n".join(base + research.participant_link(study.code, p) for p in study.providers),
+                        language=None)
             if study.free_text:
                 st.warning(T("research.free_text_warning"))
             is_open = st.toggle(T("research.open"), value=study.is_open, key=f"open_{study.code}")
@@ -285,6 +294,16 @@ def import_tab():
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         st.error(T("file.bad", name=safe(upload.name), error=safe(str(exc).splitlines()[0])))
         return
+    # this page's own export (and Kobo/ODK or REDCap exports) made into an answer frame, as the CLI does
+    try:
+        frame, platform, notes = normalise(available[inst_id], frame)
+    except AnswerFileError as exc:
+        st.error(T("file.bad", name=safe(upload.name), error=safe(str(exc))))
+        return
+    if platform == "guidecheck":
+        st.info(T("research.import_own_export"))
+    for note in notes:
+        st.caption(safe(note))
     options = [None] + [c for c in frame.columns if c not in available[inst_id].items]
     by = st.selectbox(T("research.import_by"), options, format_func=lambda c: c or T("research.import_none"))
     min_group = st.number_input(T("research.min_group"), min_value=5, max_value=1000, value=11, step=1,
@@ -292,7 +311,7 @@ def import_tab():
     try:
         table = aggregate(available[inst_id], frame, by=by, min_group=int(min_group), kind="csv")
     except AnswerError as exc:
-        st.error("\n".join(safe(str(p)) for p in exc.problems[:20]))
+        st.error("\n".join(safe(p.render(lang())) for p in exc.problems[:20]))
         return
     icc = research.icc_table(table, {})
     table.attrs = {}

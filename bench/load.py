@@ -121,6 +121,7 @@ def main() -> None:
     parser.add_argument("--servers", nargs="+", default=["app", "app-defaults", "baseline"])
     parser.add_argument("--defaults-up-to", type=int, default=10,
                         help="largest group for app-defaults (beyond it the server is saturated for minutes)")
+    parser.add_argument("--base-port", type=int, default=18600, help="servers listen on this port and the next ones")
     parser.add_argument("--database", default=None, help="DATABASE_URL (default: a fresh SQLite file)")
     args = parser.parse_args()
 
@@ -136,7 +137,7 @@ def main() -> None:
     try:
         for k, name in enumerate(args.servers):
             script, extra = specs[name]
-            port = 18600 + 10 * k + os.getpid() % 10
+            port = args.base_port + k if args.base_port != 18600 else 18600 + 10 * k + os.getpid() % 10
             servers[name] = (f"http://127.0.0.1:{port}", start(script, port, env, extra))
         query = stclient.query(study.code)
         for url, _ in servers.values():  # warm each server up (first imports, caches) before measuring

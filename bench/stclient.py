@@ -9,7 +9,11 @@ does (streamlit/frontend, WidgetStateManager and ConnectionManager): load the pa
 value of every widget on the page, apply the ForwardMsgs (`new_session` starts a run, `delta`s
 build the page, `page_info_changed` rewrites the query string, `script_finished` ends the run),
 keep cacheable messages and report their hashes, and send a button press as a one-off trigger.
-What it does not do: render, run components, or send heartbeats (a run never lasts that long).
+The app's one custom component, the browser-storage bridge (app_pages/browser_store.py), is
+answered as its JavaScript would answer it, against a `storage` dict that stands for the
+browser's localStorage (shared by every tab of one "browser"), so the participant's key,
+consent and answers survive a reload or a failover as they do in Chromium.
+What it does not do: render, run other components, or send heartbeats (a run never lasts that long).
 
 Used by bench/load.py (figures) and the tests (memory soak, two servers behind a balancer).
 """
@@ -17,6 +21,7 @@ Used by bench/load.py (figures) and the tests (memory soak, two servers behind a
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import time
 import urllib.parse
@@ -28,6 +33,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
+BRIDGE = "guidecheck_browser_store"  # app_pages/browser_store.py's component
 WIDGETS = ("radio", "checkbox", "button", "multiselect", "number_input", "text_area", "text_input")
 DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
         ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
@@ -68,6 +74,8 @@ class Session:
     server: str = ""  # the balancer's cookie value, when there is one: which server answered
     load_s: float = 0.0  # the page load (HTTP, WebSocket, first run), set by participant()
     reconnects: int = 0
+    storage: dict = field(default_factory=dict)  # this "browser's" localStorage: key -> text
+    _bridged: dict = field(default_factory=dict)  # component id -> the data it last acted on
 
     async def open(self) -> float:
         """Load the page and run the script once; the seconds it took."""
@@ -82,6 +90,7 @@ class Session:
             raise Disconnected(str(exc)) from exc
         self._finished = asyncio.Event()
         self._status = None
+        self._bridged = {}  # a new page: the component's function runs again
         self._reader = asyncio.create_task(self._read())
         await self._rerun()
         return time.perf_counter() - start
@@ -139,6 +148,7 @@ class Session:
                 element = delta.new_element
                 which = element.WhichOneof("type")
                 self.elements[path] = Element(which, getattr(element, which), delta.fragment_id)
+                self._mounted(self.elements[path])
             elif delta.WhichOneof("type") == "add_block":
                 self.elements[path] = Element("block", delta.add_block, delta.fragment_id)
         elif kind == "page_info_changed":
@@ -146,6 +156,17 @@ class Session:
         elif kind == "script_finished" and msg.script_finished in DONE:
             self._status = msg.script_finished
             self._finished.set()
+
+    def _mounted(self, element: Element) -> None:
+        """A widget the frontend draws with a value of its own (a default, or an answer the page
+        brought back) holds that value from then on, and sends it with every rerun."""
+        proto = element.proto
+        if element.id in self.states:
+            return
+        if element.kind == "radio" and proto.HasField("default") and 0 <= proto.default < len(proto.options):
+            self.states[element.id] = WidgetState(id=element.id, string_value=proto.options[proto.default])
+        elif element.kind == "checkbox" and proto.default:
+            self.states[element.id] = WidgetState(id=element.id, bool_value=True)
 
     async def _rerun(self, trigger: WidgetState | None = None, fragment: str = "") -> None:
         back = BackMsg()
@@ -174,10 +195,35 @@ class Session:
             raise RuntimeError("the page did not compile")
         self.runs += 1
         # the frontend forgets the state of widgets no longer on the page
-        if fragment:
-            return
-        present = {e.id for e in self.elements.values() if e.kind in WIDGETS}
-        self.states = {k: v for k, v in self.states.items() if k in present}
+        if not fragment:
+            present = {e.id for e in self.elements.values() if e.kind in WIDGETS}
+            self.states = {k: v for k, v in self.states.items() if k in present}
+        answer = self._storage_bridge()
+        if answer is not None:  # the bridge reported what the storage holds: a run of its own
+            await self._rerun(*answer)
+
+    def _storage_bridge(self):
+        """Do what app_pages/browser_store.py's JavaScript does when its data changes: write or
+        remove this study's entry, and, until the page says it has read it, report what the storage
+        holds as the trigger value "stored". Returns (trigger, fragment) for that report, or None."""
+        for element in list(self.elements.values()):
+            if element.kind != "bidi_component" or not element.proto.component_name.endswith(BRIDGE):
+                continue
+            if self._bridged.get(element.id) == element.proto.json:
+                continue  # the browser calls the component's function again only when its data changes
+            self._bridged[element.id] = element.proto.json
+            data = json.loads(element.proto.json or "{}")
+            key = "guidecheck:" + str(data.get("name"))
+            if data.get("clear"):
+                self.storage.pop(key, None)
+            elif isinstance(data.get("save"), str) and data["save"]:
+                self.storage[key] = data["save"]
+            if not data.get("loaded"):
+                payload = [{"event": "stored", "value": self.storage.get(key, "")}]
+                trigger = WidgetState(id=f"$$STREAMLIT_INTERNAL_KEY_{element.id}__events",
+                                      json_trigger_value=json.dumps(payload))
+                return trigger, element.fragment
+        return None
 
     # ------------------------------------------------------------------ what a person does
 
@@ -217,18 +263,19 @@ class Session:
 
 async def participant(base: str, query: str, *, think: float = 0.0, answers: list[float] | None = None,
                       rng: random.Random | None = None, timeout: float = 60.0, max_steps: int = 400,
-                      retries: int = 0) -> Session:
+                      retries: int = 0, storage: dict | None = None) -> Session:
     """Go through a study page as a person would: consent, start, answer every question shown (a
     random option, after `think` seconds on average), send, and stop at the thanks (a page without
     widgets). The seconds each answer took are appended to `answers`. Returns the session.
 
     With `retries`, a lost connection is followed by a new one, as the browser's reconnect does:
-    the same URL (now with its submission key) and cookie, and a new session on whichever server
-    the balancer picks. Widget values are not carried over: Chromium on Streamlit 1.67 shows the
-    new session's page with nothing ticked (tests/e2e/test_balancer.py, browser test)."""
+    the same URL and cookie, and a new session on whichever server the balancer picks. Widget
+    values are not carried over (Chromium on Streamlit 1.67 shows the new session's page with
+    nothing ticked); what the page kept in `storage` (this browser's localStorage, a fresh one when
+    None) is, as in the browser: the participant's key, consent and answers."""
     rng = rng or random.Random()
     answers = answers if answers is not None else []
-    session = Session(base, query, timeout=timeout)
+    session = Session(base, query, timeout=timeout, storage={} if storage is None else storage)
     session.load_s = await _again(session, session.open, retries)
     for _ in range(max_steps):
         if think:

@@ -4,12 +4,16 @@ reads HTML-like tags in any text."""
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from .i18n import t
+from .plaintext import clean
 from .plaintext import plotly as plain
 from .report import PERCENT_METHODS, TONE_COLOURS, Report, format_score
+from .svg import DARK
 
 
 def _layout(title: str, height: int, **extra: object) -> dict:
@@ -25,8 +29,54 @@ COLOURS = TONE_COLOURS
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14)
 
 
+# Bars with their labels above them (a phone's 390 px cannot spare a column of long checklist
+# names beside the bars). Sizes in pixels: the chart's height follows the number of rows.
+BAR_PX, LINE_PX, GAP_PX, WRAP = 22, 17, 16, 40
+TOP_PX, BOTTOM_PX = 46, 44
+
+
+def _lines(text: str) -> list[str]:
+    """A label in at most two lines of WRAP characters (Plotly cannot wrap text by itself, and a
+    line break would be markup); a longer one ends in an ellipsis, the full text is in the hover."""
+    lines = textwrap.wrap(clean(text).replace("\n", " "), WRAP) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), WRAP, placeholder=" …")]
+    return lines
+
+
+def _labelled_rows(labels: list[str], bars_per_row: int = 1) -> tuple[dict, list[dict], float]:
+    """``labels`` as given (each line is made plain here, after wrapping: an escaped entity is never split).
+    The y axis, the label annotations and the bar width (in axis units) for horizontal bars with
+    each row's label written above its bar(s): the labels take the whole width, the bars too."""
+    wrapped = [_lines(label) for label in labels]
+    text_px = LINE_PX * max(len(w) for w in wrapped)
+    bars_px = _bars_px(bars_per_row)
+    pitch = text_px + bars_px + GAP_PX
+    annotations = []
+    for row, lines in enumerate(wrapped):
+        for k, line in enumerate(lines):  # each line its own annotation, the last one just above the bars
+            annotations.append(dict(text=plain(line), x=0, xref="paper", xanchor="left", y=row, yref="y",
+                                    yanchor="bottom", yshift=bars_px / 2 + 2 + LINE_PX * (len(lines) - 1 - k),
+                                    showarrow=False, font=dict(size=13, color="#222"), align="left"))
+    # the rows sit one unit apart; the top row's labels need room above it
+    axis = dict(range=[len(labels) - 0.5, -0.5 - text_px / pitch], showticklabels=False, showgrid=False,
+                zeroline=False, fixedrange=True)
+    return axis, annotations, bars_px / pitch
+
+
+def _bars_px(bars_per_row: int) -> int:
+    return BAR_PX if bars_per_row == 1 else 16 * bars_per_row  # grouped bars are thinner
+
+
+def _height(labels: list[str], bars_per_row: int = 1, bottom: int = BOTTOM_PX) -> int:
+    """The chart's height in pixels: one row unit (labels, bars, gap) per label, and room for the top
+    row's labels, so that every row keeps its pixel size whatever the number of rows."""
+    text_px = LINE_PX * max(len(_lines(x)) for x in labels)
+    return TOP_PX + bottom + len(labels) * (text_px + _bars_px(bars_per_row) + GAP_PX) + text_px
+
+
 def scores_chart(report: Report) -> dict | None:
-    """One bar per instrument with bands: its main score (0-100), coloured by its verdict.
+    """One bar per instrument: its main score (0-100), coloured by its verdict, its name above it.
 
     Returned as a plain figure dict: st.plotly_chart validates it once; building a go.Figure
     first would validate it twice on every report render."""
@@ -36,18 +86,31 @@ def scores_chart(report: Report) -> dict | None:
     lang = report.language
     percent = all(s.main_method in PERCENT_METHODS for s, _ in rows)
     names = [plain(s.title) for s, _ in rows]
+    titles = [s.title for s, _ in rows]
     values = [v if v is not None else 0 for _, v in rows]
-    text = [format_score(v, s.main_method) + f" · {plain(s.verdict_label) or t('level.' + s.level, lang)}"
+    top = 100.0 if percent else max(values + [1.0])
+    # the short verdict beside the score (the full wording is in the hover and in the table below)
+    text = [format_score(v, s.main_method) + f" · {t('level.' + s.level, lang)}"
             if v is not None else t("level." + ("unverified" if s.level == "unverified" else "incomplete"), lang)
             for s, v in rows]
-    bar = dict(type="bar", x=values, y=names, orientation="h", text=text, textposition="auto",
-               marker=dict(color=[COLOURS.get(s.level, COLOURS["none"]) for s, _ in rows]),
-               hovertemplate="%{y}: %{x:.1f}%<extra></extra>")
+    hover = [f"{name}: {format_score(v, s.main_method)} · {plain(s.verdict_label) or t('level.' + s.level, lang)}"
+             if v is not None else f"{name}: {label}" for name, (s, v), label in zip(names, rows, text, strict=True)]
+    yaxis, annotations, width = _labelled_rows(titles)
+    colours = [COLOURS.get(s.level, COLOURS["none"]) for s, _ in rows]
+    inside = [v >= top * 0.55 for v in values]  # inside a long bar, beside a short one: never cut off
+    bar = dict(type="bar", x=values, y=list(range(len(rows))), orientation="h", text=text, width=width,
+               textposition=["inside" if k else "outside" for k in inside], insidetextanchor="end",
+               # dark text, white only on the dark fills (contrast of at least 4.5:1, as in the SVG charts)
+               textfont=dict(size=12, color=["#fff" if k and c.lower() in DARK else "#222"
+                                             for k, c in zip(inside, colours, strict=True)]),
+               cliponaxis=False, constraintext="none", marker=dict(color=colours),
+               customdata=hover, hovertemplate="%{customdata}<extra></extra>")
+    axis_title = dict(title=dict(text=t("chart.percent", lang), font=dict(size=12))) if percent else {}
     return dict(data=[bar], layout=_layout(
-        t("chart.scores", lang), 120 + 42 * len(rows),
-        xaxis=dict(range=[0, 100], title=dict(text=t("chart.percent", lang)), gridcolor="#e0e0e0") if percent
-        else dict(gridcolor="#e0e0e0"),
-        yaxis=dict(autorange="reversed", automargin=True)))
+        t("chart.scores", lang), _height(titles), annotations=annotations,
+        margin=dict(l=10, r=24, t=TOP_PX, b=BOTTOM_PX), bargap=0, showlegend=False,  # r: the "100" tick
+        xaxis=dict(range=[0, top], gridcolor="#e0e0e0", fixedrange=True, **axis_title),
+        yaxis=yaxis))
 
 
 def alliance_chart(report: Report) -> dict | None:
@@ -66,17 +129,33 @@ def alliance_chart(report: Report) -> dict | None:
 
 
 def compare_chart(series: dict[str, dict[str, float | None]], titles: dict[str, str], lang: str) -> go.Figure:
-    """Grouped bars: for each instrument, one bar per compared result (label -> {instrument: score})."""
+    """For each instrument, one bar per compared result (label -> {instrument: score}), grouped
+    under the instrument's name; the legend (one entry per file) below the axis."""
     instruments = [i for i in titles if any(i in scores for scores in series.values())]
     # neutral colours, one per file: red or green would read as a verdict the file may not have
     palette = ["#1f5fa8", "#5c6bc0", "#00838f", "#6d4c41", "#8e24aa", "#546e7a"]
-    bars = [go.Bar(name=plain(label), x=[plain(titles[i]) for i in instruments], y=[scores.get(i) for i in instruments],
-                   marker_color=palette[k % len(palette)])
+    raw = [titles[i] for i in instruments] or [""]
+    names = [plain(name) for name in raw]
+    yaxis, annotations, width = _labelled_rows(raw, bars_per_row=len(series))
+    bars = [go.Bar(name=plain(label), x=[scores.get(i) for i in instruments], y=list(range(len(instruments))),
+                   orientation="h", marker_color=palette[k % len(palette)], textposition="outside",
+                   text=["" if scores.get(i) is None else f"{scores[i]:.0f}%" for i in instruments],
+                   textfont=dict(size=11, color="#222"), cliponaxis=False, constraintext="none",
+                   customdata=[f"{plain(label)} · {name}" for name in names],
+                   hovertemplate="%{customdata}: %{x:.0f}%<extra></extra>")
             for k, (label, scores) in enumerate(series.items())]
+    # the legend lists the files one under the other, below the axis (a row of long file names would
+    # run off a phone's screen); the space it needs is kept free below the plot
+    legend_px = 22 * len(series) + 8
     return go.Figure(data=bars, layout=_layout(
-        t("chart.compare", lang), 420, barmode="group", margin=dict(l=10, r=10, t=50, b=80),
-        yaxis=dict(title=dict(text=t("chart.percent", lang)), range=[0, 100], gridcolor="#e0e0e0"),
-        legend=dict(orientation="h", y=-0.25)))
+        t("chart.compare", lang), _height(raw, len(series), BOTTOM_PX + legend_px),
+        barmode="group", bargap=1 - width, bargroupgap=0, annotations=annotations,
+        margin=dict(l=10, r=36, t=TOP_PX, b=BOTTOM_PX + legend_px),  # room for "100%" beside a bar
+        xaxis=dict(title=dict(text=t("chart.percent", lang), font=dict(size=12)), range=[0, 100],
+                   gridcolor="#e0e0e0", fixedrange=True),
+        yaxis=yaxis,
+        legend=dict(orientation="v", x=0, xanchor="left", y=0, yref="container", yanchor="bottom",
+                    font=dict(size=13))))
 
 
 def trend_chart(points: list[tuple[str, str, float | None]], lang: str) -> go.Figure:

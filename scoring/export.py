@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import plaintext, svg
 from .i18n import t
-from .report import PERCENT_METHODS, TONE_COLOURS, FlagRow, Report, format_score
+from .report import PERCENT_METHODS, SEVERITY_ORDER, TONE_COLOURS, ActionRow, FlagRow, Report, format_score
 from .resources import NOT_A_GUARANTEE, WHAT_IT_IS_NOT, crisis_resources, resource_parts
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -160,13 +160,14 @@ def report_html(report: Report, *, title: str, label: str, date: str, context: s
     if report.other_flags and report.audience != "self_audit":  # a self-audit has them in its action plan
         parts.append(f"<h2>{_e(t('report.other_flags', lang))}</h2>")
         parts.extend(_flag(f, lang) for f in report.other_flags)
-    if report.action_plan and any(report.action_plan.values()):
+    if report.action_plan:
         parts.append(f"<h2>{_e(t('report.action_plan', lang))}</h2>")
-        for severity, items in report.action_plan.items():
-            if items:
+        parts.append(f"<p class='small'>{_e(t('report.action_plan_intro', lang))}</p>")
+        for severity in SEVERITY_ORDER:
+            actions = [a for a in report.action_plan if a.severity == severity]
+            if actions:
                 parts.append(f"<h3>{_e(t('severity.' + severity, lang))}</h3><ul>")
-                parts.extend(f"<li>{_e(i.text)} <span class='small'>({_e(', '.join(i.criteria))})</span></li>"
-                             for i in items)
+                parts.extend(_action(a, lang) for a in actions)
                 parts.append("</ul>")
     if report.questions:
         key = "report.questions" if report.audience != "self_audit" else "report.open_items"
@@ -210,14 +211,30 @@ def _summary_table(report: Report) -> str:
     return _table(head, rows)
 
 
-def _items_table(report: Report) -> str:
+def item_table(report: Report) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of the item table as a person reads it, in the app and the HTML report: the
+    points, the weight and what the answer counts for, so that the score can be added up."""
     lang = report.language
     head = [t("table.instrument", lang), t("table.question", lang), t("table.answer", lang),
-            t("table.points", lang), t("table.criteria", lang)]
+            t("table.points", lang), t("table.weight", lang), t("table.counted", lang), t("table.criteria", lang)]
     rows = [[r["instrument"], r["question"], r["answer"],
-             "" if r["points"] is None else f"{r['points']:g} / {r['max_points']:g}", r["criteria"]]
+             "" if r["points"] is None else f"{r['points']:g} / {r['max_points']:g}",
+             "" if r.get("weight") is None else f"{r['weight']:g}",
+             "" if r.get("counted") is None else f"{r['counted']:.4g} / {r['counted_of']:g}",
+             r["criteria"].replace(";", ", ")]
             for r in report.rows if r["status"] != "hidden"]
-    return _table(head, rows)
+    return head, rows
+
+
+def _items_table(report: Report) -> str:
+    return f"<p class='small'>{_e(t('report.items_how', report.language))}</p>" + _table(*item_table(report))
+
+
+def _action(a: ActionRow, lang: str) -> str:
+    criteria = f" <span class='small'>({_e(', '.join(a.criteria))})</span>" if a.criteria else ""
+    reasons = "".join(f"<li class='small'>{_e(t('report.action_reason', lang, question=r.text, instrument=r.instrument, answer=r.answer))}</li>"  # noqa: E501
+                      for r in a.reasons)
+    return f"<li><strong>{_e(a.text)}</strong>{criteria}<ul>{reasons}</ul></li>"
 
 
 def _table(head: Iterable[object], rows: Iterable[Iterable[object]]) -> str:

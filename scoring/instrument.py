@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from . import expressions as ex
 from . import model
+from .i18n import Message
 
 RESERVED = {"value", "context", "audience", "stage", "true", "false", "null", "and", "or", "not", "in",
             "response_id", "verdict", "flags", "unverified", "unsure"}
@@ -285,20 +286,20 @@ def _check_texts(node: object, loc: Loc, langs: list[str], out: _Problems) -> No
         if name in TEXT_FIELDS and (isinstance(value, (str, dict))):
             if isinstance(value, str):
                 if len(langs) > 1:
-                    out.add(loc + (name,), f"{name} must be given in each language ({', '.join(langs)}), "
-                                           f"as a mapping like {{{langs[0]}: ..., {langs[1]}: ...}}")
+                    out.add(loc + (name,), Message("instrument.text_per_language", name=name, langs=", ".join(langs),
+                                                   first=langs[0], second=langs[1]))
                 elif not value.strip():
-                    out.add(loc + (name,), f"{name} is empty")
+                    out.add(loc + (name,), Message("instrument.text_empty", name=name))
             else:
                 for lang in langs:
                     if lang not in value:
-                        out.add(loc + (name,), f"{name} has no '{lang}' text")
+                        out.add(loc + (name,), Message("instrument.text_missing", name=name, lang=lang))
                     elif not value[lang].strip():
-                        out.add(loc + (name, lang), f"{name} in '{lang}' is empty")
+                        out.add(loc + (name, lang), Message("instrument.text_lang_empty", name=name, lang=lang))
                 for lang in value:
                     if lang not in langs:
-                        out.add(loc + (name, lang), f"{name} has a '{lang}' text, but '{lang}' is not in "
-                                                    f"languages ({', '.join(langs)})")
+                        out.add(loc + (name, lang), Message("instrument.text_extra_lang", name=name, lang=lang,
+                                                            langs=", ".join(langs)))
         elif isinstance(value, (list, model.Strict)):
             _check_texts(value, loc + (name,), langs, out)
         elif isinstance(value, dict) and name == "scales":
@@ -357,49 +358,49 @@ def _check_item(item: model.AnyItem, loc: Loc, spec: model.InstrumentSpec, out: 
     if item.source is not None:
         key, _ = split_source(item.source)
         if key not in spec.sources:
-            known = ", ".join(spec.sources) or "none declared"
-            out.add(loc + ("source",), f"source '{key}' is not a key of sources ({known})")
+            known = ", ".join(spec.sources) or Message("instrument.none_declared")
+            out.add(loc + ("source",), Message("instrument.source_unknown", key=key, known=known))
     if isinstance(item, model.LikertItem):
         if (item.scale is None) == (item.options is None):
-            out.add(loc, f"likert item {item.id} needs either 'scale' (a named scale) or inline 'options', not both")
+            out.add(loc, Message("instrument.likert_scale", id=item.id))
         elif item.scale is not None and item.scale not in spec.scales:
-            known = ", ".join(spec.scales) or "none declared"
-            out.add(loc + ("scale",), f"scale '{item.scale}' is not defined in scales ({known})")
+            known = ", ".join(spec.scales) or Message("instrument.none_declared")
+            out.add(loc + ("scale",), Message("instrument.scale_unknown", scale=item.scale, known=known))
         elif item.options is not None:
             _check_scale(item.options, loc + ("options",), out)
     if isinstance(item, model.NumberItem):
         if item.min is not None and item.max is not None and item.min > item.max:
-            out.add(loc + ("min",), f"min ({item.min}) is greater than max ({item.max})")
+            out.add(loc + ("min",), Message("instrument.min_max", min=item.min, max=item.max))
         for i, band in enumerate(item.points_bands or []):
             if band.min is not None and band.max is not None and band.min > band.max:
-                out.add(loc + ("points_bands", i), f"points band min ({band.min}) is greater than its max ({band.max})")
+                out.add(loc + ("points_bands", i), Message("instrument.band_min_max", min=band.min,
+                                                                  max=band.max))
     if isinstance(item, (model.ChoiceItem, model.MultiItem)):
         values = [o.value for o in item.options]
         seen = set()
         for i, v in enumerate(values):
             if str(v) in seen:
-                out.add(loc + ("options", i, "value"), f"option value '{v}' appears twice")
+                out.add(loc + ("options", i, "value"), Message("instrument.option_twice", value=v))
             seen.add(str(v))
         if len({type(v) for v in values}) > 1:
-            out.add(loc + ("options",), "option values of one item must be all numbers or all strings")
+            out.add(loc + ("options",), Message("instrument.option_types"))
         if isinstance(item, model.MultiItem):
             for i, o in enumerate(item.options):
                 if o.unsure:
-                    out.add(loc + ("options", i, "unsure"), "a multi item cannot have an unsure option")
+                    out.add(loc + ("options", i, "unsure"), Message("instrument.multi_unsure"))
             if item.max_points is not None and item.max_points < 0:
-                out.add(loc + ("max_points",), "max_points must not be negative")
+                out.add(loc + ("max_points",), Message("instrument.max_points_negative"))
             if item.max_points is not None and all(o.points is None for o in item.options):
-                out.add(loc + ("max_points",), "max_points is set but no option carries points")
+                out.add(loc + ("max_points",), Message("instrument.max_points_unused"))
         else:
             scored = [o for o in item.options if not o.unsure]
             with_points = [o for o in scored if o.points is not None]
             if with_points and len(with_points) != len(scored):
                 missing = ", ".join(str(o.value) for o in scored if o.points is None)
-                out.add(loc + ("options",), f"options {missing} carry no points while others do "
-                                            "(give every option points, or mark a don't-know option 'unsure: true')")
+                out.add(loc + ("options",), Message("instrument.options_without_points", missing=missing))
             for i, o in enumerate(item.options):
                 if o.unsure and o.points is not None:
-                    out.add(loc + ("options", i, "points"), "an unsure option cannot carry points")
+                    out.add(loc + ("options", i, "points"), Message("instrument.unsure_points"))
 
 
 def _check_caps(spec: model.InstrumentSpec, inst: Instrument, out: _Problems) -> None:
@@ -408,15 +409,14 @@ def _check_caps(spec: model.InstrumentSpec, inst: Instrument, out: _Problems) ->
     for severity, band in spec.caps.items():
         loc = ("caps", severity)
         if severity == "critical":
-            out.add(loc, "critical cannot be capped: a critical flag decides the verdict on its own "
-                         "(caps take major or minor)")
+            out.add(loc, Message("instrument.cap_critical"))
             continue
         if severity not in CAPPABLE:
-            out.add(loc, f"'{severity}' is not a severity that caps can take (major or minor)")
+            out.add(loc, Message("instrument.cap_severity", severity=severity))
             continue
         if band not in band_ids:
-            known = ", ".join(band_ids) or "no bands are defined"
-            out.add(loc, f"caps: {severity} names band '{band}', which is not a band of this instrument ({known})")
+            known = ", ".join(band_ids) or Message("instrument.no_bands")
+            out.add(loc, Message("instrument.cap_band", severity=severity, band=band, known=known))
             continue
         inst.caps[severity] = band_ids.index(band)
 
@@ -424,7 +424,7 @@ def _check_caps(spec: model.InstrumentSpec, inst: Instrument, out: _Problems) ->
 def _check_scale(points: list[model.ScalePoint], loc: Loc, out: _Problems) -> None:
     values = [float(p.value) for p in points]
     if len(set(values)) != len(values):
-        out.add(loc, "scale values must be distinct")
+        out.add(loc, Message("instrument.scale_distinct"))
 
 
 def _parse(src: str, loc: Loc, out: _Problems) -> ex.Tree | None:
@@ -445,7 +445,7 @@ def _typed(tree: ex.Tree | None, env: Mapping[str, ex.NameType], loc: Loc, want:
         out.add(loc, f"{what}: {exc}")
         return None
     if want and t.type not in (want, ex.NULL):
-        out.add(loc, f"{what} must be true or false, but gives a {t.type}")
+        out.add(loc, Message("instrument.not_boolean", what=what, type=t.type))
         return None
     return t
 
@@ -456,29 +456,29 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
     inst = Instrument(spec=spec, path=path, content_hash=content_hash(spec))
     langs = list(spec.languages)
     if len(set(langs)) != len(langs):
-        out.add(("languages",), "a language is listed twice")
+        out.add(("languages",), Message("instrument.language_twice"))
     _check_texts(spec, (), langs, out)
     for key, points in spec.scales.items():
         _check_scale(points, ("scales", key), out)
     for field_name in ("audiences", "contexts"):
         values = getattr(spec, field_name)
         if len(set(values)) != len(values):
-            out.add((field_name,), f"a value is listed twice in {field_name}")
+            out.add((field_name,), Message("instrument.value_twice", field=field_name))
 
     # sections and items
     section_ids: dict[str, int] = {}  # id -> index in spec.sections
     for si, section in enumerate(spec.sections):
         sloc: Loc = ("sections", si)
         if section.id in section_ids:
-            out.add(sloc + ("id",), f"section id '{section.id}' is used twice")
+            out.add(sloc + ("id",), Message("instrument.section_twice", id=section.id))
         section_ids[section.id] = si
         for ii, item in enumerate(section.items):
             loc = sloc + ("items", ii)
             if item.id in inst.items:
-                out.add(loc + ("id",), f"item id '{item.id}' is used twice")
+                out.add(loc + ("id",), Message("instrument.item_twice", id=item.id))
                 continue
             if item.id in RESERVED:
-                out.add(loc + ("id",), f"'{item.id}' is a reserved name and cannot be an item id")
+                out.add(loc + ("id",), Message("instrument.item_reserved", id=item.id))
             _check_item(item, loc, spec, out)
             pmin, pmax = _points_range(item, spec.scales)
             inst.items[item.id] = ItemInfo(item, section.id, loc, _name_type(item, spec.scales), pmin, pmax)
@@ -494,13 +494,13 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
     for di, d in enumerate(spec.derived):
         loc = ("derived", di)
         if d.id in parsed or d.id in dloc:
-            out.add(loc + ("id",), f"derived id '{d.id}' is used twice")
+            out.add(loc + ("id",), Message("instrument.derived_twice", id=d.id))
             continue
         dloc[d.id] = loc
         if d.id in inst.items:
-            out.add(loc + ("id",), f"derived id '{d.id}' is also an item id")
+            out.add(loc + ("id",), Message("instrument.derived_item", id=d.id))
         if d.id in RESERVED:
-            out.add(loc + ("id",), f"'{d.id}' is a reserved name")
+            out.add(loc + ("id",), Message("instrument.reserved", id=d.id))
         tree = _parse(d.expr, loc + ("expr",), out)
         if tree is not None:
             parsed[d.id] = tree
@@ -509,7 +509,7 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
         order = list(graphlib.TopologicalSorter(graph).static_order())
     except graphlib.CycleError as exc:
         cycle = exc.args[1]
-        out.add(dloc[cycle[0]] + ("expr",), "derived values form a cycle: " + " -> ".join(cycle))
+        out.add(dloc[cycle[0]] + ("expr",), Message("instrument.cycle", cycle=" -> ".join(cycle)))
         order = []
     env = dict(base) | item_env
     inst.derived_items = DerivedItems(inst.items)
@@ -536,8 +536,8 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
             if tree is not None:
                 later = [n for n in ex.names(tree) if n not in visible_env and (n in inst.items or n in env)]
                 if later:
-                    out.add(info.loc + ("show_if",), f"show_if may only use items that come before {iid} "
-                                                     f"(and context, audience, stage): {', '.join(sorted(later))}")
+                    out.add(info.loc + ("show_if",), Message("instrument.show_if_later", id=iid,
+                                                             later=", ".join(sorted(later))))
                 elif _typed(tree, visible_env, info.loc + ("show_if",), ex.BOOL, out, "show_if"):
                     info.show_if = tree
         if item.flag is not None:
@@ -554,7 +554,7 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
     for ri, rule in enumerate(spec.rules):
         loc = ("rules", ri)
         if rule.id in inst.severity:
-            out.add(loc + ("id",), f"rule id '{rule.id}' is already a flag id (an item with a flag, or another rule)")
+            out.add(loc + ("id",), Message("instrument.rule_twice", id=rule.id))
             continue
         tree = _parse(rule.when, loc + ("when",), out)
         if tree is not None and _typed(tree, env, loc + ("when",), ex.BOOL, out, f"rule '{rule.id}'"):
@@ -575,36 +575,36 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
     for si, score in enumerate(spec.scores):
         loc = ("scores", si)
         if score.id in seen_scores:
-            out.add(loc + ("id",), f"score id '{score.id}' is used twice")
+            out.add(loc + ("id",), Message("instrument.score_twice", id=score.id))
             continue
         seen_scores.add(score.id)
         if score.id in RESERVED:
-            out.add(loc + ("id",), f"'{score.id}' is a reserved name and cannot be a score id")
+            out.add(loc + ("id",), Message("instrument.score_reserved", id=score.id))
         if (score.items is None) == (score.section is None):
-            out.add(loc, f"score '{score.id}' needs either 'items' or 'section', not both")
+            out.add(loc, Message("instrument.score_source", id=score.id))
             continue
         if score.section is not None:
             if score.section not in section_ids:
-                out.add(loc + ("section",), f"section '{score.section}' does not exist")
+                out.add(loc + ("section",), Message("instrument.no_section", section=score.section))
                 continue
             ids = [i.id for i in spec.sections[section_ids[score.section]].items
                    if inst.items.get(i.id) and inst.items[i.id].scored]
             if not ids:
-                out.add(loc + ("section",), f"section '{score.section}' has no item that gives points")
+                out.add(loc + ("section",), Message("instrument.section_no_points", section=score.section))
                 continue
         else:
             ids, listed = [], set()
             if not score.items:
-                out.add(loc + ("items",), f"score '{score.id}' lists no items")
+                out.add(loc + ("items",), Message("instrument.score_empty", id=score.id))
             for k, iid in enumerate(score.items or []):  # not None: checked above
                 if iid not in inst.items:
-                    out.add(loc + ("items", k), f"item '{iid}' does not exist")
+                    out.add(loc + ("items", k), Message("instrument.no_item", id=iid))
                 elif not inst.items[iid].scored:
                     if inst.items[iid].spec.type == "likert":
                         continue  # its scale is missing or wrong: reported at the item already
-                    out.add(loc + ("items", k), f"item '{iid}' gives no points and cannot be part of a score")
+                    out.add(loc + ("items", k), Message("instrument.item_no_points", id=iid))
                 elif iid in listed:  # a set beside the list: `in ids` was quadratic in long scores
-                    out.add(loc + ("items", k), f"item '{iid}' is listed twice")
+                    out.add(loc + ("items", k), Message("instrument.item_listed_twice", id=iid))
                 else:
                     ids.append(iid)
                     listed.add(iid)
@@ -615,21 +615,21 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
         names = {b.score or "total" for b in spec.bands}
         target = next(iter(names))
         if len(names) > 1:
-            out.add(("bands",), f"bands must all be on one score, not on {', '.join(sorted(names))}")
+            out.add(("bands",), Message("instrument.bands_scores", names=", ".join(sorted(names))))
         elif target not in seen_scores:
-            out.add(("bands", 0), f"bands are on score '{target}', which does not exist"
-                    + (" (name a score 'total' or give the bands 'score:')" if target == "total" else ""))
+            out.add(("bands", 0), Message("instrument.bands_total" if target == "total" else "instrument.bands_target",
+                                              target=target))
         else:
             inst.band_score = target
         band_ids: list[str] = []
         for bi, band in enumerate(spec.bands):
             if band.id in band_ids:
-                out.add(("bands", bi, "id"), f"band id '{band.id}' is used twice")
+                out.add(("bands", bi, "id"), Message("instrument.band_twice", id=band.id))
             if band.id in OUTCOMES:
-                out.add(("bands", bi, "id"), f"'{band.id}' is a verdict of its own and cannot be a band id")
+                out.add(("bands", bi, "id"), Message("instrument.band_verdict", id=band.id))
             band_ids.append(band.id)
             if bi and band.min >= spec.bands[bi - 1].min:
-                out.add(("bands", bi, "min"), "bands must be listed highest min first, each min lower than the last")
+                out.add(("bands", bi, "min"), Message("instrument.bands_order"))
     _check_caps(spec, inst, out)
 
     return inst, list(out)

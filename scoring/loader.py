@@ -18,6 +18,7 @@ from . import model
 from .answers import AnswerError
 from .engine import score_response
 from .errors import GuideCheckError
+from .i18n import Message
 from .instrument import OUTCOMES, Instrument, Loc, build
 from .yamlsafe import Document, Problem, YamlRefused, parse_yaml_bytes, read_yaml_file
 
@@ -98,12 +99,12 @@ def instrument_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Prob
         if p.is_dir():
             found = sorted(f for f in p.iterdir() if f.suffix in YAML_SUFFIXES and f.is_file())
             if not found:
-                problems.append(Problem(str(p), None, "no .yaml or .yml files in this folder"))
+                problems.append(Problem(str(p), None, Message("instrument.empty_folder")))
             files.extend(found)
         elif p.exists():
             files.append(p)
         else:
-            problems.append(Problem(str(p), None, "no such file or folder"))
+            problems.append(Problem(str(p), None, Message("instrument.no_such_path")))
     return files, problems
 
 
@@ -117,7 +118,7 @@ def validate_paths(paths: Iterable[str | Path]) -> tuple[dict[str, Instrument], 
         if inst is None:
             continue
         if inst.id in loaded:
-            problems.append(Problem(str(f), 1, f"instrument id '{inst.id}' is also used by {loaded[inst.id].path}"))
+            problems.append(Problem(str(f), 1, Message("instrument.id_clash", id=inst.id, other=loaded[inst.id].path)))
             continue
         loaded[inst.id] = inst
     return loaded, problems
@@ -162,7 +163,7 @@ def _field_types(key: str) -> list[str]:
 
 def _where(loc: tuple) -> str:
     parts = [str(p) if not isinstance(p, int) else f"[{p}]" for p in loc]
-    return ".".join(parts).replace(".[", "[") or "top level"
+    return ".".join(parts).replace(".[", "[") or Message("instrument.top_level")
 
 
 def schema_messages(exc: ValidationError, data: object) -> list[tuple[Loc, str]]:
@@ -175,7 +176,7 @@ def schema_messages(exc: ValidationError, data: object) -> list[tuple[Loc, str]]
         if e["type"] in _KIND and loc in deeper:
             continue  # an alternative of a union failed deeper down: that message explains it
         grouped.setdefault(loc, []).append(e)
-    messages = []
+    messages: list[tuple[tuple, str]] = []
     for loc, errs in grouped.items():
         where = _where(loc)
         first = errs[0]
@@ -184,36 +185,34 @@ def schema_messages(exc: ValidationError, data: object) -> list[tuple[Loc, str]]
         if kind == "extra_forbidden":
             key = raw_loc[-1]
             parent = data_at(data, loc[:-1])
-            msg = f"unknown key '{key}'"
             if isinstance(parent, dict) and parent.get("type") in model.ITEM_TYPES and _field_types(str(key)):
                 owners = ", ".join(_field_types(str(key)))
-                msg = f"'{key}' is not a key of a {parent['type']} item (it belongs to: {owners})"
+                msg = Message("instrument.key_of_other_type", key=key, type=parent["type"], owners=owners)
             else:
                 allowed = _allowed_keys(raw_loc[:-1], data)
                 close = difflib.get_close_matches(str(key), allowed, n=1)
-                if close:
-                    msg += f" (did you mean '{close[0]}'?)"
-                msg += " (keys of your own must start with 'x-')"
-            messages.append((loc, f"{_where(loc[:-1])}: {msg}"))
+                msg = (Message("instrument.unknown_key_close", key=key, close=close[0]) if close
+                       else Message("instrument.unknown_key", key=key))
+            messages.append((loc, Message("instrument.at", where=_where(loc[:-1]), message=msg)))
             continue
         if kind == "missing":
-            messages.append((loc, f"{where}: missing required key '{raw_loc[-1]}'"))
+            messages.append((loc, Message("instrument.missing_key", where=where, key=raw_loc[-1])))
             continue
         if kind == "union_tag_invalid":
-            messages.append((loc + ("type",), f"{where}: unknown item type '{first['input'].get('type')}' "
-                                  f"(types: {', '.join(model.ITEM_TYPES)})"))
+            messages.append((loc + ("type",), Message("instrument.unknown_type", where=where,
+                                                         type=first["input"].get("type"),
+                                                         types=", ".join(model.ITEM_TYPES))))
             continue
         if kind == "union_tag_not_found":
-            messages.append((loc, f"{where}: an item needs a 'type' ({', '.join(model.ITEM_TYPES)})"))
+            messages.append((loc, Message("instrument.needs_type", where=where, types=", ".join(model.ITEM_TYPES))))
             continue
         if kind == "string_pattern_mismatch" and raw_loc[-1] == "[key]" and " " in str(first["input"]):
-            messages.append((loc, f"{where}: '{first['input']}' is not a language code; a comma inside "
-                                  "{...} starts a new key, so put quotes around a text that holds a comma"))
+            messages.append((loc, Message("instrument.not_language_code", where=where, input=first["input"])))
             continue
         if kind == "string_pattern_mismatch":
             shown = first["input"]
-            messages.append((loc, f"{where}: '{shown}' does not have the required form "
-                                  f"({first['ctx'].get('pattern', '')})"))
+            messages.append((loc, Message("instrument.pattern", where=where, input=shown,
+                                                         pattern=first["ctx"].get("pattern", ""))))
             continue
         kinds = [kind for e in errs if (kind := _KIND.get(e["type"]))]
         if len(errs) > 1 and len(kinds) == len(errs):

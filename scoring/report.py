@@ -17,7 +17,7 @@ from typing import Any
 from .engine import Result, combined_verdict
 from .expressions import Tree
 from .i18n import t
-from .instrument import Instrument
+from .instrument import Instrument, ItemInfo
 from .settings import builtin_file
 
 SEVERITY_ORDER = ("critical", "major", "minor")
@@ -38,12 +38,24 @@ def format_score(value: float | None, method: str | None) -> str:
 
 
 @lru_cache(maxsize=1)
-def criteria_severity() -> dict[str, str]:
-    """Criterion id -> the strongest severity the catalogue gives it. Without the catalogue every
-    item would silently read as minor, so a missing criteria.csv is an error (MissingFileError)."""
+def _criteria_rows() -> dict[str, dict]:
+    """The criteria catalogue by id. Without it every item would silently read as minor, so a
+    missing criteria.csv is an error (MissingFileError)."""
     with builtin_file("criteria.csv").open(encoding="utf-8") as f:
-        return {row["id"]: next((s for s in SEVERITY_ORDER if s in row["severity"]), "minor")
-                for row in csv.DictReader(f)}
+        return {row["id"]: row for row in csv.DictReader(f)}
+
+
+def criteria_severity() -> dict[str, str]:
+    """Criterion id -> the strongest severity the catalogue gives it."""
+    return {cid: next((s for s in SEVERITY_ORDER if s in row["severity"]), "minor")
+            for cid, row in _criteria_rows().items()}
+
+
+def criterion_action(criterion: str, lang: str) -> str:
+    """The criterion as something an organisation does (the project's own words, criteria.csv),
+    in ``lang`` (English where that language has none); "" for a criterion without one."""
+    row = _criteria_rows().get(criterion) or {}
+    return row.get(f"action_{lang}") or row.get("action_en") or ""
 
 
 @dataclass
@@ -66,6 +78,17 @@ class ItemRow:
     severity: str = "minor"
     why: str = ""
     ask: str = ""  # the item as a question to put to the provider (``ask``, else its text)
+    answer: str = ""  # the answer as a person reads it (the reason an action is listed)
+
+
+@dataclass
+class ActionRow:
+    """One thing to do in a self-audit's action plan: a criterion phrased as an action, with the
+    audit questions whose answers put it there as its reasons."""
+    severity: str
+    text: str
+    criteria: list[str]
+    reasons: list[ItemRow]
 
 
 @dataclass
@@ -94,7 +117,7 @@ class Report:
     other_flags: list[FlagRow]
     unverified: list[ItemRow]
     questions: list[ItemRow]
-    action_plan: dict[str, list[ItemRow]] = field(default_factory=dict)
+    action_plan: list[ActionRow] = field(default_factory=list)  # self-audit only; critical first
     rows: list[dict] = field(default_factory=list)  # item by item
     stage: str = "after_session"  # when the answers were given
 
@@ -168,7 +191,7 @@ def build(instruments: dict[str, Instrument], results: dict[str, Result], *, aud
           lang: str = "en") -> Report:
     summaries, flags, unverified, questions, rows = [], [], [], [], []
     stages = {r.stage for r in results.values()}
-    plan: dict[str, list[ItemRow]] = {s: [] for s in SEVERITY_ORDER}
+    plan: list[ItemRow] = []  # the self-audit's items not met or not cleared, made into actions below
     for iid, result in results.items():
         inst = instruments[iid]
         title = inst.title(lang)
@@ -208,27 +231,69 @@ def build(instruments: dict[str, Instrument], results: dict[str, Result], *, aud
         for item_id, info in inst.items.items():
             status = result.status[item_id]
             points = result.points.get(item_id)
+            answer = answer_text(inst, item_id, result.values.get(item_id), status, lang)
             rows.append({
                 "instrument": title, "item": item_id, "question": item_text(inst, item_id, audience, lang),
-                "answer": answer_text(inst, item_id, result.values.get(item_id), status, lang), "status": status,
+                "answer": answer, "status": status,
                 "points": points, "max_points": info.pmax if info.scored else None,
                 "criteria": ";".join(info.spec.criteria),
+                **_counted(inst, info, points),
             })
             not_met = status == "answered" and (item_id in flagged_items or (
                 info.pmax is not None and points is not None and points < info.pmax))
             if audience == "self_audit" and (not_met or status == "unsure"):
-                severity = item_severity(inst, item_id)
-                plan[severity].append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
-                                              list(info.spec.criteria), severity,
-                                              inst.text(info.spec.help, lang)))
+                plan.append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
+                                    list(info.spec.criteria), item_severity(inst, item_id),
+                                    inst.text(info.spec.help, lang), answer=answer))
     merged = _merge(flags)
     critical = [f for f in merged if f.severity == "critical"]
     other = sorted((f for f in merged if f.severity != "critical"), key=lambda f: SEVERITY_ORDER.index(f.severity))
     questions.sort(key=lambda q: SEVERITY_ORDER.index(q.severity))
     overall = _overall(instruments, results)
     return Report(audience, lang, overall, summaries, critical, other, unverified, questions,
-                  plan if audience == "self_audit" else {}, rows,
+                  actions(plan, lang) if audience == "self_audit" else [], rows,
                   stages.pop() if len(stages) == 1 else "after_session")
+
+
+def actions(items: list[ItemRow], lang: str) -> list[ActionRow]:
+    """The action plan: for each item not met or not cleared, the actions of the criteria it
+    covers, one per criterion (its reasons merged), the most severe first. An item whose criteria
+    have no action (an uploaded checklist's own ids) stands for itself. A red-flag row (RF-) restates
+    detailed criteria (RF-02 is SCR-01 seen from outside): where an item names both, the detailed
+    ones say what to do, as the report merges flags on them."""
+    out: dict[str, ActionRow] = {}
+    for item in items:
+        criteria = [c for c in item.criteria if not c.startswith("RF-")] or item.criteria
+        keyed = [(c, criterion_action(c, lang)) for c in criteria]
+        keyed = [(c, text) for c, text in keyed if text] or [(f"{item.instrument}:{item.item_id}", item.text)]
+        for key, text in keyed:
+            row = out.setdefault(key, ActionRow(item.severity, text, [key] if key in _criteria_rows() else [], []))
+            if SEVERITY_ORDER.index(item.severity) < SEVERITY_ORDER.index(row.severity):
+                row.severity = item.severity  # as severe as the worst item that asks for it
+            if all((r.instrument, r.item_id) != (item.instrument, item.item_id) for r in row.reasons):
+                row.reasons.append(item)
+    return sorted(out.values(), key=lambda a: SEVERITY_ORDER.index(a.severity))  # stable: first seen first
+
+
+def _counted(inst: Instrument, info: ItemInfo, points: float | None) -> dict:
+    """An item's weight and what its answer counts for in the instrument's banded score, out of
+    how much, so that a reader can add the columns up: for a percentage, the score is
+    100 x (sum of counted) / (sum of "out of") over the answered items; for a mean, the sum of
+    counted over the sum of weights. Empty for an item that gives no points or was not answered."""
+    score = next((s for s in inst.scores if s.spec.id == inst.band_score), inst.scores[0] if inst.scores else None)
+    if not info.scored or score is None or info.id not in score.items:  # gives no points to that score
+        return {"weight": None, "counted": None, "counted_of": None}
+    method = score.spec.method
+    w, lo, hi = info.weight, info.pmin, info.pmax
+    if points is None or (method in PERCENT_METHODS and hi <= lo):
+        return {"weight": w, "counted": None, "counted_of": None}
+    if method == "mean_percent":  # each item's share of its own range, weighted
+        got, of = w * (points - lo) / (hi - lo), w
+    elif method == "percent":  # weighted points above the least, out of the weighted range
+        got, of = w * (points - lo), w * (hi - lo)
+    else:
+        got, of = w * points, w
+    return {"weight": w, "counted": round(got, 4), "counted_of": round(of, 4)}
 
 
 def _overall(instruments: dict[str, Instrument], results: dict[str, Result]) -> str:

@@ -5,7 +5,8 @@ Plain data, no UI."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypedDict
+
+from .i18n import LANGUAGES, t
 
 # Crisis and support resources by country (criteria catalogue §16.5, replacing the "recommended"
 # line of FR-07). Fireside, TripSit, the Challenging Psychedelic Experiences Project and the
@@ -14,78 +15,67 @@ from typing import TypedDict
 # test-kit suppliers (FR-08).
 EMERGENCY, CRISIS_LINE, PEER_SUPPORT, INFORMATION = "emergency", "crisis_line", "peer_support", "information"
 
-KINDS = {
-    EMERGENCY: {"en": "emergency number", "nl": "alarmnummer"},
-    CRISIS_LINE: {"en": "crisis line", "nl": "crisislijn"},
-    PEER_SUPPORT: {"en": "peer support", "nl": "steun van lotgenoten"},
-    INFORMATION: {"en": "information", "nl": "informatie"},
+# Texts are catalogue keys (scoring/locales/*.yaml, read with i18n.t); names that are the same in
+# every language ("112", "TripSit") are plain text.
+KIND_KEYS = {
+    EMERGENCY: "resources.kind.emergency",
+    CRISIS_LINE: "resources.kind.crisis_line",
+    PEER_SUPPORT: "resources.kind.peer_support",
+    INFORMATION: "resources.kind.information",
 }
 
 ANYWHERE = "any"
 # The countries a person can pick; "other" shows what works anywhere, then the listed countries.
 COUNTRIES = ("NL", "US", "other")
-COUNTRY_NAMES = {
-    "NL": {"en": "Netherlands", "nl": "Nederland"},
-    "US": {"en": "United States", "nl": "Verenigde Staten"},
-    "other": {"en": "Elsewhere", "nl": "Elders"},
-}
+COUNTRY_KEYS = {"NL": "resources.country.NL", "US": "resources.country.US", "other": "resources.country.other"}
 DEFAULT_COUNTRY = {"nl": "NL", "en": "other"}
 
-class CrisisResource(TypedDict):
-    country: str  # a code of COUNTRIES, or ANYWHERE
-    kind: str  # a key of KINDS
-    name: str | dict[str, str]  # by language where it differs
-    contact: str | dict[str, str]
-    about: dict[str, str]  # by language
+
+class Key(str):
+    """A catalogue key among plain texts."""
 
 
-CRISIS_RESOURCES: list[CrisisResource] = [
+CRISIS_RESOURCE_KEYS = [
     # Netherlands
-    {"country": "NL", "kind": EMERGENCY, "name": "112", "contact": "112",
-     "about": {"en": "Ambulance, police or fire brigade in a medical emergency or immediate danger.",
-               "nl": "Ambulance, politie of brandweer bij een medisch noodgeval of acuut gevaar."}},
+    {"country": "NL", "kind": EMERGENCY, "name": "112", "contact": "112", "about": Key("resources.nl_112.about")},
     {"country": "NL", "kind": CRISIS_LINE, "name": "113 Zelfmoordpreventie",
-     "contact": {"en": "call 113 or 0800-0113, or chat at 113.nl", "nl": "bel 113 of 0800-0113, of chat via 113.nl"},
-     "about": {"en": "If you think about suicide, or worry about someone who does. Free, day and night.",
-               "nl": "Als je aan zelfdoding denkt, of je zorgen maakt om iemand die dat doet. Gratis, dag en "
-                     "nacht bereikbaar."}},
-    {"country": "NL", "kind": INFORMATION, "name": {"en": "Drugs Infolijn of the Trimbos-instituut",
-                                                         "nl": "Drugs Infolijn van het Trimbos-instituut"},
-     "contact": "drugsinfo.nl",
-     "about": {"en": "Answers to questions about drugs and their effects.",
-               "nl": "Antwoord op je vragen over drugs en hun effecten."}},
+     "contact": Key("resources.nl_113.contact"), "about": Key("resources.nl_113.about")},
+    {"country": "NL", "kind": INFORMATION, "name": Key("resources.nl_drugsinfo.name"), "contact": "drugsinfo.nl",
+     "about": Key("resources.nl_drugsinfo.about")},
     # United States
-    {"country": "US", "kind": EMERGENCY, "name": "911", "contact": "911",
-     "about": {"en": "Ambulance, police or fire brigade in a medical emergency or immediate danger.",
-               "nl": "Ambulance, politie of brandweer bij een medisch noodgeval of acuut gevaar."}},
+    {"country": "US", "kind": EMERGENCY, "name": "911", "contact": "911", "about": Key("resources.us_911.about")},
     {"country": "US", "kind": CRISIS_LINE, "name": "988 Suicide & Crisis Lifeline",
-     "contact": {"en": "call or text 988", "nl": "bel of sms 988"},
-     "about": {"en": "If you think about suicide or are in emotional distress, or worry about someone who is.",
-               "nl": "Als je aan zelfdoding denkt of het emotioneel niet meer trekt, of je zorgen maakt om iemand "
-                     "anders."}},
+     "contact": Key("resources.us_988.contact"), "about": Key("resources.us_988.about")},
     {"country": "US", "kind": PEER_SUPPORT, "name": "Fireside Project", "contact": "+1 (623) 473-7433 (62-FIRESIDE)",
-     "about": {"en": "Phone line for talking through a psychedelic experience, during or after it (an app in "
-                     "Canada). Not an emergency service.",
-               "nl": "Telefoonlijn om een psychedelische ervaring door te praten, tijdens of erna (in Canada via "
-                     "een app). Geen hulpdienst voor noodgevallen."}},
+     "about": Key("resources.us_fireside.about")},
     # anywhere
-    {"country": ANYWHERE, "kind": EMERGENCY,
-     "name": {"en": "Local emergency number", "nl": "Lokaal alarmnummer"},
-     "contact": {"en": "112 in the EU, 911 in North America", "nl": "112 in de EU, 911 in Noord-Amerika"},
-     "about": {"en": "In a medical emergency or immediate danger, wherever you are.",
-               "nl": "Bij een medisch noodgeval of acuut gevaar, waar je ook bent."}},
+    {"country": ANYWHERE, "kind": EMERGENCY, "name": Key("resources.any_emergency.name"),
+     "contact": Key("resources.any_emergency.contact"), "about": Key("resources.any_emergency.about")},
     {"country": ANYWHERE, "kind": PEER_SUPPORT, "name": "TripSit", "contact": "tripsit.me/webchat",
-     "about": {"en": "Chat with volunteers, reachable from anywhere. Not an emergency service.",
-               "nl": "Chat met vrijwilligers, overal bereikbaar. Geen hulpdienst voor noodgevallen."}},
+     "about": Key("resources.any_tripsit.about")},
     {"country": ANYWHERE, "kind": PEER_SUPPORT, "name": "Challenging Psychedelic Experiences Project",
-     "contact": "challengingpsychedelicexperiences.com",
-     "about": {"en": "Support and information after a difficult experience.",
-               "nl": "Steun en informatie na een zware ervaring."}},
+     "contact": "challengingpsychedelicexperiences.com", "about": Key("resources.any_cpep.about")},
     {"country": ANYWHERE, "kind": INFORMATION, "name": "Psychedelics and Recovered Memories",
-     "contact": "psychedelicsandrecoveredmemories.com",
-     "about": {"en": "About memories that seem to come up during a session. Not crisis support.",
-               "nl": "Over herinneringen die tijdens een sessie lijken op te komen. Geen crisishulp."}},
+     "contact": "psychedelicsandrecoveredmemories.com", "about": Key("resources.any_memories.about")},
 ]
+
+
+def _text(value: str, lang: str) -> str:
+    return t(value, lang) if isinstance(value, Key) else value
+
+
+def _in_every_language(key: str) -> dict[str, str]:
+    return {lang: t(key, lang) for lang in LANGUAGES}
+
+
+def _by_language(value: str) -> str | dict[str, str]:
+    return _in_every_language(value) if isinstance(value, Key) else value
+
+
+# The same data with every text in every language ({lang: text}), as before the catalogues.
+KINDS = {kind: _in_every_language(key) for kind, key in KIND_KEYS.items()}
+COUNTRY_NAMES = {country: _in_every_language(key) for country, key in COUNTRY_KEYS.items()}
+CRISIS_RESOURCES = [{k: _by_language(v) for k, v in r.items()} for r in CRISIS_RESOURCE_KEYS]
 
 
 def default_country(lang: str) -> str:
@@ -105,12 +95,12 @@ def crisis_resources(lang: str, country: str | None = None) -> list[dict[str, st
         order = [country, ANYWHERE]
     out = []
     for where in order:
-        for r in CRISIS_RESOURCES:
+        for r in CRISIS_RESOURCE_KEYS:
             if r["country"] != where or (where == ANYWHERE and country != "other" and r["kind"] == EMERGENCY):
                 continue
-            out.append({"name": text(r["name"], lang), "kind": text(KINDS[r["kind"]], lang),
-                        "country": "" if where == ANYWHERE else text(COUNTRY_NAMES[where], lang),
-                        "contact": text(r["contact"], lang), "about": text(r["about"], lang)})
+            out.append({"name": _text(r["name"], lang), "kind": t(KIND_KEYS[r["kind"]], lang),
+                        "country": "" if where == ANYWHERE else t(COUNTRY_KEYS[where], lang),
+                        "contact": _text(r["contact"], lang), "about": _text(r["about"], lang)})
     return out
 
 
@@ -127,27 +117,6 @@ def resource_line(r: Mapping[str, str]) -> str:
     return ": ".join(resource_parts(r))
 
 
-NOT_A_GUARANTEE = {
-    "en": "A good score is not a guarantee. GuideCheck weighs what a provider does against criteria "
-          "that careful sources agree on; it cannot see everything, and effects of a session cannot be "
-          "predicted. An answer of 'I don't know' on a critical question is shown as unverified, never as passed.",
-    "nl": "Een goede score is geen garantie. GuideCheck vergelijkt wat een aanbieder doet met criteria waarover "
-          "zorgvuldige bronnen het eens zijn. Niet alles is zo te zien, en wat een sessie met je doet, is niet te "
-          "voorspellen. Antwoord je 'weet ik niet' op een kritieke vraag, dan tonen we dat als nog niet "
-          "bevestigd, nooit als in orde.",
-}
+NOT_A_GUARANTEE = _in_every_language("resources.not_a_guarantee")
+WHAT_IT_IS_NOT = _in_every_language("resources.what_it_is_not")
 
-WHAT_IT_IS_NOT = {
-    "en": "GuideCheck assesses providers, not you. It gives no medical advice and no advice on whether to "
-          "take any substance, and it never says that someone is suitable or safe. Questions about your "
-          "health or medication belong with your doctor or prescriber.",
-    "nl": "GuideCheck beoordeelt aanbieders, niet jou. Je krijgt hier geen medisch advies en geen advies over het "
-          "gebruik van welk middel dan ook, en GuideCheck zegt nooit dat iemand geschikt of veilig is. Met vragen "
-          "over je gezondheid of je medicijnen ga je naar je arts of naar de arts die ze voorschrijft.",
-}
-
-
-def text(value: str | Mapping[str, str], lang: str) -> str:
-    if isinstance(value, str):
-        return value
-    return value.get(lang) or value["en"]

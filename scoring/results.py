@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .answers import BadAnswer, check_value
 from .engine import Result, score_response
 from .errors import GuideCheckError
-from .i18n import t
+from .i18n import render, t
 from .instrument import Instrument
 
 log = logging.getLogger("guidecheck")
@@ -121,9 +121,7 @@ def parse(raw: bytes, instruments: dict[str, Instrument], *, kind: str | None = 
                                 wanted=t("results.kind_" + kind, lang)))
     warnings: list[str] = []
     if file.revision < REVISION and file.submitted and any(e.verdict is not None for e in file.instruments):
-        warnings.append("this file was scored under an earlier revision of the scoring rules (a critical question "
-                        "left open did not yet count as 'not cleared'); its answers were scored again under the "
-                        "current rules, so its verdicts may differ from what the file says")
+        warnings.append(t("results.old_revision", lang))
     answers: dict[str, dict] = {}
     for entry in file.instruments:
         inst = instruments.get(entry.id)
@@ -142,13 +140,14 @@ def parse(raw: bytes, instruments: dict[str, Instrument], *, kind: str | None = 
             try:
                 check_value(info.spec, value, scales)
             except (BadAnswer, OverflowError) as exc:
-                problem = str(exc)[:200] if isinstance(exc, BadAnswer) else t("results.too_large", lang)
+                problem = render(str(exc), lang)[:200] if isinstance(exc, BadAnswer) else t("results.too_large", lang)
                 warnings.append(t("results.bad_answer", lang, id=entry.id, item=item_id, problem=problem))
                 continue
             kept[item_id] = value
         if unknown:
             shown = ", ".join(f"'{u[:40]}'" for u in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
-            warnings.append(t("results.unknown_items", lang, id=entry.id, n=f"{len(unknown):,}", ids=shown))
+            warnings.append(t("results.unknown_items", lang, id=entry.id, count=len(unknown), n=f"{len(unknown):,}",
+                              ids=shown))
         answers[entry.id] = kept
     return file, answers, warnings
 

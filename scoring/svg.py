@@ -9,9 +9,16 @@ escaped; nothing from an instrument becomes markup.
 
 from __future__ import annotations
 
+import textwrap
+
 from .plaintext import html as _plain_html
 
-WIDTH = 520  # drawn at this size on a desktop; on a phone it scales down less than a wider one
+# Drawn for a phone's width (390 px less the page's margins), so that on a phone its texts keep the
+# size they are written at (a 520-wide drawing shrank 12 px texts to 8 px at 390 px); on a wider
+# screen it grows to at most MAX_WIDTH.
+WIDTH = 360
+MAX_WIDTH = 460
+WRAP = 46  # characters of a 13 px label in WIDTH
 DARK = {"#b3261e", "#2e7d32", "#5c6bc0", "#1f5fa8"}  # fills white text reads well on
 FONT = "font-family:'Source Sans Pro',Arial,sans-serif"
 
@@ -23,7 +30,7 @@ def _e(value: object) -> str:
 def _svg(height: int, title: str, body: list[str]) -> str:
     # width 100% with a viewBox: the chart shrinks to a phone's width instead of overflowing
     return (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {WIDTH} {height}' width='100%' "
-            f"role='img' aria-label='{_e(title)}' style='max-width:{WIDTH}px;{FONT}'>"
+            f"role='img' aria-label='{_e(title)}' style='max-width:{MAX_WIDTH}px;{FONT}'>"
             f"<title>{_e(title)}</title>"
             f"<text x='0' y='18' font-size='16' font-weight='600' fill='#222'>{_e(title)}</text>"
             + "".join(body) + "</svg>")
@@ -41,7 +48,13 @@ def bars(title: str, rows: list[tuple[str, float | None, str, str]], *, top: flo
     span = right - left
     body, y = [], 36
     for label, value, colour, text in rows:
-        body.append(f"<text x='{left}' y='{y + 12}' font-size='13' fill='#222'>{_e(label)}</text>")
+        lines = textwrap.wrap(str(label), WRAP) or [""]  # a long name in lines, never past the edge
+        if len(lines) > 2:
+            lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), WRAP, placeholder=" …")]
+        for line in lines[:-1]:
+            body.append(f"<text x='{left}' y='{y + 12}' font-size='13' fill='#222'>{_e(line)}</text>")
+            y += 16
+        body.append(f"<text x='{left}' y='{y + 12}' font-size='13' fill='#222'>{_e(lines[-1])}</text>")
         width = 0 if value is None else max(0.0, min(value, top)) / top * span
         body.append(f"<rect x='{left}' y='{y + 18}' width='{span}' height='16' fill='#f1f1f1'/>")
         if width:

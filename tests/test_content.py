@@ -238,7 +238,8 @@ def all_texts() -> list[tuple[str, str]]:
     for inst in LOADED.values():
         for lang in inst.languages:
             out += [(f"{inst.id} ({lang})", t) for t in texts(inst, lang)]
-    out += [(f"ui:{key}", value) for key, entry in UI.items() for value in entry.values()]
+    out += [(f"ui:{key}", text) for key, entry in UI.items() for value in entry.values()  # plurals: each form
+            for text in (value.values() if isinstance(value, dict) else [value])]
     for block in (NOT_A_GUARANTEE, WHAT_IT_IS_NOT):
         out += [("resources", v) for v in (block.values() if isinstance(block, dict) else [block])]
     for resource in CRISIS_RESOURCES:

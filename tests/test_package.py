@@ -52,6 +52,7 @@ def test_the_wheel_carries_the_core_and_the_builtin_instruments(wheel):
     assert {f"scoring/questionnaires/{n}" for n in BUILTIN} <= names
     assert "scoring/questionnaires/criteria.csv" in names and "scoring/questionnaires/schema.json" in names
     assert {"scoring/__main__.py", "scoring/migrations/versions/0001_initial.py"} <= names
+    assert {f"scoring/locales/{p.name}" for p in (ROOT / "scoring" / "locales").glob("*.yaml")} <= names
     assert not any(n.startswith(("app_pages/", "tests/", "questionnaires/")) for n in names), "only the core"
     entry = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "guidecheck = scoring.__main__:main" in zipfile.ZipFile(wheel).read(entry).decode()
@@ -109,12 +110,12 @@ def test_a_missing_criteria_catalogue_is_an_error_not_every_item_minor(tmp_path,
         if name != "criteria.csv":
             (tmp_path / name).write_bytes((QUESTIONNAIRES / name).read_bytes())
     monkeypatch.setattr(settings, "builtin_folder", lambda: tmp_path)
-    report.criteria_severity.cache_clear()
+    report._criteria_rows.cache_clear()
     try:
         with pytest.raises(settings.MissingFileError, match="criteria.csv is missing"):
             report.criteria_severity()
     finally:
-        report.criteria_severity.cache_clear()
+        report._criteria_rows.cache_clear()
 
 
 def test_builtin_folder_is_the_repository_questionnaires_in_a_checkout():

@@ -92,13 +92,66 @@ def test_alliance_is_described_never_judged():
     assert charts.alliance_chart(rep) is not None and charts.scores_chart(rep) is None
 
 
-def test_action_plan_groups_what_is_not_met_by_severity():
+def test_action_plan_lists_actions_by_severity_with_the_item_as_reason():
     answers = {"aftercare": dict(careful_answers("aftercare"), aft_crisis_plan="no", aft_recovery_time="no",
                                  aft_referral="unsure")}
     rep = report.build(BUILTIN, score(answers, audience="self_audit"), audience="self_audit")
-    plan = {sev: [r.item_id for r in rows] for sev, rows in rep.action_plan.items()}
-    assert plan == {"critical": ["aft_crisis_plan"], "major": ["aft_referral"], "minor": ["aft_recovery_time"]}
-    assert rep.action_plan["critical"][0].text.startswith("Do we have")  # the self-audit phrasing
+    plan = [(a.severity, a.criteria, [r.item_id for r in a.reasons]) for a in rep.action_plan]
+    assert plan == [("critical", ["AFT-01"], ["aft_crisis_plan"]), ("major", ["AFT-07"], ["aft_referral"]),
+                    ("minor", ["AFT-10"], ["aft_recovery_time"])]
+    first = rep.action_plan[0]
+    assert first.text == report.criterion_action("AFT-01", "en") and first.text.startswith("Write down")
+    assert first.reasons[0].text.startswith("Do we have")  # the audit question is the reason
+    assert first.reasons[0].answer == "No"
+    dutch = report.build(BUILTIN, score(answers, audience="self_audit"), audience="self_audit", lang="nl")
+    assert dutch.action_plan[0].text == report.criterion_action("AFT-01", "nl").strip() != first.text
+
+
+def test_action_plan_merges_one_criterion_asked_twice_and_keeps_the_worst_severity():
+    """Two unmet questions on one criterion give one action with both as reasons; an item on
+    several criteria gives each of their actions."""
+    answers = {"aftercare": dict(careful_answers("aftercare"), aft_crisis_plan="no", aft_medical_plan="no"),
+               "red-flags": dict(careful_answers("red-flags"), rf_transport_plan="no")}
+    rep = report.build(BUILTIN, score(answers, audience="self_audit"), audience="self_audit")
+    by_criterion = {c: a for a in rep.action_plan for c in a.criteria}
+    assert sorted(r.item_id for r in by_criterion["AFT-01"].reasons) == ["aft_crisis_plan", "aft_medical_plan"]
+    assert len([a for a in rep.action_plan if "AFT-01" in a.criteria]) == 1
+    assert {"AFT-03", "AFT-04", "AFT-12"} <= set(by_criterion)  # the detailed criteria of the red flag
+    assert "RF-15" not in by_criterion  # the red flag restates them: not a fourth action
+    order = [report.SEVERITY_ORDER.index(a.severity) for a in rep.action_plan]
+    assert order == sorted(order) and rep.action_plan[0].severity == "critical"
+
+
+def test_an_uploaded_checklists_item_without_a_catalogue_action_stands_for_itself():
+    item = report.ItemRow("Mine", "q1", "Do we do X?", ["OWN-1"], "major", answer="No")
+    [action] = report.actions([item], "en")
+    assert action.text == "Do we do X?" and action.criteria == [] and action.reasons == [item]
+
+
+def test_the_item_table_adds_up_to_the_score():
+    """Weight and "counted" let a reader recompute every banded score from the item table."""
+    checked = 0
+    for inst in BUILTIN.values():
+        if not inst.band_score:
+            continue
+        resolved = {}
+        for example in inst.spec.examples:
+            answers = {**resolved.get(example.like, {}), **example.answers}
+            resolved[example.name] = answers
+            result = score_response(inst, answers, context=example.context, audience=example.audience,
+                                    stage=example.stage)
+            value = result.scores.get(inst.band_score)
+            rows = [r for r in report.build(BUILTIN, {inst.id: result}).rows if r["counted"] is not None]
+            if value is None or not rows:
+                continue
+            assert 100 * sum(r["counted"] for r in rows) / sum(r["counted_of"] for r in rows) == \
+                pytest.approx(value, abs=0.01), (inst.id, example.name)
+            checked += 1
+    assert checked >= 20
+    head, rows = export.item_table(report.build(BUILTIN, score({"aftercare": careful_answers("aftercare")})))
+    assert head[3:6] == ["Points", "Weight", "Counted"]
+    crisis = next(r for r in rows if r[1].startswith("Is there a written"))
+    assert crisis[4] == "3" and crisis[5] == "3 / 3"
 
 
 # --------------------------------------------------------------------------- exports
@@ -302,3 +355,17 @@ def test_questions_sheet_lists_ask_questions_critical_first_with_room_to_write()
     assert sober < trained  # the unverified critical point comes first
     assert page.count("class='lines'") == len(rep.unverified) + len(rep.questions)
     assert "<script" not in page and "Guide X" in page and "<main>" in page
+
+
+def test_html_self_audit_plan_shows_actions_with_the_question_as_reason():
+    answers = {"aftercare": dict(careful_answers("aftercare"), aft_crisis_plan="no", aft_follow_up="no")}
+    for lang in ("en", "nl"):
+        rep = report.build(BUILTIN, score(answers, audience="self_audit"), audience="self_audit", lang=lang)
+        page = export.report_html(rep, title="Audit", label="", date="2026-11-22", context="harm_reduction").decode()
+        plan = page.split(export._e(report.t("report.action_plan", lang)))[1].split("<h2>")[0]
+        for cid in ("AFT-01", "AFT-06"):
+            assert f"<li><strong>{export._e(report.criterion_action(cid, lang))}</strong>" in plan
+        assert not re.search(r"<li><strong>[^<]*\?</strong>", plan)  # an action, never a question
+        question = BUILTIN["aftercare"].text(BUILTIN["aftercare"].items["aft_follow_up"].spec.self_audit_text, lang)
+        assert export._e(question) in plan and plan.index("AFT-01") < plan.index("AFT-06")  # critical first
+        assert export._e(report.t("table.counted", lang)) in page and export._e(report.t("table.weight", lang)) in page

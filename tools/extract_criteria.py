@@ -1,6 +1,9 @@
 """Writes questionnaires/criteria.csv (id, category, severity, contexts) from the criteria
 catalogue: `python tools/extract_criteria.py ../shared/criteria.md`. Only IDs and their
-classification are kept; the wording stays in the catalogue. Revision 2 (§16) adds rows (ORG among
+classification are taken from the catalogue; its wording stays there. The last two columns,
+`action_en` and `action_nl`, are the project's own: each criterion phrased as something an
+organisation does (a self-audit's action plan lists them). They are written by hand and kept as
+they are when the file is generated again. Revision 2 (§16) adds rows (ORG among
 them), corrects two severities and withdraws CLM-13 (kept, marked `withdrawn`)."""
 
 import csv
@@ -34,13 +37,25 @@ def rows(text: str):
         yield cid, cid.split("-")[0], severity, cells[4]
 
 
-def main(path: str) -> None:
+ACTION_COLUMNS = ("action_en", "action_nl")
+
+
+def kept_actions(out: Path) -> dict[str, list[str]]:
+    """The hand-written action texts already in the file, by criterion id."""
+    if not out.exists():
+        return {}
+    with out.open(encoding="utf-8") as f:
+        return {row["id"]: [row.get(c) or "" for c in ACTION_COLUMNS] for row in csv.DictReader(f)}
+
+
+def main(path: str, out: Path | None = None) -> None:
     found = list(rows(Path(path).read_text(encoding="utf-8")))
-    out = ROOT / "questionnaires" / "criteria.csv"
+    out = out or ROOT / "questionnaires" / "criteria.csv"
+    actions = kept_actions(out)
     with out.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "category", "severity", "context"])
-        w.writerows(found)
+        w.writerow(["id", "category", "severity", "context", *ACTION_COLUMNS])
+        w.writerows([*row, *actions.get(row[0], ["", ""])] for row in found)
     print(f"{len(found)} criteria written to {out}")
 
 

@@ -5,6 +5,9 @@
   platform columns (``_uuid``, ``start``, ``meta/instanceID``, ...).
 - **REDCap** CSV (raw values): checkbox columns ``item___value`` of 0/1, ``record_id``, events and
   ``<form>_complete`` columns.
+- **GuideCheck's own research export** (the Research page's CSV): the answers as given, with the
+  columns derived from them (``verdict``, ``flags``, ``score_<id>``), which are left out and scored
+  again, and ``period`` (the dates of the row's batch), kept as ``x-period``.
 
 Columns are mapped to items by name (the item id, or the last part of a group path, compared as
 the XLSForm reader forms ids). Every column that cannot be mapped gets a message and is left out;
@@ -21,7 +24,9 @@ from ..answers import META_COLUMNS, AnswerFileError, is_missing, read_answers
 from ..instrument import Instrument
 from .xlsform import slug_id
 
-PLATFORMS = ("auto", "plain", "kobo", "redcap")
+PLATFORMS = ("auto", "plain", "kobo", "redcap", "guidecheck")
+# what the research export adds beside the answers (scoring.research.export_frame)
+EXPORT_DERIVED = ("verdict", "flags")
 KOBO_META = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
              "audit", "instanceid", "instancename", "uuid", "rootuuid", "deprecatedid", "formhub/uuid"}
 REDCAP_META = {"redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance", "redcap_data_access_group",
@@ -31,6 +36,8 @@ NOT_ASKED = {"n/a", "na"}
 
 def detect(frame: pd.DataFrame, inst: Instrument) -> str:
     columns = [str(c) for c in frame.columns]
+    if _research_export(columns, inst):
+        return "guidecheck"
     multi = {i for i, info in inst.items.items() if info.spec.type == "multi"}
     if "record_id" in columns or any(c in REDCAP_META or c.endswith("_complete") for c in columns) or any(
             "___" in c and c.split("___", 1)[0] in multi for c in columns):
@@ -38,6 +45,32 @@ def detect(frame: pd.DataFrame, inst: Instrument) -> str:
     if any("/" in c or c.startswith("_") or c in ("start", "end", "__version__") for c in columns):
         return "kobo"
     return "plain"
+
+
+def _research_export(columns: list[str], inst: Instrument) -> bool:
+    """GuideCheck's research export: instrument columns, the period, and the derived columns."""
+    derived = set(EXPORT_DERIVED) | {f"score_{s}" for s in inst.score_ids}
+    return "instrument_hash" in columns and "period" in columns and bool(derived & set(columns))
+
+
+def _from_research_export(inst: Instrument, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The research export back into an answer frame: the derived columns left out (they are scored
+    again from the answers, so a file edited by hand cannot carry a score its answers do not give)."""
+    derived = set(EXPORT_DERIVED) | {f"score_{s}" for s in inst.score_ids}
+    dropped = [str(c) for c in frame.columns if str(c) in derived]
+    out = frame.drop(columns=dropped).rename(columns={"period": "x-period"})
+    notes = [f"{len(dropped)} column(s) of the GuideCheck research export scored again from the answers: "
+             f"{', '.join(dropped)}"] if dropped else []
+    if "instrument_hash" in out.columns:
+        hashes = {str(h) for h in out["instrument_hash"].astype(object) if not is_missing(h) and str(h)}
+        other = sorted(hashes - {inst.content_hash})
+        if other:
+            notes.append(f"answers given to another version of {inst.id} (content hash {', '.join(other)}; "
+                         f"this one is {inst.content_hash}): scored with this version")
+    if not any(c in inst.items for c in out.columns):
+        raise AnswerFileError(f"no column of this GuideCheck export is an item of {inst.id}; was it exported "
+                              f"for another checklist?")
+    return out, notes
 
 
 def _item_for(name: str, inst: Instrument) -> str | None:
@@ -53,6 +86,9 @@ def normalise(inst: Instrument, frame: pd.DataFrame, platform: str = "auto") -> 
         platform = detect(frame, inst)
     if platform == "plain":
         return frame, platform, []
+    if platform == "guidecheck":
+        exported, export_notes = _from_research_export(inst, frame)
+        return exported, platform, export_notes
     notes: list[str] = []
     out: dict[str, pd.Series] = {}
     ignored: list[str] = []
@@ -131,7 +167,7 @@ def normalise(inst: Instrument, frame: pd.DataFrame, platform: str = "auto") -> 
     if not any(c in inst.items for c in out):
         raise AnswerFileError(f"no column of this {platform} export is an item of {inst.id}; the item ids are "
                               f"{', '.join(list(inst.items)[:8])}{', ...' if len(inst.items) > 8 else ''}")
-    result = pd.DataFrame(out, index=frame.index).astype(object) if out else frame.iloc[:, :0]
+    result: pd.DataFrame = pd.DataFrame(out, index=frame.index).astype(object) if out else frame.iloc[:, :0]
     return result, platform, notes
 
 

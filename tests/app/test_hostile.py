@@ -106,7 +106,8 @@ def test_compare_shows_result_labels_and_file_names_as_plain_text():
     chart = json.loads(_unknown(at, "plotly_chart")[0].proto.spec)
     assert_plain_plotly(chart)
     assert {d["name"] for d in chart["data"]} == {plaintext.plotly(LABEL), plaintext.plotly(PAYLOADS[2])}
-    for frame in at.dataframe:
+    assert at.table  # the differences: static tables, the files as columns
+    for frame in [*at.dataframe, *at.table]:
         assert not any(INVISIBLE.search(str(c)) for c in frame.value.columns)
 
 

@@ -214,7 +214,8 @@ def test_answers_survive_a_language_switch():
 
 def test_red_flag_answers_are_never_carried_into_the_full_check():
     """§16.4: the call before booking and the full check ask differently worded questions, so no
-    answer of one fills the other (before issue 10 a 'yes' to rf_intake filled scr_intake)."""
+    answer of one fills the other (before issue 10 a 'yes' to rf_intake filled scr_intake). Only
+    the same question is carried (scoring/carryover.py); screening has none."""
     at = start(app(), "vetting", ["red-flags", "screening"], "harm_reduction")
     for _ in BUILTIN["red-flags"].spec.sections:
         answer_step(at, careful)
@@ -329,6 +330,33 @@ def test_self_audit_has_an_action_plan_and_a_trend():
     assert len(charts) >= 2  # scores and the trend
 
 
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_self_audit_action_plan_lists_actions_not_the_audit_questions(lang):
+    """The plan says what to do (the criterion as a task), each with the audit question as its reason."""
+    from app_pages.common import safe
+    from scoring import report as reports
+    from scoring.i18n import t as T
+
+    def some_gaps(inst, item):
+        return "no" if item in ("aft_follow_up", "aft_crisis_plan") else careful(inst, item)
+
+    at = walk(start(app(), "self_audit", ["aftercare"], "harm_reduction"), "self_audit", some_gaps)
+    if lang != "en":  # answered in English (the test's own labels), read in Dutch
+        at.radio(key="_lang_picker").set_value(lang).run()
+    text = all_text(at)
+    for cid in ("AFT-01", "AFT-06"):
+        assert f"- **{safe(reports.criterion_action(cid, lang))}** ({safe(cid)})" in text
+    bullets = [line for line in text.splitlines() if line.startswith("- **")]
+    assert bullets and not any("?" in b for b in bullets), bullets  # actions, never the questions again
+    inst = BUILTIN["aftercare"]
+    question = inst.text(inst.items["aft_follow_up"].spec.self_audit_text, lang)
+    reason = T("report.action_reason", lang, question=question, instrument=inst.title(lang),
+               answer=T("answer.no", lang))
+    assert f"  - {safe(reason)}" in text  # the audit question is the reason
+    headers = [s.value for s in at.subheader]
+    assert headers.index(T("severity.critical", lang)) < headers.index(T("severity.major", lang))
+
+
 # --------------------------------------------------------------------------- compare
 
 
@@ -346,10 +374,11 @@ def test_compare_two_results():
     at.get("file_uploader")[0].set_value([("a.json", _result("Guide A", good), "application/json"),
                                           ("b.json", _result("Guide B", bad), "application/json")]).run()
     assert not at.exception
-    table = at.dataframe[0].value
-    assert "Guide A" in table.columns and "Guide B" in table.columns
-    assert "Critical: No intake or screening is planned before the session." in set(table.iloc[:, 1])
-    assert any("Red flags found" in str(v) or "critical" in str(v) for v in table["Guide B"])
+    # static tables (their cells wrap on a phone), the files as columns: scores, then the flags that differ
+    scores, flags = (t.value.rename(columns=shown).map(shown) for t in at.table)
+    assert {"Guide A", "Guide B"} <= set(scores.columns) and {"Guide A", "Guide B"} <= set(flags.columns)
+    assert "Critical: No intake or screening is planned before the session." in set(flags.iloc[:, 0])
+    assert any("Red flags found" in str(v) or "critical" in str(v) for v in scores["Guide B"])
 
 
 def test_compare_warns_when_vetting_and_self_audit_files_are_mixed():
@@ -383,10 +412,41 @@ def test_instruments_page_lists_builtins_without_raw_html():
     at = app()
     at.switch_page("app_pages/instruments.py").run()
     assert not at.exception and not at.error
-    labels = [e.label for e in at.main.expander]
+    labels = [e.label for e in at.main.expander if e.label != "For developers"]
     assert len(labels) == len(BUILTIN)
     assert labels[0].startswith("Red flags")  # the quick screen first
     assert not any("<small>" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_instruments_page_is_for_people_with_the_technical_details_for_developers(lang):
+    """Title, purpose, parts, questions and sources by author and section for everyone; hashes,
+    expressions, criteria ids and source keys only in the collapsed "For developers" expander."""
+    from scoring.i18n import t
+
+    at = app(lang)
+    at.switch_page("app_pages/instruments.py").run()
+    assert not at.exception
+    developers = [e for e in at.main.expander if e.label == t("instruments.developers", lang)]
+    assert len(developers) == len(BUILTIN) and not any(e.proto.expanded for e in developers)
+    technical = [m.value for e in developers for m in e.markdown] + [c.value for e in developers for c in e.caption]
+    person = list(at.markdown) + list(at.caption)
+    for e in developers:  # what is left is what a person reads
+        for element in list(e.markdown) + list(e.caption):
+            person.remove(element)
+    person = "\n".join(p.value for p in person).replace("\\", "")  # read without Markdown escapes
+    technical = "\n".join(technical).replace("\\", "")
+    red = BUILTIN["red-flags"]
+    assert red.content_hash not in person and red.content_hash in technical
+    flag = next(i.spec.flag.when for i in red.items.values() if i.spec.flag)
+    assert flag in technical and "value ==" not in person
+    assert "RF-01" not in person and "`RF-01`" in technical
+    key, reference, locator = red.source_of("rf_sober")
+    assert f"{key} ({locator})" in technical and f"{key} ({locator})" not in person  # the source key
+    question = red.text(red.items["rf_sober"].spec.text, lang)
+    assert question in person
+    assert reference in person
+    assert locator.split(" ")[0] in person  # the section cited
 
 
 def test_instruments_page_reports_problems_of_an_upload_with_lines():
@@ -522,3 +582,33 @@ def test_call_before_booking_is_the_default_and_offers_the_full_check_by_stage()
     assert flow["answers"]["red-flags"]  # the call's answers are kept
     plan_first = at.session_state["flows"]["vetting"]["step"]
     assert plan_first > 0  # the red-flag parts are done: it starts at the first open part
+
+
+def test_the_full_check_does_not_ask_again_what_the_call_answered():
+    """The sober person and the sexual-contact commitment, answered in the call before booking, are
+    filled in and shown as answered in the full check, with a note saying where from."""
+    at = app()
+    at.switch_page("app_pages/vet.py").run()
+    at.radio(key="context_vetting").set_value("harm_reduction").run()
+    at.button(key="start_vetting").click().run()
+    at = walk(at, "vetting", lambda inst, item: "no" if item == "rf_no_sexual_contact" else careful(inst, item))
+    at.switch_page("app_pages/vet.py").run()
+    at.button(key="full_vetting_after_intake").click().run()
+    answers = at.session_state["flows"]["vetting"]["answers"]
+    assert answers["staffing"]["st_line_of_sight"] == "yes"
+    assert answers["boundaries"]["bnd_commits_no_sexual"] == "no"
+    assert "st_sober_present" not in answers["staffing"]  # not the same question: still asked
+    seen = {}
+    for _ in range(40):
+        for key in ("q:vetting:staffing:st_line_of_sight", "q:vetting:boundaries:bnd_commits_no_sexual"):
+            if any(r.key == key for r in at.radio):
+                seen[key] = (at.radio(key=key).value, [c.value for c in at.caption])
+        nexts = [b for b in at.button if b.key == "next_vetting"]
+        if len(seen) == 2 or not nexts:
+            break
+        nexts[0].click().run()
+        assert not at.exception
+    assert seen["q:vetting:staffing:st_line_of_sight"][0] == "yes"
+    assert seen["q:vetting:boundaries:bnd_commits_no_sexual"][0] == "no"
+    for _, captions in seen.values():
+        assert any("Filled in from your answer in the call before booking" in c for c in captions)

@@ -21,7 +21,7 @@ def browsers(monkeypatch):
     storages: dict[str, dict] = {}
     current = {"name": "A"}
 
-    def sync(name, *, save, loaded, clear=False):
+    def sync(name, *, save, loaded, clear=False, slot=""):
         storage = storages.setdefault(current["name"], {})
         if clear:
             storage.pop(name, None)
@@ -93,3 +93,27 @@ def test_after_a_restart_the_answers_come_back_with_a_message_and_send_works(db,
     send(after)
     assert any(THANKS in s.value for s in after.success) and db.count(study.id) == 1
     assert '"answers":{}' in next(iter(storage.values()))  # sent: the answers leave the browser's copy
+
+
+def test_a_new_session_after_consent_goes_straight_to_the_questions(db, browsers):  # noqa: F811
+    """Issue 16: a failover (the browser reconnects to another server: a new session) or a reload
+    right after 'Start', before any answer. Before, the person was asked for consent again."""
+    study = db.create_study("Failover", ["working-alliance"])
+    storage = browsers("A")
+    before = open_link(study.code)
+    before.checkbox(key="consent").check().run()
+    [b for b in before.button if b.label == "Start"][0].click().run()
+    assert '"consented":true' in next(iter(storage.values()))
+    after = open_link(study.code)  # a new session on the other server, the same browser
+    assert not [c for c in after.checkbox if c.key == "consent"]  # no consent page
+    assert "you already agreed to take part" in all_text(after)
+    radios = [r for r in after.radio if r.key and r.key.startswith("q:research:")]
+    assert radios
+    for radio in radios:
+        radio.set_value(3)
+    after.run()
+    send(after)
+    assert any(THANKS in s.value for s in after.success) and db.count(study.id) == 1
+    browsers("B")  # someone else's browser still gets the consent page
+    other = open_link(study.code)
+    assert other.checkbox(key="consent") is not None

@@ -4,8 +4,6 @@ page, not "thanks"; A refreshing sees "thanks", and the database holds A's row o
 
 from __future__ import annotations
 
-import pytest
-
 from scoring.store import Store
 from tests.e2e.conftest import free_port, playwright, serve, settle
 
@@ -64,11 +62,16 @@ def test_a_shared_link_never_shows_someone_elses_thanks(browser, tmp_path):
     store.dispose()
 
 
-@pytest.mark.skip(reason="left open (issue 17 item 12): passes alone; in the whole browser suite no Send "
-                         "button came within 30 s after the restart (seen twice)")
 def test_after_a_server_restart_send_says_what_happened_and_keeps_the_answers(browser, tmp_path):
     """Item 12: the server restarts under an open page; the page reconnects to a new session. Before,
-    it showed the consent page with every answer gone and no word about why."""
+    it showed the consent page with every answer gone and no word about why.
+
+    It used to time out inside the whole browser suite (passing alone): the answers, given inside an
+    st.fragment, never reached the browser's storage (only full runs wrote it), so whether they came
+    back depended on the frontend resending its widget values to the new session in time; and the
+    test clicked Send on a fixed 2 s wait after a status check that also passes before the page
+    has noticed the restart. Now every answer is written to storage as it is given, and the test
+    waits for the new session's own words instead of a fixed time."""
     url = f"sqlite:///{tmp_path / 'restart.db'}"
     store = Store(url)
     study = store.create_study("Restart study", ["working-alliance"])
@@ -77,21 +80,16 @@ def test_after_a_server_restart_send_says_what_happened_and_keeps_the_answers(br
     with serve(port=port, DATABASE_URL=url) as app:
         page.goto(f"{app}/?study={study.code}")
         answer(page, "2 · A little")
+        given = page.evaluate("Object.keys(localStorage).map(k => localStorage.getItem(k)).join()")
+        assert given.count('"wa_') == page.locator('[data-testid="stRadio"]').filter(has_text="2 · A little").count()
     with serve(port=port, DATABASE_URL=url):  # the same address, a new server process
-        # the page still shows the answers; Send reaches a new session that knows nothing of them
-        page.locator('[data-testid="stStatusWidget"]').filter(has_text="Connecting").wait_for(
-            state="detached", timeout=90000)
-        page.wait_for_timeout(2000)
-        page.get_by_role("button", name="Send my answers").click()
-        # the new session restores the answers from this browser's storage with a message, and the
-        # press of Send either goes through with them or is asked for again: never lost silently
-        thanks, kept = page.get_by_text(THANKS), page.get_by_text("were kept in this browser")
-        playwright.expect(thanks.or_(kept)).to_be_visible(timeout=90000)
+        # the page reconnects (however long the new server took to start under load) to a new
+        # session, which brings the answers back from this browser's storage and says so
+        page.get_by_text("were kept in this browser").wait_for(timeout=120000)
+        assert page.get_by_text(AGREE).count() == 0  # not the consent page
         settle(page)
-        if not thanks.count():
-            assert kept.count() and store.count(study.id) == 0
-            page.get_by_role("button", name="Send my answers").click()
-        thanks.wait_for(timeout=60000)
+        page.get_by_role("button", name="Send my answers").click()
+        page.get_by_text(THANKS).wait_for(timeout=60000)
     frame = store.export_frame(study.id, "working-alliance",
                                store.versions(study.id, "working-alliance").loc[0, "instrument_hash"])
     assert [frame.loc[0, f"wa_goal_{i}"] for i in range(1, 5)] == ["2"] * 4  # the answers given before
