@@ -8,18 +8,23 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+
+import pandas as pd
 
 from . import export
 from .answers import AnswerError, AnswerFileError
 from .codebook import codebook
 from .frame import score_frame
+from .instrument import Instrument
 from .loader import InstrumentError, load_instrument, validate_paths
 from .model import AUDIENCES, CONTEXTS, STAGES, json_schema
+from .settings import MissingFileError, builtin_folder
 
 
-def _validate(args) -> int:
-    loaded, problems = validate_paths(args.paths)
+def _validate(args: argparse.Namespace) -> int:
+    loaded, problems = validate_paths(args.paths or [builtin_folder()])
     for p in problems:
         print(p)
     if problems:
@@ -29,14 +34,14 @@ def _validate(args) -> int:
     return 0
 
 
-def _write(frame, out: str | None) -> None:
+def _write(frame: pd.DataFrame, out: str | None) -> None:
     if out is not None and out.endswith(".json"):
         Path(out).write_text(frame.to_json(orient="records", force_ascii=False, indent=1), encoding="utf-8")
     else:  # CSV through the export module: cells a spreadsheet would run as formulas are neutralised
         export.frame_csv(frame, sys.stdout if out is None else out, float_format="%.10g")
 
 
-def _write_batches(results, out: str | None) -> None:
+def _write_batches(results: Iterable[pd.DataFrame], out: str | None) -> None:
     """Result frames of one file's batches, written as one file (CSV: header once, each batch as
     it comes, into a temporary file moved into place at the end; JSON: joined at the end). An
     AnswerError from the batches leaves nothing written."""
@@ -68,14 +73,14 @@ def _write_batches(results, out: str | None) -> None:
             os.unlink(temporary)
 
 
-def _batches(args, inst):
+def _batches(args: argparse.Namespace, inst: Instrument) -> Iterator[tuple[int, pd.DataFrame]] | None:
     """The answer file in batches (a plain CSV file), else None (read whole: see ``_read``)."""
     from .batches import plain_csv_batches
 
     return plain_csv_batches(inst, args.answers, args.source)
 
 
-def _read(args, inst):
+def _read(args: argparse.Namespace, inst: Instrument) -> tuple[pd.DataFrame, str]:
     """The answer file, normalised when it is a Kobo/ODK or REDCap export (messages on stderr)."""
     from .convert.imports import read_answers_for
 
@@ -85,13 +90,13 @@ def _read(args, inst):
     return frame, kind
 
 
-def _score(args) -> int:
+def _score(args: argparse.Namespace) -> int:
     inst = load_instrument(args.instrument)
     batches = _batches(args, inst)
     if batches is not None:
         from .batches import Unreadable, each_batch
 
-        def work(frame, offset):
+        def work(frame: pd.DataFrame, offset: int) -> pd.DataFrame:
             result = score_frame(inst, frame, context=args.context, audience=args.audience, stage=args.stage,
                                  kind="csv", row_offset=offset)
             if "response_id" not in frame.columns:
@@ -119,7 +124,8 @@ def _score(args) -> int:
     return 0
 
 
-def _in_batches(args, inst, summary, **options):
+def _in_batches(args: argparse.Namespace, inst: Instrument, summary: Callable[..., pd.DataFrame],
+                **options: object) -> pd.DataFrame:
     """``summary(inst, batches, ...)`` over the answer file: a plain CSV file a batch at a time,
     anything else (or a file Arrow cannot read to its end) read whole."""
     from .batches import Unreadable
@@ -136,7 +142,7 @@ def _in_batches(args, inst, summary, **options):
                    stage=args.stage, **options)
 
 
-def _aggregate(args) -> int:
+def _aggregate(args: argparse.Namespace) -> int:
     from .aggregate import aggregate_batches
 
     inst = load_instrument(args.instrument)
@@ -159,7 +165,7 @@ def _aggregate(args) -> int:
     return 0
 
 
-def _reliability(args) -> int:
+def _reliability(args: argparse.Namespace) -> int:
     from .aggregate import reliability_batches
 
     inst = load_instrument(args.instrument)
@@ -171,7 +177,7 @@ def _reliability(args) -> int:
     return 0
 
 
-def _answer_problems(args, exc) -> int:
+def _answer_problems(args: argparse.Namespace, exc: AnswerError) -> int:
     for p in exc.problems:
         print(f"{args.answers}: {p}")
     if exc.more:
@@ -179,30 +185,30 @@ def _answer_problems(args, exc) -> int:
     return 1
 
 
-def _schema(args) -> int:
+def _schema(args: argparse.Namespace) -> int:
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
     return 0
 
 
-def _codebook(args) -> int:
+def _codebook(args: argparse.Namespace) -> int:
     inst = load_instrument(args.path)
     _write(codebook(inst, args.lang), args.out)
     return 0
 
 
-def _convert(args) -> int:
+def _convert(args: argparse.Namespace) -> int:
     from .convert import cli
 
     return cli.convert(args)
 
 
-def _export(args) -> int:
+def _export(args: argparse.Namespace) -> int:
     from .convert import cli
 
     return cli.export(args)
 
 
-def _rebuild_cache(args) -> int:
+def _rebuild_cache(args: argparse.Namespace) -> int:
     """Open the research database (upgrading it if needed) and recompute every response's cached
     score and point vectors from its answers, through the instrument version it was answered with."""
     from .store import Store, StoreError
@@ -219,7 +225,8 @@ def _rebuild_cache(args) -> int:
     return 0
 
 
-def _scoring_command(sub, name: str, help_text: str, run, audience: str):
+def _scoring_command(sub: argparse._SubParsersAction, name: str, help_text: str,
+                     run: Callable[[argparse.Namespace], int], audience: str) -> argparse.ArgumentParser:
     """A command that reads an instrument and an answer file (score, aggregate, reliability)."""
     p = sub.add_parser(name, help=help_text)
     p.add_argument("--instrument", required=True, metavar="PATH")
@@ -235,15 +242,22 @@ def _scoring_command(sub, name: str, help_text: str, run, audience: str):
     return p
 
 
+def _prog() -> str:
+    """How the user called us: ``guidecheck`` (the console script) or ``python -m scoring``."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "python -m scoring" if name in ("", "__main__.py", "-c") else name
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m scoring", description="GuideCheck instruments: "
+    top = argparse.ArgumentParser(prog=_prog(), description="GuideCheck instruments: "
                                   "validate, score, and describe them.")
     sub = top.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("validate", help="check instrument files or folders (exit 1 on any problem)")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p = sub.add_parser("validate", help="check instrument files or folders (exit 1 on any problem); "
+                       "without a PATH, the built-in instruments")
+    p.add_argument("paths", nargs="*", metavar="PATH")
     p.set_defaults(run=_validate)
     p = _scoring_command(sub, "score", "score an answer file (.csv or .json)", _score, "vetting")
-    p = _scoring_command(sub, "aggregate", "means, SDs and 95% intervals per group, small groups pooled",
+    p = _scoring_command(sub, "aggregate", "means, SDs and 95%% intervals per group, small groups pooled",
                          _aggregate, "research")
     p.add_argument("--by", metavar="COLUMN", help="group by this column of the answers (e.g. provider)")
     p.add_argument("--min-group", type=int, default=11, metavar="K",
@@ -251,7 +265,8 @@ def parser() -> argparse.ArgumentParser:
     _scoring_command(sub, "reliability", "Cronbach's alpha per mean or sum score", _reliability, "research")
     p = sub.add_parser("rebuild-cache", help="upgrade the research database and recompute its cached scores "
                        "from the stored answers")
-    p.add_argument("--database", metavar="URL", help="database URL (default: DATABASE_URL, else data/guidecheck.db)")
+    p.add_argument("--database", metavar="URL", help="database URL (default: DATABASE_URL, else guidecheck.db in "
+                   "GUIDECHECK_DATA_DIR, by default data/)")
     p.set_defaults(run=_rebuild_cache)
     p = sub.add_parser("schema", help="print the JSON Schema of the instrument format")
     p.set_defaults(run=_schema)
@@ -280,7 +295,7 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
@@ -291,6 +306,9 @@ def main(argv=None) -> int:
         print(exc)
         return 1
     except AnswerFileError as exc:
+        print(exc)
+        return 1
+    except MissingFileError as exc:  # an incomplete installation: say which file, not an OSError
         print(exc)
         return 1
     except OSError as exc:

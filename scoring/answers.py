@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import model
+from .errors import GuideCheckError
 from .i18n import Message, render, t
 
 ANSWERED, UNSURE, MISSING = "answered", "unsure", "missing"
@@ -27,7 +28,7 @@ META_COLUMNS = (
 )
 
 
-class BadAnswer(ValueError):
+class BadAnswer(GuideCheckError, ValueError):
     """One value that is not a valid answer to its item: ``str()`` is the message saying why, a
     ``Message`` (English as text, another language with ``i18n.render``). The text is only made
     when asked for: the column checks catch many of these and word only the first few."""
@@ -58,7 +59,7 @@ class AnswerProblem:
                  item=self.item, message=render(self.message, lang))
 
 
-class AnswerError(ValueError):
+class AnswerError(GuideCheckError, ValueError):
     """Raised when answers are malformed; ``problems`` lists every one found (up to a limit)."""
 
     def __init__(self, problems: list[AnswerProblem], more: int = 0, sections: list | None = None):
@@ -230,7 +231,7 @@ def check_meta(column: str, raw) -> str | None:
 # --------------------------------------------------------------------------- answer files
 
 
-class AnswerFileError(ValueError):
+class AnswerFileError(GuideCheckError, ValueError):
     """The answer file cannot be read at all (not a CSV or JSON of the documented shape)."""
 
 

@@ -17,11 +17,12 @@ import pandas as pd
 
 from . import answers
 from .answers import AnswerError, answer_error, csv_record_batches, merge_sections
+from .errors import GuideCheckError
 from .frame import MAX_REPORTED
 from .instrument import Instrument
 
 
-class Unreadable(Exception):
+class Unreadable(GuideCheckError):
     """Arrow could not read a later block of the file: read it whole instead (pandas words it)."""
 
 
@@ -47,7 +48,7 @@ def plain_csv_batches(instrument: Instrument, path: str | Path, source: str = "a
         stream.close()
         return None
 
-    def batches():
+    def batches() -> Iterator[tuple[int, pd.DataFrame]]:
         offset = 0
         try:
             for table in opened[1]:

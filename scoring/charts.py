@@ -16,7 +16,7 @@ from .report import PERCENT_METHODS, TONE_COLOURS, Report, format_score
 from .svg import DARK
 
 
-def _layout(title: str, height: int, **extra) -> dict:
+def _layout(title: str, height: int, **extra: object) -> dict:
     """Layout given whole to the Figure constructor: several times cheaper than update_layout,
     which parses every property path (measured: 1.9 ms against 7.4 ms for the score chart)."""
     layout = dict(title=dict(text=title), height=height, margin=dict(l=10, r=10, t=50, b=40), font=FONT,
@@ -169,12 +169,12 @@ def trend_chart(points: list[tuple[str, str, float | None]], lang: str) -> go.Fi
         title=dict(text=t("chart.percent", lang)), range=[0, 100], gridcolor="#e0e0e0")))
 
 
-def per_day(frame, lang: str) -> go.Figure:
+def per_day(frame: pd.DataFrame, lang: str) -> go.Figure:
     bar = go.Bar(x=[str(d) for d in frame["date"]], y=frame["n"], marker_color=COLOURS["none"])
     return go.Figure(data=[bar], layout=_layout(t("research.over_time", lang), 300, xaxis=dict(type="category")))
 
 
-def histogram(bins, label: str, lang: str) -> go.Figure:
+def histogram(bins: pd.DataFrame, label: str, lang: str) -> go.Figure:
     """Counts per bin (computed beforehand): the chart carries 20 bars, not every value."""
     centres = (bins["low"] + bins["high"]) / 2
     bar = go.Bar(x=centres, y=bins["n"], width=(bins["high"] - bins["low"]) * 0.95, marker_color=COLOURS["none"],
@@ -183,7 +183,7 @@ def histogram(bins, label: str, lang: str) -> go.Figure:
     return go.Figure(data=[bar], layout=_layout(t("research.distribution", lang, score=plain(label)), 300))
 
 
-def provider_means(table, score_id: str, label: str, lang: str) -> go.Figure:
+def provider_means(table: pd.DataFrame, score_id: str, label: str, lang: str) -> go.Figure:
     shown = table[table[f"{score_id}_mean"].notna()]
     mean = shown[f"{score_id}_mean"]
     bar = go.Bar(x=[plain(g) for g in shown["group"].astype(str)], y=mean, marker_color=COLOURS["none"],
@@ -193,7 +193,7 @@ def provider_means(table, score_id: str, label: str, lang: str) -> go.Figure:
     return go.Figure(data=[bar], layout=_layout(f"{t('research.by_provider', lang)}: {plain(label)}", 340))
 
 
-def diverging(shares, labels: dict, lang: str) -> go.Figure:
+def diverging(shares: pd.DataFrame, labels: dict[str, str], lang: str) -> go.Figure:
     """Diverging stacked bars: points below the scale's middle extend left, above it right, each
     side stacked outward from zero; the middle point is split evenly across zero."""
     fig = go.Figure()
@@ -205,7 +205,7 @@ def diverging(shares, labels: dict, lang: str) -> go.Figure:
     items = list(dict.fromkeys(shares["item"]))
     names = [plain(labels.get(i, i)) for i in items]
 
-    def share(value):
+    def share(value: float) -> pd.Series:
         return shares[shares["value"] == value].set_index("item").reindex(items)["share"].fillna(0)
 
     # Each segment gets an explicit base (no reliance on Plotly's stacking order): the middle
@@ -239,7 +239,7 @@ def _scale_colours(n: int) -> list[str]:
     return sample_colorscale("RdYlGn", [k / max(n - 1, 1) for k in range(n)])
 
 
-def flag_bars(frame, lang: str) -> go.Figure:
+def flag_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
     bar = go.Bar(x=frame["share"], y=[plain(f) for f in frame["flag_id"]], orientation="h",
                  marker_color=[COLOURS.get("critical" if s == "critical" else "poor", "#999")
                                for s in frame["severity"]],

@@ -12,14 +12,15 @@ COLUMNS = ["variable", "kind", "section", "type", "text", "options", "min", "max
 
 
 def codebook(inst: Instrument, lang: str | None = None) -> pd.DataFrame:
-    rows = [{"variable": "response_id", "kind": "meta", "text": "identifier of the response"}]
+    rows: list[dict[str, object]] = [{"variable": "response_id", "kind": "meta", "text": "identifier of the response"}]
     t = lambda v: inst.text(v, lang)  # noqa: E731 - a short local alias
     for iid, info in inst.items.items():
         item = info.spec
-        row = {"variable": iid, "kind": "item", "section": info.section, "type": item.type, "text": t(item.text),
-               "criteria": ";".join(item.criteria), "show_if": item.show_if or "",
-               "required": item.required, "ask": t(item.ask) if item.ask is not None else "",
-               "stage": item.stage, "weight": item.weight}
+        row: dict[str, object] = {
+            "variable": iid, "kind": "item", "section": info.section, "type": item.type, "text": t(item.text),
+            "criteria": ";".join(item.criteria), "show_if": item.show_if or "",
+            "required": item.required, "ask": t(item.ask) if item.ask is not None else "",
+            "stage": item.stage, "weight": item.weight}
         if item.source is not None:
             key, locator = split_source(item.source)
             row["source"] = f"{key}: {locator}" if locator else key
@@ -30,7 +31,7 @@ def codebook(inst: Instrument, lang: str | None = None) -> pd.DataFrame:
             row["options"] = f"yes={item.points.yes:g} | no={item.points.no:g}" + (
                 " | unsure" if item.allow_unsure else "")
         if item.type == "likert":
-            points = item.options if item.options is not None else inst.spec.scales[item.scale]
+            points = inst.scale_points(item)
             row["options"] = " | ".join(f"{p.value:g}={t(p.label)}" for p in points)
             row["scale"], row["reverse"] = item.scale or "", item.reverse
             row["min"], row["max"] = info.pmin, info.pmax

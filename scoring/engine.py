@@ -6,11 +6,13 @@ which are questions to ask, each flag's message); ``score_frame`` is for many re
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import expressions as ex
 from .answers import ANSWERED, MISSING, UNSURE, AnswerError, AnswerProblem, BadAnswer, check_meta, check_value
-from .instrument import STAGE_INDEX, Instrument
+from .instrument import STAGE_INDEX, Instrument, ItemInfo
 
 HIDDEN = "hidden"
 
@@ -46,33 +48,34 @@ class Result:
     band: str | None = None  # the band the banded score falls in, before caps (None when null)
 
 
-def item_points(info, value) -> float | None:
-    """The points an answered item gives (None when it gives none)."""
+def item_points(info: ItemInfo, value: Any) -> float | None:
+    """The points an answered item gives (None when it gives none). ``value`` is the checked answer
+    in its normal form, whose type follows the item's (text, number, set of option values)."""
     item = info.spec
     if not info.scored:
         return None
-    kind = item.type
-    if kind == "yes_no":
+    if item.type == "yes_no":
         return float(item.points.yes if value == "yes" else item.points.no)
-    if kind == "choice":
+    if item.type == "choice":
         for option in item.options:
             if option.value == value:
-                return float(option.points)
+                return float(option.points) if option.points is not None else None
         return None  # pragma: no cover - checked answers always match an option
-    if kind == "multi":
+    if item.type == "multi":
         total = _added(float(o.points) for o in item.options if o.value in value and o.points is not None)
         return min(total, float(item.max_points)) if item.max_points is not None else total
-    if kind == "likert":
-        return info.pmin + info.pmax - value if item.reverse else value
-    if kind == "number":
-        for band in item.points_bands:
+    if item.type == "likert":
+        low, high = info.pmin, info.pmax  # both set: the item is scored
+        return low + high - value if item.reverse and low is not None and high is not None else value
+    if item.type == "number":
+        for band in item.points_bands or []:
             if (band.min is None or value >= band.min) and (band.max is None or value <= band.max):
                 return float(band.points)
         return None
     return None
 
 
-def _added(values) -> float:
+def _added(values: Iterable[float]) -> float:
     """Left-to-right addition (not sum(): Python 3.12 made that compensated), so that the
     whole-column engine, which adds item after item, gives the very same numbers."""
     total = 0.0
@@ -116,7 +119,7 @@ def band_of(instrument: Instrument, value: float | None) -> str | None:
     return None
 
 
-def capped(instrument: Instrument, band: str | None, severities) -> str | None:
+def capped(instrument: Instrument, band: str | None, severities: Iterable[str]) -> str | None:
     """The band lowered by ``caps`` for the raised flags' severities (revision 2)."""
     if band is None or not instrument.caps:
         return band
@@ -211,7 +214,9 @@ def score_response(instrument: Instrument, answers: dict, context: str = "unknow
             env[top] = ex.eval_scalar(instrument.derived[top], env)
             done_derived.add(top)
 
-    status, values, points = {}, {}, {}
+    status: dict[str, str] = {}
+    values: dict[str, object] = {}
+    points: dict[str, float | None] = {}
     for iid, info in instrument.items.items():
         state, value = checked[iid]
         visible = info.stage <= stage_index
@@ -232,10 +237,11 @@ def score_response(instrument: Instrument, answers: dict, context: str = "unknow
 
     hits: list[FlagHit] = []
     for iid, info in instrument.items.items():
-        if info.flag is not None and status[iid] == ANSWERED:
+        flag = info.spec.flag  # info.flag is its compiled ``when``
+        if info.flag is not None and flag is not None and status[iid] == ANSWERED:
             env["value"] = env[iid]
             if ex.truthy(ex.eval_scalar(info.flag, env)):
-                hits.append(FlagHit(iid, info.spec.flag.severity, info.spec.flag.message, iid))
+                hits.append(FlagHit(iid, flag.severity, flag.message, iid))
     env.pop("value", None)
     for rule, tree in instrument.rules:
         if ex.truthy(ex.eval_scalar(tree, env)):
@@ -248,10 +254,18 @@ def score_response(instrument: Instrument, answers: dict, context: str = "unknow
         if not shown or len(got) < score.spec.min_answered * len(shown) - 1e-9:
             scores[score.spec.id] = None
             continue
-        infos = [instrument.items[i] for i in got]
-        scores[score.spec.id] = score_values(score.spec.method, [points[i] for i in got],
-                                             [f.pmin for f in infos], [f.pmax for f in infos],
-                                             [f.weight for f in infos])
+        got_points: list[float] = []
+        lows: list[float] = []
+        highs: list[float] = []
+        weights: list[float] = []
+        for i in got:
+            info, p = instrument.items[i], points[i]
+            if p is not None and info.pmin is not None and info.pmax is not None:  # always: a score's items give points
+                got_points.append(p)
+                lows.append(info.pmin)
+                highs.append(info.pmax)
+                weights.append(info.weight)
+        scores[score.spec.id] = score_values(score.spec.method, got_points, lows, highs, weights)
 
     unverified = [i for i, s in status.items() if s in (UNSURE, MISSING) and instrument.items[i].critical]
     verdict, band = verdict_of(instrument, scores, [h.severity for h in hits], unverified)

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any, TypeVar
 
 import pandas as pd
 
 from . import plaintext, svg
 from .i18n import t
-from .report import PERCENT_METHODS, SEVERITY_ORDER, TONE_COLOURS, Report, format_score
+from .report import PERCENT_METHODS, SEVERITY_ORDER, TONE_COLOURS, ActionRow, FlagRow, Report, format_score
 from .resources import NOT_A_GUARANTEE, WHAT_IT_IS_NOT, crisis_resources, resource_parts
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+T = TypeVar("T")
 
 
-def neutralise(value):
+def neutralise(value: T) -> T | str:
     """A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
@@ -34,14 +38,15 @@ def rows_csv(rows: list[dict]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _cell(value):
+def _cell(value: object) -> object:
     """An empty cell for nothing: None, NaN and pandas' NA/NaT (a frame's gaps), never 'nan'."""
-    if value is None or (not isinstance(value, (str, bytes, list, tuple, dict, set)) and pd.isna(value)):
+    if value is None or (not isinstance(value, (str, bytes, list, tuple, dict, set))
+                         and pd.isna(value)):  # type: ignore[call-overload]  # pandas takes any object; its stubs list kinds
         return ""
     return value
 
 
-def frame_csv(frame, target=None, **options):
+def frame_csv(frame: pd.DataFrame, target: str | Path | IO[str] | None = None, **options: Any) -> str | None:
     """A DataFrame as CSV (to ``target``, a path or an open file, else returned) with every text
     cell and column name that a spreadsheet would run as a formula neutralised."""
     safe = frame.rename(columns=lambda c: neutralise(str(c)))
@@ -68,7 +73,7 @@ th{background:#f6f6f6}.table{overflow-x:auto}.table table{min-width:34rem}
 """
 
 
-def _e(value) -> str:
+def _e(value: object) -> str:
     return plaintext.html(value)
 
 
@@ -182,7 +187,7 @@ def report_html(report: Report, *, title: str, label: str, date: str, context: s
     return "".join(parts).encode("utf-8")
 
 
-def _flag(f, lang) -> str:
+def _flag(f: FlagRow, lang: str) -> str:
     lines = [f"<div class='flag'><strong>{_e(f.message)}</strong>"]
     if f.why:
         lines.append(f"<div>{_e(t('report.why', lang))}: {_e(f.why)}</div>")
@@ -225,14 +230,14 @@ def _items_table(report: Report) -> str:
     return f"<p class='small'>{_e(t('report.items_how', report.language))}</p>" + _table(*item_table(report))
 
 
-def _action(a, lang) -> str:
+def _action(a: ActionRow, lang: str) -> str:
     criteria = f" <span class='small'>({_e(', '.join(a.criteria))})</span>" if a.criteria else ""
     reasons = "".join(f"<li class='small'>{_e(t('report.action_reason', lang, question=r.text, instrument=r.instrument, answer=r.answer))}</li>"  # noqa: E501
                       for r in a.reasons)
     return f"<li><strong>{_e(a.text)}</strong>{criteria}<ul>{reasons}</ul></li>"
 
 
-def _table(head, rows) -> str:
+def _table(head: Iterable[object], rows: Iterable[Iterable[object]]) -> str:
     out = ["<div class='table'><table><thead><tr>", *(f"<th>{_e(h)}</th>" for h in head), "</tr></thead><tbody>"]
     for row in rows:
         out.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>")

@@ -20,9 +20,13 @@ import ast
 import itertools
 import operator
 from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from .errors import GuideCheckError
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 40
@@ -30,8 +34,14 @@ MAX_DEPTH = 40
 NUM, STR, BOOL, SET, NULL = "number", "text", "true/false", "multi", "null"
 
 
-class ExprError(Exception):
+class ExprError(GuideCheckError):
     """A problem found while checking an expression at load time."""
+
+
+# A compiled expression: a positional tuple whose first element names the node ("lit", "name",
+# "and", "cmp", ...) and whose other elements are values or further trees (see _compile). Its parts
+# differ by node kind, hence Any until the trees become typed nodes.
+Tree = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -48,7 +58,7 @@ _ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _LITERAL_NAMES = {"true": True, "false": False, "null": None}
 
 
-def parse(source: str):
+def parse(source: str) -> Tree:
     """Parse and whitelist ``source``; return the compiled tree. Raise ExprError."""
     if not isinstance(source, str) or not source.strip():
         raise ExprError("an expression must be a non-empty string")
@@ -63,7 +73,7 @@ def parse(source: str):
     return _compile(tree.body, source, 0)
 
 
-def _compile(node, src: str, depth: int):
+def _compile(node: ast.expr, src: str, depth: int) -> Tree:
     if depth > MAX_DEPTH:
         raise ExprError(f"expression '{src[:40]}' is nested more than {MAX_DEPTH} levels deep")
     d = depth + 1
@@ -104,9 +114,9 @@ def _compile(node, src: str, depth: int):
     if isinstance(node, ast.Compare):
         if len(node.ops) != 1:
             raise ExprError(f"chained comparison in '{src}': join comparisons with 'and'")
-        op, right = node.ops[0], node.comparators[0]
+        cmpop, right = node.ops[0], node.comparators[0]
         left = _compile(node.left, src, d)
-        if isinstance(op, (ast.In, ast.NotIn)):
+        if isinstance(cmpop, (ast.In, ast.NotIn)):
             if isinstance(right, ast.List):
                 items = [_compile(e, src, d) for e in right.elts]
                 if not items:
@@ -120,13 +130,13 @@ def _compile(node, src: str, depth: int):
                 out = ("inset", left, _compile(right, src, d))
             else:
                 raise ExprError("'in' takes a list in brackets or the id of a multi item")
-            return ("not", out) if isinstance(op, ast.NotIn) else out
-        if type(op) in _CMP:
-            return ("cmp", _CMP[type(op)], left, _compile(right, src, d))
+            return ("not", out) if isinstance(cmpop, ast.NotIn) else out
+        if type(cmpop) in _CMP:
+            return ("cmp", _CMP[type(cmpop)], left, _compile(right, src, d))
     raise ExprError(f"'{_describe(node)}' is not allowed in expressions")
 
 
-def _describe(node) -> str:
+def _describe(node: ast.AST) -> str:
     names = {
         ast.Attribute: "attribute access", ast.Call: "function calls", ast.Subscript: "subscripts",
         ast.ListComp: "comprehensions", ast.GeneratorExp: "comprehensions", ast.Lambda: "lambda",
@@ -145,7 +155,7 @@ def _describe(node) -> str:
     return type(node).__name__
 
 
-def names(tree) -> set[str]:
+def names(tree: Tree) -> set[str]:
     """The names a compiled tree refers to."""
     out: set[str] = set()
     stack = [tree]
@@ -161,7 +171,7 @@ def names(tree) -> set[str]:
 # --------------------------------------------------------------------------- static types
 
 
-def check_types(tree, env: dict[str, NameType]) -> NameType:
+def check_types(tree: Tree, env: Mapping[str, NameType]) -> NameType:
     """Infer the type of ``tree``; raise ExprError for unknown names and visible type errors."""
     kind = tree[0]
     if kind == "lit":
@@ -229,7 +239,7 @@ def check_types(tree, env: dict[str, NameType]) -> NameType:
     raise ExprError(f"unknown expression node {kind}")  # pragma: no cover
 
 
-def _some_names(env, limit: int = 12) -> str:
+def _some_names(env: Mapping[str, NameType], limit: int = 12) -> str:
     """Up to ``limit`` names of ``env``, sorted. Listing them all put every name of a large
     instrument into each message (tens of KB per problem, quadratic in the file's size); the
     names are read lazily so that a ChainMap or a view is not copied."""
@@ -261,8 +271,9 @@ def _domain_check(name_t: NameType, lit_t: NameType) -> None:
 # --------------------------------------------------------------------------- scalar evaluation
 
 
-def eval_scalar(tree, env: dict):
-    """Evaluate for one response. ``env`` maps names to values (None is null; multi: a set)."""
+def eval_scalar(tree: Tree, env: Mapping[str, Any]) -> Any:
+    """Evaluate for one response. ``env`` maps names to values (None is null; multi: a set). The
+    result's type is the one check_types found for the tree at load time (hence ``Any``)."""
     kind = tree[0]
     if kind == "lit":
         return tree[1]
@@ -306,7 +317,7 @@ _OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": oper
 # --------------------------------------------------------------------------- vector evaluation
 
 
-def eval_vector(tree, env, n: int):
+def eval_vector(tree: Tree, env: Mapping[str, Any], n: int) -> Any:
     """Evaluate over ``n`` responses. ``env`` is a mapping (may be lazy) of name -> column."""
     kind = tree[0]
     if kind == "lit":
@@ -369,11 +380,11 @@ def eval_vector(tree, env, n: int):
 
 def _isnull(a: np.ndarray) -> np.ndarray:
     if a.dtype == object:
-        return np.equal(a, None)
+        return np.equal(a, None)  # type: ignore[call-overload]  # numpy's stubs leave out None, which compares each object with None
     return np.isnan(a)
 
 
-def _object_cmp(op, a, b, null):
+def _object_cmp(op: str, a: np.ndarray, b: np.ndarray, null: np.ndarray) -> np.ndarray:
     if op in ("==", "!="):
         eq = np.zeros(len(a), dtype=bool)
         ok = ~null
@@ -382,7 +393,7 @@ def _object_cmp(op, a, b, null):
     raise ValueError("ordering needs numbers")  # pragma: no cover - refused at load time
 
 
-def truthy(value) -> bool:
+def truthy(value: object) -> bool:
     """A when/show_if result: null counts as false."""
     return value is True
 

@@ -11,7 +11,7 @@ import graphlib
 import hashlib
 import json
 from collections import ChainMap
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from . import expressions as ex
@@ -27,21 +27,25 @@ TEXT_FIELDS = ("title", "description", "text", "self_audit_text", "help", "unit"
 OUTCOMES = ("critical", "unverified", "incomplete")
 # The tone of each outcome, for reports that colour verdicts (only `good` may look reassuring).
 OUTCOME_TONES = {"critical": "poor", "unverified": "mixed", "incomplete": None}
-STAGE_INDEX = {s: k for k, s in enumerate(model.STAGES)}
+STAGE_INDEX: dict[str, int] = {s: k for k, s in enumerate(model.STAGES)}
 CAPPABLE = ("major", "minor")
+
+
+Loc = tuple[str | int, ...]  # a path in the YAML: ("sections", 0, "items", 2, "text")
+Problem = tuple[Loc, str]
 
 
 @dataclass
 class ItemInfo:
-    spec: object
+    spec: model.AnyItem
     section: str
-    loc: tuple
+    loc: Loc
+    name_type: ex.NameType  # what its id stands for in expressions
     pmin: float | None = None  # least points it can give; None: the item gives no points
     pmax: float | None = None
-    show_if: tuple | None = None
-    flag: tuple | None = None
+    show_if: ex.Tree | None = None
+    flag: ex.Tree | None = None
     critical: bool = False  # critical-capable: an answer to it could raise a critical flag or rule
-    name_type: ex.NameType | None = None
 
     @property
     def weight(self) -> float:
@@ -75,15 +79,15 @@ class Instrument:
     path: str = ""
     content_hash: str = ""
     items: dict[str, ItemInfo] = field(default_factory=dict)
-    derived: dict[str, tuple] = field(default_factory=dict)  # in evaluation order
+    derived: dict[str, ex.Tree] = field(default_factory=dict)  # in evaluation order
     derived_items: DerivedItems = field(default_factory=lambda: DerivedItems({}))  # items each derived value rests on
-    rules: list[tuple] = field(default_factory=list)  # (rule spec, tree)
+    rules: list[tuple[model.Rule, ex.Tree]] = field(default_factory=list)  # (rule spec, tree)
     scores: list[ScoreInfo] = field(default_factory=list)
     band_score: str | None = None
     caps: dict[str, int] = field(default_factory=dict)  # severity -> index of the band it caps at
     flag_ids: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)
-    expression_names: frozenset = frozenset()  # names some expression reads (others need no value)
+    expression_names: frozenset[str] = frozenset()  # names some expression reads (others need no value)
 
     @property
     def id(self) -> str:
@@ -101,14 +105,14 @@ class Instrument:
     def score_ids(self) -> list[str]:
         return [s.spec.id for s in self.scores]
 
-    def text(self, value, lang: str | None = None) -> str:
+    def text(self, value: str | Mapping[str, str] | None, lang: str | None = None) -> str:
         """A user-facing text in ``lang`` (the instrument's first language if absent)."""
         if value is None:
             return ""
         if isinstance(value, str):
             return value
-        lang = lang if lang in value else self.spec.languages[0]
-        return value.get(lang, next(iter(value.values()), ""))
+        chosen = lang if lang is not None and lang in value else self.spec.languages[0]
+        return value.get(chosen, next(iter(value.values()), ""))
 
     def title(self, lang: str | None = None) -> str:
         return self.text(self.spec.title, lang)
@@ -131,17 +135,20 @@ class Instrument:
             return OUTCOME_TONES[verdict]
         return self.band_tone(verdict)
 
-    def flag_message(self, flag_id: str, audience: str = "vetting"):
+    def flag_message(self, flag_id: str, audience: str = "vetting") -> model.Text:
         """The message of a flag or rule (the self-audit one for that audience, where given)."""
-        if flag_id in self.items and self.items[flag_id].spec.flag is not None:
-            spec = self.items[flag_id].spec.flag
-        else:
+        spec: model.Flag | model.Rule | None = self.items[flag_id].spec.flag if flag_id in self.items else None
+        if spec is None:
             spec = next((r for r, _ in self.rules if r.id == flag_id), None)
             if spec is None:
                 return flag_id
         if audience == "self_audit" and spec.self_audit_message is not None:
             return spec.self_audit_message
         return spec.message
+
+    def scale_points(self, item: model.LikertItem) -> list[model.ScalePoint]:
+        """A likert item's points: its own options, else its named scale's."""
+        return item.options if item.options is not None else self.spec.scales.get(item.scale or "", [])
 
     def ask_text(self, item_id: str, lang: str | None = None) -> str:
         """The item as a question to put to the provider (``ask``), falling back to ``text``."""
@@ -160,26 +167,28 @@ class Instrument:
         return f"<Instrument {self.id} {self.version}: {len(self.items)} items>"
 
 
-class DerivedItems(Mapping):
+class DerivedItems(Mapping[str, set[str]]):
     """derived id -> the items it rests on, directly or through other derived values.
 
     Found when asked rather than stored: a chain of derived values, each reading the one before,
     held a set of thousands of items per value (264 MB for one upload inside the caps)."""
 
-    def __init__(self, items: dict):
-        self.items = items
-        self.reads: dict[str, frozenset] = {}  # derived id -> the names its expression reads
+    def __init__(self, items: Mapping[str, object]):
+        self.item_ids = items  # not ``items``: that would hide Mapping.items()
+        self.reads: dict[str, frozenset[str]] = {}  # derived id -> the names its expression reads
 
-    def of(self, names) -> set[str]:
+    def of(self, names: Iterable[str]) -> set[str]:
         """The items that ``names`` (items, derived values, other names) rest on; one pass."""
-        found, seen, stack = set(), set(), list(names)
+        found: set[str] = set()
+        seen: set[str] = set()
+        stack = list(names)
         while stack:
             name = stack.pop()
             if name in self.reads:
                 if name not in seen:
                     seen.add(name)
                     stack.extend(self.reads[name])
-            elif name in self.items:
+            elif name in self.item_ids:
                 found.add(name)
         return found
 
@@ -188,22 +197,23 @@ class DerivedItems(Mapping):
             raise KeyError(did)
         return self.of([did])
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self.reads)
 
     def __len__(self) -> int:
         return len(self.reads)
 
 
-class _Before(Mapping):
+class _Before(Mapping[str, ex.NameType]):
     """The names a show_if at position ``pos`` may read: ``base``, earlier items, and derived
     values resting only on earlier items. One view moved along the items: a dict built per item
     (with a set of the earlier items per derived value) took minutes inside the caps."""
 
-    def __init__(self, base: dict, env: dict, position: dict, last: dict):
+    def __init__(self, base: Mapping[str, ex.NameType], env: Mapping[str, ex.NameType],
+                 position: Mapping[str, int], last: Mapping[str, int]):
         self.base, self.env, self.position, self.last, self.pos = base, env, position, last, 0
 
-    def __getitem__(self, name: str):
+    def __getitem__(self, name: str) -> ex.NameType:
         if name in self.base:
             return self.base[name]
         where = self.position.get(name, self.last.get(name))
@@ -211,7 +221,7 @@ class _Before(Mapping):
             raise KeyError(name)
         return self.env[name]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         yield from self.base
         yield from (n for n, p in self.position.items() if p < self.pos)
         yield from (n for n, p in self.last.items() if p < self.pos)
@@ -220,7 +230,7 @@ class _Before(Mapping):
         return sum(1 for _ in self)
 
 
-def split_source(src) -> tuple[str, str | None]:
+def split_source(src: str | model.SourceRef) -> tuple[str, str | None]:
     """``"key"``, ``"key locator..."`` / ``"key, locator"`` or ``{key, locator}``."""
     if isinstance(src, model.SourceRef):
         return src.key, src.locator
@@ -235,11 +245,11 @@ def split_source(src) -> tuple[str, str | None]:
 # content hash, so that an instrument whose scoring did not change keeps its hash (stored research
 # answers to it stay one version). The default of `min_answered` did change (0 -> 0.5), so a score
 # that relied on it hashes anew: its scoring changed.
-_REVISION2_DEFAULTS = {"ask": None, "stage": "before_intake", "weight": 1, "self_audit_message": None,
-                       "tone": None, "caps": {}}
+_REVISION2_DEFAULTS: dict[str, object] = {"ask": None, "stage": "before_intake", "weight": 1,
+                                          "self_audit_message": None, "tone": None, "caps": {}}
 
 
-def _without_revision2_defaults(node):
+def _without_revision2_defaults(node: object) -> object:
     if isinstance(node, dict):
         return {k: _without_revision2_defaults(v) for k, v in node.items()
                 if not (k in _REVISION2_DEFAULTS and v == _REVISION2_DEFAULTS[k])}
@@ -258,12 +268,12 @@ def content_hash(spec: model.InstrumentSpec) -> str:
 # --------------------------------------------------------------------------- checks
 
 
-class _Problems(list):
-    def add(self, loc: tuple, message: str) -> None:
+class _Problems(list[Problem]):
+    def add(self, loc: Loc, message: str) -> None:
         self.append((tuple(loc), message))
 
 
-def _check_texts(node, loc: tuple, langs: list[str], out: _Problems) -> None:
+def _check_texts(node: object, loc: Loc, langs: list[str], out: _Problems) -> None:
     """Every user-facing text must exist in every declared language, and in no other."""
     if isinstance(node, list):
         for i, v in enumerate(node):
@@ -297,27 +307,27 @@ def _check_texts(node, loc: tuple, langs: list[str], out: _Problems) -> None:
                 _check_texts(points, loc + (name, key), langs, out)
 
 
-def _points_range(item, scales) -> tuple[float | None, float | None]:
-    kind = item.type
-    if kind == "yes_no":
+def _points_range(item: model.AnyItem, scales: Mapping[str, list[model.ScalePoint]]
+                  ) -> tuple[float | None, float | None]:
+    if isinstance(item, model.YesNoItem):
         return float(min(item.points.yes, item.points.no)), float(max(item.points.yes, item.points.no))
-    if kind == "choice":
+    if isinstance(item, model.ChoiceItem):
         pts = [o.points for o in item.options if o.points is not None and not o.unsure]
         return (float(min(pts)), float(max(pts))) if pts else (None, None)
-    if kind == "multi":
+    if isinstance(item, model.MultiItem):
         pts = [o.points for o in item.options if o.points is not None]
         if not pts:
             return None, None
         low = float(sum(p for p in pts if p < 0))
         high = float(item.max_points) if item.max_points is not None else float(sum(p for p in pts if p > 0))
         return low, high
-    if kind == "likert":
-        points = item.options if item.options is not None else scales.get(item.scale)
+    if isinstance(item, model.LikertItem):
+        points = item.options if item.options is not None else scales.get(item.scale or "")  # "": never a scale id
         if not points:
             return None, None
         values = [float(p.value) for p in points]
         return min(values), max(values)
-    if kind == "number":
+    if isinstance(item, model.NumberItem):
         if not item.points_bands:
             return None, None
         pts = [float(b.points) for b in item.points_bands]
@@ -325,33 +335,32 @@ def _points_range(item, scales) -> tuple[float | None, float | None]:
     return None, None
 
 
-def _name_type(item, scales) -> ex.NameType:
+def _name_type(item: model.AnyItem, scales: Mapping[str, list[model.ScalePoint]]) -> ex.NameType:
     label = f"item {item.id}"
-    if item.type == "yes_no":
+    if isinstance(item, model.YesNoItem):
         return ex.NameType(ex.STR, ("yes", "no"), label)
-    if item.type in ("choice", "multi"):
+    if isinstance(item, (model.ChoiceItem, model.MultiItem)):
         values = [o.value for o in item.options if not o.unsure]
-        if item.type == "multi":
+        if isinstance(item, model.MultiItem):
             return ex.NameType(ex.SET, tuple(float(v) if isinstance(v, int) else v for v in values), label)
         if values and all(isinstance(v, int) for v in values):
             return ex.NameType(ex.NUM, tuple(float(v) for v in values), label)
         return ex.NameType(ex.STR, tuple(values), label)
-    if item.type == "likert":
-        points = item.options if item.options is not None else scales.get(item.scale, [])
+    if isinstance(item, model.LikertItem):
+        points = item.options if item.options is not None else scales.get(item.scale or "", [])
         return ex.NameType(ex.NUM, tuple(float(p.value) for p in points) or None, label)
-    if item.type == "number":
+    if isinstance(item, model.NumberItem):
         return ex.NameType(ex.NUM, None, label)
     return ex.NameType(ex.STR, None, label)
 
 
-def _check_item(item, loc, spec, out: _Problems) -> None:
+def _check_item(item: model.AnyItem, loc: Loc, spec: model.InstrumentSpec, out: _Problems) -> None:
     if item.source is not None:
         key, _ = split_source(item.source)
         if key not in spec.sources:
             known = ", ".join(spec.sources) or Message("instrument.none_declared")
             out.add(loc + ("source",), Message("instrument.source_unknown", key=key, known=known))
-    kind = item.type
-    if kind == "likert":
+    if isinstance(item, model.LikertItem):
         if (item.scale is None) == (item.options is None):
             out.add(loc, Message("instrument.likert_scale", id=item.id))
         elif item.scale is not None and item.scale not in spec.scales:
@@ -359,14 +368,14 @@ def _check_item(item, loc, spec, out: _Problems) -> None:
             out.add(loc + ("scale",), Message("instrument.scale_unknown", scale=item.scale, known=known))
         elif item.options is not None:
             _check_scale(item.options, loc + ("options",), out)
-    if kind == "number":
+    if isinstance(item, model.NumberItem):
         if item.min is not None and item.max is not None and item.min > item.max:
             out.add(loc + ("min",), Message("instrument.min_max", min=item.min, max=item.max))
         for i, band in enumerate(item.points_bands or []):
             if band.min is not None and band.max is not None and band.min > band.max:
                 out.add(loc + ("points_bands", i), Message("instrument.band_min_max", min=band.min,
                                                                   max=band.max))
-    if kind in ("choice", "multi"):
+    if isinstance(item, (model.ChoiceItem, model.MultiItem)):
         values = [o.value for o in item.options]
         seen = set()
         for i, v in enumerate(values):
@@ -375,7 +384,7 @@ def _check_item(item, loc, spec, out: _Problems) -> None:
             seen.add(str(v))
         if len({type(v) for v in values}) > 1:
             out.add(loc + ("options",), Message("instrument.option_types"))
-        if kind == "multi":
+        if isinstance(item, model.MultiItem):
             for i, o in enumerate(item.options):
                 if o.unsure:
                     out.add(loc + ("options", i, "unsure"), Message("instrument.multi_unsure"))
@@ -412,13 +421,13 @@ def _check_caps(spec: model.InstrumentSpec, inst: Instrument, out: _Problems) ->
         inst.caps[severity] = band_ids.index(band)
 
 
-def _check_scale(points, loc, out: _Problems) -> None:
+def _check_scale(points: list[model.ScalePoint], loc: Loc, out: _Problems) -> None:
     values = [float(p.value) for p in points]
     if len(set(values)) != len(values):
         out.add(loc, Message("instrument.scale_distinct"))
 
 
-def _parse(src, loc, out: _Problems):
+def _parse(src: str, loc: Loc, out: _Problems) -> ex.Tree | None:
     try:
         return ex.parse(src)
     except ex.ExprError as exc:
@@ -426,7 +435,8 @@ def _parse(src, loc, out: _Problems):
         return None
 
 
-def _typed(tree, env, loc, want, out: _Problems, what: str):
+def _typed(tree: ex.Tree | None, env: Mapping[str, ex.NameType], loc: Loc, want: str | None, out: _Problems,
+           what: str) -> ex.NameType | None:
     if tree is None:
         return None
     try:
@@ -440,7 +450,7 @@ def _typed(tree, env, loc, want, out: _Problems, what: str):
     return t
 
 
-def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[tuple]]:
+def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[Problem]]:
     """Check ``spec`` beyond the schema and compile it. Returns (instrument, [(loc, message)])."""
     out = _Problems()
     inst = Instrument(spec=spec, path=path, content_hash=content_hash(spec))
@@ -456,12 +466,12 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
             out.add((field_name,), Message("instrument.value_twice", field=field_name))
 
     # sections and items
-    section_ids: dict[str, tuple] = {}
+    section_ids: dict[str, int] = {}  # id -> index in spec.sections
     for si, section in enumerate(spec.sections):
-        sloc = ("sections", si)
+        sloc: Loc = ("sections", si)
         if section.id in section_ids:
             out.add(sloc + ("id",), Message("instrument.section_twice", id=section.id))
-        section_ids[section.id] = sloc
+        section_ids[section.id] = si
         for ii, item in enumerate(section.items):
             loc = sloc + ("items", ii)
             if item.id in inst.items:
@@ -471,8 +481,7 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
                 out.add(loc + ("id",), Message("instrument.item_reserved", id=item.id))
             _check_item(item, loc, spec, out)
             pmin, pmax = _points_range(item, spec.scales)
-            inst.items[item.id] = ItemInfo(item, section.id, loc, pmin, pmax,
-                                           name_type=_name_type(item, spec.scales))
+            inst.items[item.id] = ItemInfo(item, section.id, loc, _name_type(item, spec.scales), pmin, pmax)
 
     base = {"context": ex.NameType(ex.STR, model.CONTEXTS, "context"),
             "audience": ex.NameType(ex.STR, model.AUDIENCES, "audience"),
@@ -480,8 +489,8 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
     item_env = {iid: info.name_type for iid, info in inst.items.items()}
 
     # derived values: parse, order (no cycles), type
-    parsed: dict[str, tuple] = {}
-    dloc: dict[str, tuple] = {}
+    parsed: dict[str, ex.Tree] = {}
+    dloc: dict[str, Loc] = {}
     for di, d in enumerate(spec.derived):
         loc = ("derived", di)
         if d.id in parsed or d.id in dloc:
@@ -548,7 +557,7 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
             out.add(loc + ("id",), Message("instrument.rule_twice", id=rule.id))
             continue
         tree = _parse(rule.when, loc + ("when",), out)
-        if _typed(tree, env, loc + ("when",), ex.BOOL, out, f"rule '{rule.id}'"):
+        if tree is not None and _typed(tree, env, loc + ("when",), ex.BOOL, out, f"rule '{rule.id}'"):
             inst.rules.append((rule, tree))
             inst.flag_ids.append(rule.id)
             inst.severity[rule.id] = rule.severity
@@ -578,7 +587,7 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
             if score.section not in section_ids:
                 out.add(loc + ("section",), Message("instrument.no_section", section=score.section))
                 continue
-            ids = [i.id for i in spec.sections[section_ids[score.section][1]].items
+            ids = [i.id for i in spec.sections[section_ids[score.section]].items
                    if inst.items.get(i.id) and inst.items[i.id].scored]
             if not ids:
                 out.add(loc + ("section",), Message("instrument.section_no_points", section=score.section))
@@ -587,7 +596,7 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
             ids, listed = [], set()
             if not score.items:
                 out.add(loc + ("items",), Message("instrument.score_empty", id=score.id))
-            for k, iid in enumerate(score.items):
+            for k, iid in enumerate(score.items or []):  # not None: checked above
                 if iid not in inst.items:
                     out.add(loc + ("items", k), Message("instrument.no_item", id=iid))
                 elif not inst.items[iid].scored:

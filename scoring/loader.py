@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import difflib
 import typing
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from . import model
 from .answers import AnswerError
 from .engine import score_response
+from .errors import GuideCheckError
 from .i18n import Message
-from .instrument import OUTCOMES, Instrument, build
+from .instrument import OUTCOMES, Instrument, Loc, build
 from .yamlsafe import Document, Problem, YamlRefused, parse_yaml_bytes, read_yaml_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-class InstrumentError(ValueError):
+class InstrumentError(GuideCheckError, ValueError):
     """An instrument could not be loaded; ``problems`` lists every problem found."""
 
     def __init__(self, problems: list[Problem]):
@@ -30,7 +33,7 @@ class InstrumentError(ValueError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def strip_x_keys(node):
+def strip_x_keys(node: object) -> object:
     """Drop ``x-`` keys at every level: they are the user's own metadata and never validated."""
     if isinstance(node, dict):
         return {k: strip_x_keys(v) for k, v in node.items() if not (isinstance(k, str) and k.startswith("x-"))}
@@ -83,14 +86,15 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 def load_instrument(path: str | Path) -> Instrument:
     """Load a validated instrument, or raise InstrumentError listing every problem."""
     inst, problems = validate_file(path)
-    if problems:
+    if inst is None:  # then there are problems
         raise InstrumentError(problems)
     return inst
 
 
-def instrument_files(paths) -> tuple[list[Path], list[Problem]]:
+def instrument_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
     """Expand files and folders into YAML files (a folder: its *.yaml and *.yml, sorted)."""
-    files, problems = [], []
+    files: list[Path] = []
+    problems: list[Problem] = []
     for p in map(Path, paths):
         if p.is_dir():
             found = sorted(f for f in p.iterdir() if f.suffix in YAML_SUFFIXES and f.is_file())
@@ -104,7 +108,7 @@ def instrument_files(paths) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def validate_paths(paths) -> tuple[dict[str, Instrument], list[Problem]]:
+def validate_paths(paths: Iterable[str | Path]) -> tuple[dict[str, Instrument], list[Problem]]:
     """Validate files and folders; instrument ids must be unique across all of them."""
     files, problems = instrument_files(paths)
     loaded: dict[str, Instrument] = {}
@@ -137,9 +141,10 @@ _KIND = {
 }
 
 
-def _clean_loc(loc: tuple, data) -> tuple:
+def _clean_loc(loc: tuple, data: object) -> Loc:
     """Drop the parts of a pydantic location that name a union member, not a key in the data."""
-    out, node = [], data
+    out: list[str | int] = []
+    node = data
     for part in loc:
         if isinstance(node, dict) and part in node:
             out.append(part)
@@ -161,7 +166,7 @@ def _where(loc: tuple) -> str:
     return ".".join(parts).replace(".[", "[") or Message("instrument.top_level")
 
 
-def schema_messages(exc: ValidationError, data) -> list[tuple[tuple, str]]:
+def schema_messages(exc: ValidationError, data: object) -> list[tuple[Loc, str]]:
     """Turn pydantic's errors into one plain message per problem, with the YAML path."""
     errors = exc.errors(include_url=False)
     cleaned = [(_clean_loc(e["loc"], data), e) for e in errors]
@@ -209,7 +214,7 @@ def schema_messages(exc: ValidationError, data) -> list[tuple[tuple, str]]:
             messages.append((loc, Message("instrument.pattern", where=where, input=shown,
                                                          pattern=first["ctx"].get("pattern", ""))))
             continue
-        kinds = [_KIND.get(e["type"]) for e in errs if _KIND.get(e["type"])]
+        kinds = [kind for e in errs if (kind := _KIND.get(e["type"]))]
         if len(errs) > 1 and len(kinds) == len(errs):
             expected = " or ".join(dict.fromkeys(kinds))
             messages.append((loc, f"{where}: expected {expected}, got {_show(first['input'])}"))
@@ -220,8 +225,8 @@ def schema_messages(exc: ValidationError, data) -> list[tuple[tuple, str]]:
     return messages
 
 
-def data_at(data, loc: tuple):
-    node = data
+def data_at(data: object, loc: tuple) -> Any:
+    node: Any = data  # parsed YAML: whatever the file holds
     for part in loc:
         try:
             node = node[part]
@@ -230,10 +235,10 @@ def data_at(data, loc: tuple):
     return node
 
 
-def _allowed_keys(raw_loc: tuple, data) -> list[str]:
+def _allowed_keys(raw_loc: tuple, data: object) -> list[str]:
     """Keys the model at ``raw_loc`` accepts (for 'did you mean')."""
-    cls = model.InstrumentSpec
-    node = data
+    cls: type[model.Strict] | None = model.InstrumentSpec
+    node: Any = data
     for part in raw_loc:
         if cls is None:
             return []
@@ -251,7 +256,7 @@ def _allowed_keys(raw_loc: tuple, data) -> list[str]:
     return list(cls.model_fields) if cls is not None and hasattr(cls, "model_fields") else []
 
 
-def _inner_model(annotation):
+def _inner_model(annotation: object) -> type[model.Strict] | None:
     stack = [annotation]
     while stack:
         a = stack.pop()
@@ -261,7 +266,7 @@ def _inner_model(annotation):
     return None
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -275,17 +280,17 @@ def _show(value) -> str:
 EXAMPLE_WORK = 300_000
 
 
-def run_examples(inst: Instrument) -> list[tuple[tuple, str]]:
+def run_examples(inst: Instrument) -> list[tuple[Loc, str]]:
     """Score every worked example and report where the result differs from ``expect``."""
-    out = []
+    out: list[tuple[Loc, str]] = []
     outcomes = set(OUTCOMES) | {b.id for b in inst.spec.bands}
     resolved: dict[str, dict] = {}  # name -> answers, with `like` applied
     size = len(inst.items) + len(inst.derived) + len(inst.rules) + len(inst.scores)
     work = 0
     for k, example in enumerate(inst.spec.examples):
-        loc = ("examples", k)
+        loc: Loc = ("examples", k)
         label = f"example '{example.name}'"
-        work += size + len(example.answers) + (len(resolved.get(example.like) or ()))
+        work += size + len(example.answers) + (len(resolved.get(example.like, {})) if example.like is not None else 0)
         if work > EXAMPLE_WORK:
             out.append((loc, f"{label}: the worked examples are more than validate checks ({len(inst.spec.examples)} "
                              f"examples of an instrument with {size:,} items, derived values, rules and scores; "
@@ -330,7 +335,7 @@ def run_examples(inst: Instrument) -> list[tuple[tuple, str]]:
             continue
         for sid, want in expect.scores.items():
             got = result.scores[sid]
-            if (got is None) != (want is None) or (got is not None and abs(got - want) > 0.01):
+            if (got is None) != (want is None) or (got is not None and want is not None and abs(got - want) > 0.01):
                 out.append((loc + ("expect", "scores", sid),
                             f"{label}: score {sid} is {_num(got)}, expected {_num(want)}"))
         if "verdict" in given and result.verdict != expect.verdict:
@@ -345,5 +350,5 @@ def run_examples(inst: Instrument) -> list[tuple[tuple, str]]:
     return out
 
 
-def _num(v) -> str:
+def _num(v: float | None) -> str:
     return "null" if v is None else f"{v:g}"

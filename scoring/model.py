@@ -32,10 +32,10 @@ Tone = Literal["good", "mixed", "poor"]
 # A weight: a number > 0 (revision 2). Strict: a quoted "2" is not a number (a whole number is).
 Weight = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
-CONTEXTS = ("clinical", "harm_reduction", "unknown")
-AUDIENCES = ("vetting", "self_audit", "research")
-STAGES = ("before_intake", "after_intake", "after_session")
-TONES = ("good", "mixed", "poor")
+CONTEXTS: tuple[ContextOrUnknown, ...] = ("clinical", "harm_reduction", "unknown")
+AUDIENCES: tuple[Audience, ...] = ("vetting", "self_audit", "research")
+STAGES: tuple[Stage, ...] = ("before_intake", "after_intake", "after_session")
+TONES: tuple[Tone, ...] = ("good", "mixed", "poor")
 
 
 class Strict(BaseModel):
@@ -137,11 +137,10 @@ class TextItem(ItemBase):
     max_length: Annotated[int, Field(ge=1, le=20000)] = 2000
 
 
-Item = Annotated[
-    Union[YesNoItem, ChoiceItem, MultiItem, LikertItem, NumberItem, TextItem],
-    Field(discriminator="type"),
-]
-ITEM_TYPES = {
+# one item of any type, for type checking (mypy narrows it on ``item.type == "..."``)
+AnyItem = Union[YesNoItem, ChoiceItem, MultiItem, LikertItem, NumberItem, TextItem]
+Item = Annotated[AnyItem, Field(discriminator="type")]
+ITEM_TYPES: dict[str, type[ItemBase]] = {
     "yes_no": YesNoItem, "choice": ChoiceItem, "multi": MultiItem,
     "likert": LikertItem, "number": NumberItem, "text": TextItem,
 }
@@ -224,13 +223,13 @@ class InstrumentSpec(Strict):
     examples: list[Example] = []
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     """The JSON Schema of the format, allowing ``x-`` keys wherever the loader ignores them."""
     schema = InstrumentSpec.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "GuideCheck instrument (format 1)"
 
-    def allow_x(node):
+    def allow_x(node: object) -> None:
         if isinstance(node, dict):
             if node.get("type") == "object" and node.get("additionalProperties") is False:
                 node.setdefault("patternProperties", {})["^x-"] = {}

@@ -49,7 +49,7 @@ _SHORTCODE = re.compile(r":(?=\w)")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
-def clean(value) -> str:
+def clean(value: object) -> str:
     """``value`` as text without invisible characters that change how it reads (bidi overrides,
     zero-width characters, controls other than newline and tab)."""
     text = "" if value is None else str(value)
@@ -58,7 +58,7 @@ def clean(value) -> str:
     return _INVISIBLE.sub("", text)
 
 
-def markdown(value) -> str:
+def markdown(value: object) -> str:
     """Text that Streamlit's Markdown can only show as it is: no links, images, HTML, formatting,
     icons or emoji. Punctuation is escaped. Autolinks, icons and emoji shortcodes are found in
     the text after escapes are undone, so a zero-width space (ours, after ``clean``) breaks
@@ -70,14 +70,14 @@ def markdown(value) -> str:
     return _LINE_BREAK.sub("  \n", text)  # a new line is a line break, never a new block
 
 
-def plotly(value) -> str:
+def plotly(value: object) -> str:
     """Text that Plotly shows as it is: its HTML-like tags and entities escaped, ``$`` too (a
     text between two ``$`` is typeset as LaTeX where MathJax is loaded), new lines as spaces."""
     text = _html.escape(clean(value).replace("\n", " ").replace("\t", " "), quote=False)
     return text.replace("$", "&#36;")
 
 
-def html(value) -> str:
+def html(value: object) -> str:
     """Text for the HTML report, in content or a quoted attribute."""
     return _html.escape(clean(value), quote=True)
 

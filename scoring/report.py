@@ -12,11 +12,13 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from typing import Any
 
 from .engine import Result, combined_verdict
+from .expressions import Tree
 from .i18n import t
-from .instrument import Instrument
+from .instrument import Instrument, ItemInfo
+from .settings import builtin_file
 
 SEVERITY_ORDER = ("critical", "major", "minor")
 # Overall verdicts, worst first: the combined verdict of revision 2, plus `none` for a report that
@@ -33,14 +35,13 @@ def format_score(value: float | None, method: str | None) -> str:
     if value is None:
         return "–"
     return f"{value:.0f}%" if method in PERCENT_METHODS else f"{value:.2f}"
-CRITERIA_CSV = Path(__file__).resolve().parent.parent / "questionnaires" / "criteria.csv"
 
 
 @lru_cache(maxsize=1)
 def _criteria_rows() -> dict[str, dict]:
-    if not CRITERIA_CSV.exists():
-        return {}
-    with CRITERIA_CSV.open(encoding="utf-8") as f:
+    """The criteria catalogue by id. Without it every item would silently read as minor, so a
+    missing criteria.csv is an error (MissingFileError)."""
+    with builtin_file("criteria.csv").open(encoding="utf-8") as f:
         return {row["id"]: row for row in csv.DictReader(f)}
 
 
@@ -173,11 +174,11 @@ def item_severity(inst: Instrument, item_id: str) -> str:
     if spec.flag is not None:
         return spec.flag.severity
     table = criteria_severity()
-    found = [table.get(c) for c in spec.criteria if table.get(c)]
+    found = [s for c in spec.criteria if (s := table.get(c))]
     return min(found, key=SEVERITY_ORDER.index) if found else "minor"
 
 
-def _criteria_of_rule(inst: Instrument, tree) -> list[str]:
+def _criteria_of_rule(inst: Instrument, tree: Tree) -> list[str]:
     from . import expressions as ex
 
     names = set()
@@ -239,7 +240,7 @@ def build(instruments: dict[str, Instrument], results: dict[str, Result], *, aud
                 **_counted(inst, info, points),
             })
             not_met = status == "answered" and (item_id in flagged_items or (
-                info.scored and points is not None and points < info.pmax))
+                info.pmax is not None and points is not None and points < info.pmax))
             if audience == "self_audit" and (not_met or status == "unsure"):
                 plan.append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
                                     list(info.spec.criteria), item_severity(inst, item_id),
@@ -274,7 +275,7 @@ def actions(items: list[ItemRow], lang: str) -> list[ActionRow]:
     return sorted(out.values(), key=lambda a: SEVERITY_ORDER.index(a.severity))  # stable: first seen first
 
 
-def _counted(inst: Instrument, info, points: float | None) -> dict:
+def _counted(inst: Instrument, info: ItemInfo, points: float | None) -> dict:
     """An item's weight and what its answer counts for in the instrument's banded score, out of
     how much, so that a reader can add the columns up: for a percentage, the score is
     100 x (sum of counted) / (sum of "out of") over the answered items; for a mean, the sum of
@@ -309,7 +310,7 @@ def _question(inst: Instrument, item_id: str, audience: str, lang: str) -> str:
     return inst.ask_text(item_id, lang)
 
 
-def answer_text(inst: Instrument, item_id: str, value, status: str, lang: str) -> str:
+def answer_text(inst: Instrument, item_id: str, value: Any, status: str, lang: str) -> str:
     """An answer as a person reads it: the option's label in the report's language."""
     if status == "unsure":
         return t("answer.unsure", lang)
@@ -324,7 +325,7 @@ def answer_text(inst: Instrument, item_id: str, value, status: str, lang: str) -
         return "; ".join(labels.get(v, str(v)) for v in chosen)
     number = f"{value:g}" if isinstance(value, float) else str(value)
     if item.type == "likert":
-        points = item.options if item.options is not None else inst.spec.scales[item.scale]
+        points = inst.scale_points(item)
         label = next((inst.text(p.label, lang) for p in points if float(p.value) == value), "")
         return f"{number} · {label}" if label else number
     if item.type == "number" and item.unit is not None:

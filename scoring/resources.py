@@ -4,6 +4,8 @@ Plain data, no UI."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .i18n import LANGUAGES, t
 
 # Crisis and support resources by country (criteria catalogue §16.5, replacing the "recommended"
@@ -81,7 +83,7 @@ def default_country(lang: str) -> str:
     return DEFAULT_COUNTRY.get(lang, "other")
 
 
-def crisis_resources(lang: str, country: str | None = None) -> list[dict]:
+def crisis_resources(lang: str, country: str | None = None) -> list[dict[str, str]]:
     """The resources to show, in order, each as plain text: name, kind, country ("" when it works
     anywhere), contact and about. A listed country leads with its own numbers, followed by what
     works anywhere (without the generic emergency line, the country's own comes first); elsewhere
@@ -102,7 +104,7 @@ def crisis_resources(lang: str, country: str | None = None) -> list[dict]:
     return out
 
 
-def resource_parts(r: dict) -> tuple[str, str]:
+def resource_parts(r: Mapping[str, str]) -> tuple[str, str]:
     """A resource as (label, rest) in plain text: ('Crisis line, Netherlands', '113 Zelfmoordpreventie,
     call 113 ... Free, day and night.'); the contact is left out when it is the name (112)."""
     label = r["kind"][:1].upper() + r["kind"][1:] + (f", {r['country']}" if r["country"] else "")
@@ -110,7 +112,7 @@ def resource_parts(r: dict) -> tuple[str, str]:
     return label, f"{reach}. {r['about']}"
 
 
-def resource_line(r: dict) -> str:
+def resource_line(r: Mapping[str, str]) -> str:
     """One resource as a line of plain text."""
     return ": ".join(resource_parts(r))
 

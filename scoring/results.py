@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .answers import BadAnswer, check_value
 from .engine import Result, score_response
+from .errors import GuideCheckError
 from .i18n import render, t
 from .instrument import Instrument
 
@@ -55,7 +56,7 @@ class ResultFile(BaseModel):
     instruments: list[InstrumentEntry] = Field(default_factory=list, max_length=50)
 
 
-class ResultFileError(ValueError):
+class ResultFileError(GuideCheckError, ValueError):
     """The file cannot be used; the message says why in words a person can act on, in the
     language asked for (``parse(..., lang=)``)."""
 
@@ -65,7 +66,7 @@ def build(instruments: dict[str, Instrument], answers: dict[str, dict], *, kind:
     """The JSON-ready content of a result (or progress) file."""
     entries = []
     for iid, inst in instruments.items():
-        entry = {"id": iid, "version": inst.version, "content_hash": inst.content_hash,
+        entry: dict[str, object] = {"id": iid, "version": inst.version, "content_hash": inst.content_hash,
                  "answers": _jsonable(answers.get(iid, {}))}
         if results and iid in results:
             r = results[iid]

@@ -27,7 +27,6 @@ import logging
 import os
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -58,15 +57,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from . import migrations, model
+from . import migrations, model, settings
 from .engine import Result, score_response
+from .errors import GuideCheckError
 from .instrument import Instrument, build
 
 SCHEMA_VERSION = 3
 TALLY_VERSION = 1  # the keys of ``tallies``; another value rebuilds them on start
 CACHE_VERSION = 1  # the layout of score_vector / point_vector; another value rebuilds them on start
 log = logging.getLogger("guidecheck")
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "guidecheck.db"
 MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR = 11, 5
 SQLITE_BUSY_SECONDS = 30  # how long a writer waits for another writer's lock on SQLite
 UNREACHABLE = "the database cannot be reached or refused the request (the server's log has the details)"
@@ -145,7 +144,7 @@ tallies = Table(
 )
 
 
-class StoreError(RuntimeError):
+class StoreError(GuideCheckError, RuntimeError):
     """A problem with the database a person can act on (the message says what)."""
 
 
@@ -165,7 +164,8 @@ class Study:
 
 
 def database_url(url: str | None = None) -> str:
-    """The URL in use: the argument, else DATABASE_URL, else the SQLite file in data/."""
+    """The URL in use: the argument, else DATABASE_URL, else the SQLite file in GUIDECHECK_DATA_DIR
+    (default: data/ in the current folder; see scoring.settings)."""
     url = url or os.environ.get("DATABASE_URL")
     if url:
         if url.startswith("postgres://"):
@@ -173,8 +173,9 @@ def database_url(url: str | None = None) -> str:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://"):]
         return url
-    DEFAULT_PATH.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{DEFAULT_PATH}"
+    path = settings.default_database()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
 
 
 def _sqlite_setup(engine: Engine) -> None:

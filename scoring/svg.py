@@ -23,7 +23,7 @@ DARK = {"#b3261e", "#2e7d32", "#5c6bc0", "#1f5fa8"}  # fills white text reads we
 FONT = "font-family:'Source Sans Pro',Arial,sans-serif"
 
 
-def _e(value) -> str:
+def _e(value: object) -> str:
     return _plain_html(value)  # escaped, and without invisible characters (bidi overrides, zero-width)
 
 
@@ -99,7 +99,7 @@ def lines(title: str, series: dict[str, list[tuple[str, float | None]]], *, top:
     palette = ["#1f5fa8", "#e8710a", "#2e7d32", "#8e24aa", "#6d4c41", "#00838f"]
     step = (right - left) / max(len(dates) - 1, 1)
 
-    def xy(date, value):
+    def xy(date: str, value: float) -> tuple[float, float]:
         x = left + dates.index(date) * step if len(dates) > 1 else (left + right) / 2
         return x, base - max(0.0, min(value, top)) / top * (base - top_y)
 

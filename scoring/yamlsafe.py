@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from .errors import GuideCheckError
+
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 12  # the format needs 8 levels (root/sections/item/options/option/label); room for x- data
 MAX_INT_DIGITS = 18
@@ -54,7 +56,7 @@ class Problem:
 @dataclass
 class Document:
     data: object
-    lines: dict[tuple, int] = field(default_factory=dict)
+    lines: dict[tuple, int | None] = field(default_factory=dict)  # None: the parser gave no mark
 
     def line_of(self, loc: tuple) -> int | None:
         """The line of the deepest known prefix of ``loc`` (a path of keys and indices)."""
@@ -66,14 +68,14 @@ class Document:
         return self.lines.get((), 1)
 
 
-class YamlRefused(Exception):
+class YamlRefused(GuideCheckError):
     def __init__(self, line: int | None, message: str):
         super().__init__(message)
         self.line = line
         self.message = message
 
 
-def _scalar(value: str, plain: bool, line: int):
+def _scalar(value: str, plain: bool, line: int | None) -> str | int | float | bool | None:
     if not plain or (value and value[0] not in _MAYBE_NOT_TEXT):
         return value
     if _NULL.match(value):
@@ -103,7 +105,7 @@ def _scalar(value: str, plain: bool, line: int):
 
 def parse_yaml(text: str) -> Document:
     """Build plain Python data from ``text``; raise YamlRefused on anything the format forbids."""
-    lines: dict[tuple, int] = {}
+    lines: dict[tuple, int | None] = {}
     # each open collection: [container, path, pending_key or _NO_KEY, key line]
     stack: list[list] = []
     root: list = []
@@ -111,7 +113,7 @@ def parse_yaml(text: str) -> Document:
     no_key = object()
     count = [0]
 
-    def attach(value, line: int) -> None:
+    def attach(value: object, line: int | None) -> None:
         count[0] += 1
         if count[0] > MAX_VALUES:
             raise YamlRefused(line, f"the file holds more than {MAX_VALUES:,} values; an instrument needs far fewer")
@@ -137,7 +139,7 @@ def parse_yaml(text: str) -> Document:
             lines[path + (key,)] = top[3]
             top[2] = no_key
 
-    def child_path(line: int) -> tuple:
+    def child_path(line: int | None) -> tuple:
         if not stack:
             return ()
         container, path, key = stack[-1][0], stack[-1][1], stack[-1][2]
@@ -152,8 +154,9 @@ def parse_yaml(text: str) -> Document:
             line = event.start_mark.line + 1 if event.start_mark else None
             if isinstance(event, yaml.AliasEvent):
                 raise YamlRefused(line, f"aliases (*{event.anchor}) are not allowed: write the value out")
-            if getattr(event, "anchor", None):
-                raise YamlRefused(line, f"anchors (&{event.anchor}) are not allowed: write the value out")
+            anchor = getattr(event, "anchor", None)
+            if anchor:
+                raise YamlRefused(line, f"anchors (&{anchor}) are not allowed: write the value out")
             tag = getattr(event, "tag", None)
             if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
                 raise YamlRefused(line, f"tags such as '{tag}' are not allowed")
@@ -169,7 +172,7 @@ def parse_yaml(text: str) -> Document:
                 if len(stack) >= MAX_DEPTH:
                     raise YamlRefused(line, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
                 path = child_path(line)
-                container = {} if isinstance(event, yaml.MappingStartEvent) else []
+                container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
                 stack.append([container, path, no_key, None, line])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 container, _path, _key, _kl, start = stack.pop()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from ..loader import load_instrument
 
 
-def convert(args) -> int:
+def convert(args: argparse.Namespace) -> int:
     source = Path(args.source)
     if source.suffix.lower() in (".xlsx", ".xlsm"):
         from .xlsform import FormError, xlsform_to_yaml
@@ -59,7 +60,7 @@ def _out(data: bytes, out: str | None) -> None:
         Path(out).write_bytes(data)
 
 
-def export(args) -> int:
+def export(args: argparse.Namespace) -> int:
     from ..answers import AnswerError
     from .exports import write_export
     from .imports import read_answers_for

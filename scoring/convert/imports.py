@@ -87,8 +87,8 @@ def normalise(inst: Instrument, frame: pd.DataFrame, platform: str = "auto") -> 
     if platform == "plain":
         return frame, platform, []
     if platform == "guidecheck":
-        out, notes = _from_research_export(inst, frame)
-        return out, platform, notes
+        exported, export_notes = _from_research_export(inst, frame)
+        return exported, platform, export_notes
     notes: list[str] = []
     out: dict[str, pd.Series] = {}
     ignored: list[str] = []
@@ -146,7 +146,10 @@ def normalise(inst: Instrument, frame: pd.DataFrame, platform: str = "auto") -> 
     for iid, codes in split.items():
         if iid in out:
             continue  # the joined column is there: the 0/1 columns repeat it
-        options = {str(o.value).lower(): str(o.value) for o in inst.items[iid].spec.options}
+        spec = inst.items[iid].spec
+        if spec.type != "multi":  # never: only multi items are split into 0/1 columns
+            continue
+        options = {str(o.value).lower(): str(o.value) for o in spec.options}
         unknown = [c for c in codes if c.lower() not in options]
         for code in unknown:
             notes.append(f"column for option '{code}' of {iid}: not an option of {iid}; left out")
@@ -164,7 +167,7 @@ def normalise(inst: Instrument, frame: pd.DataFrame, platform: str = "auto") -> 
     if not any(c in inst.items for c in out):
         raise AnswerFileError(f"no column of this {platform} export is an item of {inst.id}; the item ids are "
                               f"{', '.join(list(inst.items)[:8])}{', ...' if len(inst.items) > 8 else ''}")
-    result = pd.DataFrame(out, index=frame.index).astype(object) if out else frame.iloc[:, :0]
+    result: pd.DataFrame = pd.DataFrame(out, index=frame.index).astype(object) if out else frame.iloc[:, :0]
     return result, platform, notes
 
 

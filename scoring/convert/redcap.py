@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 
 from .. import expressions as ex
 from ..instrument import Instrument
@@ -28,7 +29,7 @@ COLUMNS = [
 SEVERITY_WORDS = {"critical": "critical", "major": "major", "minor": "minor"}
 
 
-def _choices(pairs) -> str:
+def _choices(pairs: Iterable[tuple[object, str]]) -> str:
     return " | ".join(f"{value}, {label.replace('|', '/')}" for value, label in pairs)
 
 
@@ -40,7 +41,7 @@ def to_redcap_dictionary(inst: Instrument, lang: str | None = None) -> bytes:
     checkbox = {iid for iid, info in inst.items.items() if info.spec.type == "multi"}
     rows = []
 
-    def row(**cells):
+    def row(**cells: str) -> None:
         rows.append({c: "" for c in COLUMNS} | {"Form Name": form} | cells)
 
     rows.append({c: "" for c in COLUMNS} | {"Variable / Field Name": "record_id", "Form Name": form,
@@ -69,7 +70,7 @@ def to_redcap_dictionary(inst: Instrument, lang: str | None = None) -> bytes:
                     pairs += unsure
                 cells["Choices, Calculations, OR Slider Labels"] = _choices(pairs)
             elif item.type == "likert":
-                points = item.options if item.options is not None else inst.spec.scales[item.scale]
+                points = inst.scale_points(item)
                 cells["Field Type"] = "radio"
                 cells["Choices, Calculations, OR Slider Labels"] = _choices(
                     [(_num(p.value), tx(p.label)) for p in points] + unsure)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import yaml
 
 from .. import expressions as ex
+from ..errors import GuideCheckError
 from ..i18n import t
 from ..instrument import RESERVED, Instrument
 from .xpath import Unsupported, from_xpath, parse_constraint, to_xpath
@@ -261,7 +262,7 @@ class Note:
         return f"{self.sheet}" + (f" row {self.row}" if self.row else "") + f": {self.message}"
 
 
-class FormError(ValueError):
+class FormError(GuideCheckError, ValueError):
     """The workbook cannot be read as an XLSForm at all."""
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 
 from .. import expressions as ex
+from ..errors import GuideCheckError
 
 
-class Unsupported(ValueError):
+class Unsupported(GuideCheckError, ValueError):
     """A construct that has no GuideCheck translation (the message names it)."""
 
 
@@ -52,7 +53,7 @@ def to_xpath(source: str) -> str:
     return _xp(ex.parse(source))[0]
 
 
-def _xp(node) -> tuple[str, int]:
+def _xp(node: ex.Tree) -> tuple[str, int]:
     kind = node[0]
     if kind == "lit":
         v = node[1]
@@ -86,7 +87,7 @@ def _xp(node) -> tuple[str, int]:
     raise Unsupported(kind)  # pragma: no cover - every node kind of expressions.py is listed above
 
 
-def _option_text(value) -> str:
+def _option_text(value: object) -> str:
     return _num(value) if isinstance(value, float) else str(value)
 
 
@@ -95,7 +96,7 @@ def to_redcap(source: str, checkbox: set[str]) -> str:
     return _rc(ex.parse(source), checkbox)[0]
 
 
-def _rc(node, checkbox) -> tuple[str, int]:
+def _rc(node: ex.Tree, checkbox: set[str]) -> tuple[str, int]:
     kind = node[0]
     if kind == "lit":
         v = node[1]
@@ -159,7 +160,7 @@ _FUNCTIONS_OK = ("not", "selected", "true", "false")
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
-    out = []
+    out: list[tuple[str, str]] = []
     pos = 0
     text = text.strip()
     while pos < len(text):
@@ -167,6 +168,8 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         if not m or m.end() == pos:
             break
         pos = m.end()
+        if m.lastgroup is None:  # never: every alternative of _TOKEN is a named group
+            break
         kind = m.lastgroup if m.lastgroup != "refname" else "ref"
         if m.group("ref"):
             out.append(("ref", m.group("refname")))
@@ -175,6 +178,11 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         else:
             out.append((kind, m.group(kind)))
     return out
+
+
+# a token (kind, text), (None, None) past the end; a parsed part (GuideCheck text, kind, precedence)
+Token = tuple[str, str] | tuple[None, None]
+Side = tuple[str, str, int]
 
 
 class _Parser:
@@ -186,11 +194,11 @@ class _Parser:
         self.types = types  # name -> "number" | "text" | "multi" | "yes_no"
         self.rename = rename
 
-    def peek(self, k=0):
+    def peek(self, k: int = 0) -> Token:
         j = self.i + k
         return self.toks[j] if j < len(self.toks) else (None, None)
 
-    def take(self, value=None):
+    def take(self, value: str | None = None) -> Token:
         tok = self.peek()
         if value is not None and tok[1] != value:
             raise Unsupported(f"expected '{value}' but found '{tok[1] or 'the end'}'")
@@ -208,10 +216,10 @@ class _Parser:
     OR, AND, NOT, CMP, ADD, MUL, NEG, ATOM = range(1, 9)
 
     @staticmethod
-    def wrap(side, above: int) -> str:
+    def wrap(side: Side, above: int) -> str:
         return side[0] if side[2] > above else f"({side[0]})"
 
-    def or_(self):
+    def or_(self) -> Side:
         left = self.and_()
         while self.peek() == ("word", "or"):
             self.take()
@@ -219,7 +227,7 @@ class _Parser:
             left = (f"{self.wrap(left, self.OR - 1)} or {self.wrap(right, self.OR - 1)}", "bool", self.OR)
         return left
 
-    def and_(self):
+    def and_(self) -> Side:
         left = self.cmp()
         while self.peek() == ("word", "and"):
             self.take()
@@ -227,7 +235,7 @@ class _Parser:
             left = (f"{self.wrap(left, self.AND - 1)} and {self.wrap(right, self.AND - 1)}", "bool", self.AND)
         return left
 
-    def cmp(self):
+    def cmp(self) -> Side:
         left = self.add()
         tok = self.peek()
         if tok[0] == "op" and tok[1] in ("=", "!=", "<", "<=", ">", ">="):
@@ -241,7 +249,7 @@ class _Parser:
             return (f"{a} {op} {b}", "bool", self.CMP)
         return left
 
-    def _coerce(self, side, other) -> str:
+    def _coerce(self, side: Side, other: Side) -> str:
         text, kind, _ = side
         if kind == "str":
             inner = text[1:-1]
@@ -256,7 +264,7 @@ class _Parser:
             return f'"{text}"'
         return self.wrap(side, self.CMP)
 
-    def add(self):
+    def add(self) -> Side:
         left = self.mul()
         while self.peek()[0] == "op" and self.peek()[1] in ("+", "-"):
             op = self.take()[1]
@@ -264,7 +272,7 @@ class _Parser:
             left = (f"{self.wrap(left, self.ADD - 1)} {op} {self.wrap(right, self.ADD)}", "num", self.ADD)
         return left
 
-    def mul(self):
+    def mul(self) -> Side:
         left = self.unary()
         while self.peek() in (("op", "*"), ("word", "div")):
             op = "*" if self.take()[1] == "*" else "/"
@@ -274,16 +282,16 @@ class _Parser:
             raise Unsupported("'mod' has no GuideCheck form")
         return left
 
-    def unary(self):
+    def unary(self) -> Side:
         if self.peek() == ("op", "-"):
             self.take()
             inner = self.unary()
             return (f"-{self.wrap(inner, self.NEG - 1)}", "num", self.NEG)
         return self.primary()
 
-    def primary(self):
+    def primary(self) -> Side:
         kind, value = self.take()
-        if kind is None:
+        if kind is None or value is None:
             raise Unsupported("the expression ends too early")
         if kind == "num":
             return (value, "num", self.ATOM)

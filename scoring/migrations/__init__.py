@@ -19,6 +19,8 @@ from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from ..errors import GuideCheckError
+
 HERE = Path(__file__).resolve().parent
 OURS = {"guidecheck_meta", "studies", "responses", "item_points", "raised_flags", "instrument_versions", "answers",
         "tallies"}
@@ -36,7 +38,7 @@ V1 = {
 LOCK = 0x6775696465  # a PostgreSQL advisory lock: two servers starting at once migrate one after the other
 
 
-class SchemaError(RuntimeError):
+class SchemaError(GuideCheckError, RuntimeError):
     """The database cannot be used as it is; the message says why and what to do."""
 
 
@@ -46,15 +48,19 @@ def script() -> ScriptDirectory:
     return ScriptDirectory.from_config(config)
 
 
-def head() -> str:
-    return script().get_current_head()
+def head(scripts: ScriptDirectory | None = None) -> str:
+    """The newest revision in versions/ (there is always one: a missing one is a broken install)."""
+    found = (scripts or script()).get_current_head()
+    if found is None:
+        raise SchemaError(f"no database migrations were found in {HERE / 'versions'}: reinstall GuideCheck")
+    return found
 
 
-def current(conn) -> str | None:
+def current(conn: sa.Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(conn, schema_version: int) -> str:
+def upgrade(conn: sa.Connection, schema_version: int) -> str:
     """Bring the database on ``conn`` (inside a transaction) to the newest revision, or raise
     SchemaError. Returns the revision reached."""
     if conn.dialect.name == "postgresql":
@@ -80,7 +86,7 @@ def upgrade(conn, schema_version: int) -> str:
             raise SchemaError("the database does not have the schema it claims (version 1): missing "
                               + ", ".join(missing) + "; it was left unchanged")
         start = "0001"
-    target = scripts.get_current_head()
+    target = head(scripts)
     if start != target:
         with EnvironmentContext(Config(), scripts, fn=lambda rev, _: scripts._upgrade_revs(target, rev),
                                 destination_rev=target) as env:
@@ -91,7 +97,7 @@ def upgrade(conn, schema_version: int) -> str:
     return target
 
 
-def _check_meta(conn, schema_version: int, tables: set, required: bool) -> int | None:
+def _check_meta(conn: sa.Connection, schema_version: int, tables: set[str], required: bool) -> int | None:
     """The schema version in guidecheck_meta; refuses a newer one, and (when ``required``) a
     missing table, row or a version that is not a whole number of at least 1."""
     if "guidecheck_meta" not in tables:
@@ -101,7 +107,7 @@ def _check_meta(conn, schema_version: int, tables: set, required: bool) -> int |
         return None
     raw = conn.execute(sa.text("SELECT value FROM guidecheck_meta WHERE key = 'schema_version'")).scalar()
     try:
-        version = int(raw)
+        version: int | None = int(raw) if raw is not None else None
     except (TypeError, ValueError):
         version = None
     if version is not None and version > schema_version:
@@ -113,7 +119,7 @@ def _check_meta(conn, schema_version: int, tables: set, required: bool) -> int |
     return version
 
 
-def missing_columns(conn, expected: dict) -> list[str]:
+def missing_columns(conn: sa.Connection, expected: dict[str, set[str]]) -> list[str]:
     """``table`` or ``table.column`` for everything in ``expected`` the database lacks."""
     inspector = sa.inspect(conn)
     tables = set(inspector.get_table_names())

@@ -78,7 +78,7 @@ def upgrade() -> None:
     op.execute(meta.update().where(meta.c.key == "schema_version").values(value="2"))
 
 
-def answer_text(value) -> str:
+def answer_text(value: object) -> str:
     """An answer as text, in full (kept in step with scoring.store.answer_text)."""
     if isinstance(value, (list, tuple, set, frozenset)):
         return ";".join(sorted(map(str, value)))
@@ -91,12 +91,14 @@ def _builtin_definitions(hashes: set) -> dict:
     """Definitions of the built-in instruments whose content hash is among ``hashes``."""
     if not hashes:
         return {}
-    from pathlib import Path
-
     from scoring.loader import validate_paths
+    from scoring.settings import MissingFileError, builtin_folder
 
-    folder = Path(__file__).resolve().parents[3] / "questionnaires"
-    loaded, _ = validate_paths([folder]) if folder.is_dir() else ({}, [])
+    try:
+        folder = builtin_folder()
+    except MissingFileError:
+        return {}
+    loaded, _ = validate_paths([folder])
     return {i.content_hash: i.spec.model_dump(mode="json", by_alias=True) for i in loaded.values()
             if i.content_hash in hashes}
 
