@@ -38,7 +38,8 @@ def render(audience: str, saved: dict, edit: Callable[[], None], next_steps: Cal
     if next_steps is not None:
         next_steps()
 
-    st.header(T("report.critical"), anchor="critical")
+    audit = audience == "self_audit"
+    st.header(T("report.critical_audit" if audit else "report.critical"), anchor="critical")
     if not rep.critical:  # green only when the verdict is good and no flag at all is listed
         key = export.no_critical_key(rep)
         {"report.no_critical": st.success, "report.no_critical_open": st.warning}.get(key, st.info)(T(key))
@@ -53,7 +54,7 @@ def render(audience: str, saved: dict, edit: Callable[[], None], next_steps: Cal
         st.error("  \n".join(lines))
 
     if rep.unverified:
-        st.header(T("report.unverified"), anchor="unverified")
+        st.header(T("report.unverified_audit_title" if audit else "report.unverified"), anchor="unverified")
         help_key = "report.unverified_audit" if audience == "self_audit" else "report.unverified_help"
         st.warning(T(help_key) + "\n\n" + "\n".join(
             f"- **{safe(u.ask)}** ({safe(u.instrument)}; {safe(', '.join(u.criteria))})" for u in rep.unverified))
@@ -187,7 +188,8 @@ def _action_lines(action) -> str:
 
 def summary(rep, audience: str) -> None:
     """The counts first, each a link to its section: a long report is read from the top down."""
-    parts = [(T("report.critical"), len(rep.critical), "critical")]
+    parts = [(T("report.critical_audit" if audience == "self_audit" else "report.critical"), len(rep.critical),
+              "critical")]
     if rep.unverified:
         parts.append((T("report.unverified_short"), len(rep.unverified), "unverified"))
     if rep.other_flags and audience != "self_audit":

@@ -145,7 +145,8 @@ def report_html(report: Report, *, title: str, label: str, date: str, context: s
     parts.append(f"<div class='banner {_e(report.overall)}'>{_e(t('overall.' + report.overall, lang))}</div>")
     parts.append(f"<p class='note'>{_e(NOT_A_GUARANTEE[lang])}</p>")
 
-    parts.append(f"<h2>{_e(t('report.critical', lang))}</h2>")
+    audit = report.audience == "self_audit"
+    parts.append(f"<h2>{_e(t('report.critical_audit' if audit else 'report.critical', lang))}</h2>")
     if report.critical:
         parts.extend(_flag(f, lang) for f in report.critical)
     else:
@@ -153,7 +154,8 @@ def report_html(report: Report, *, title: str, label: str, date: str, context: s
                      f"{_e(t(no_critical_key(report), lang))}</p>")
     if report.unverified:
         help_key = "report.unverified_audit" if report.audience == "self_audit" else "report.unverified_help"
-        parts.append(f"<h2>{_e(t('report.unverified', lang))}</h2><p>{_e(t(help_key, lang))}</p><ul>")
+        heading = t("report.unverified_audit_title" if audit else "report.unverified", lang)
+        parts.append(f"<h2>{_e(heading)}</h2><p>{_e(t(help_key, lang))}</p><ul>")
         parts.extend(f"<li><strong>{_e(u.ask)}</strong> <span class='small'>({_e(u.instrument)}; "
                      f"{_e(', '.join(u.criteria))})</span></li>" for u in report.unverified)
         parts.append("</ul>")

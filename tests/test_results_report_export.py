@@ -369,3 +369,17 @@ def test_html_self_audit_plan_shows_actions_with_the_question_as_reason():
         question = BUILTIN["aftercare"].text(BUILTIN["aftercare"].items["aft_follow_up"].spec.self_audit_text, lang)
         assert export._e(question) in plan and plan.index("AFT-01") < plan.index("AFT-06")  # critical first
         assert export._e(report.t("table.counted", lang)) in page and export._e(report.t("table.weight", lang)) in page
+
+
+def test_self_audit_headings_speak_to_the_organisation():
+    """A self-audit is about one's own organisation: its headings are gaps and points not yet
+    established, never the vetting wording ("red flags", "ask the provider")."""
+    answers = {"aftercare": dict(careful_answers("aftercare"), aft_crisis_plan="no", aft_emergency_call="unsure")}
+    for lang in ("en", "nl"):
+        rep = report.build(BUILTIN, score(answers, audience="self_audit"), audience="self_audit", lang=lang)
+        assert rep.critical and rep.unverified
+        page = export.report_html(rep, title="Audit", label="", date="2026-11-22", context="harm_reduction").decode()
+        for vetting in ("report.critical", "report.unverified"):
+            assert export._e(report.t(vetting, lang)) not in page
+        for audit in ("report.critical_audit", "report.unverified_audit_title"):
+            assert f"<h2>{export._e(report.t(audit, lang))}</h2>" in page
