@@ -183,7 +183,9 @@ def check_value(item, raw, scales=None) -> tuple[str, object]:
     if kind == "likert":
         value = _number(raw, item)
         allowed = scale_values(item, scales or {})
-        if not any(abs(value - a) < 1e-9 for a in allowed):
+        # exactly one of its values (the contract: "one value of its scale"), as frame.py checks whole
+        # columns; a tolerance here once let 3.0000000001 through on one engine and not the other
+        if value not in allowed:
             shown = ", ".join(f"{a:g}" for a in allowed)
             raise BadAnswer(f"{_show(raw)} is not a point of the scale ({shown})")
         return ANSWERED, value

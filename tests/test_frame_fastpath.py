@@ -60,3 +60,22 @@ def test_integer_column_out_of_range_is_still_refused():
     text = str(err.value)
     assert "response #3, item q0: 9 is not a point of the scale" in text
     assert "response #1, item q2: 0 is not a point of the scale" in text
+
+
+@pytest.mark.parametrize("form", ["object", "float64", "str", "text with spaces"])
+def test_a_likert_cell_just_off_a_scale_point_is_refused_by_both_engines(form):
+    """The contract asks for "one value of its scale": 3.0000000001 is not one. score_response
+    once accepted it (within 1e-9) while score_frame refused it on a numeric column."""
+    inst = instrument(2, [False, True], "mean", False)
+    off = 3.0000000001
+    with pytest.raises(AnswerError) as one:
+        score_response(inst, {"q0": off, "q1": 2})
+    assert "item q0: 3.0000000001 is not a point of the scale (1, 2, 3, 4, 5)" in str(one.value)
+    cells = {"object": pd.Series([off, 1], dtype=object), "float64": pd.Series([off, 1.0]),
+             "str": pd.Series([repr(off), "1"], dtype="str"),
+             "text with spaces": pd.Series([f" {off!r} ", "1"], dtype=object)}[form]
+    with pytest.raises(AnswerError) as many:
+        score_frame(inst, pd.DataFrame({"q0": cells, "q1": [2, 2]}))
+    assert "response #1, item q0: " in str(many.value)
+    assert "is not a point of the scale (1, 2, 3, 4, 5)" in str(many.value)
+    assert len(many.value.problems) == 1
