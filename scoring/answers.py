@@ -222,7 +222,7 @@ class AnswerFileError(ValueError):
 CSV_BLOCK = 4 << 20  # bytes of CSV text per batch: about 34,000 responses of 60 items (bench/run.py --only cli)
 
 
-def csv_record_batches(source, block_size: int = CSV_BLOCK):
+def csv_record_batches(source, block_size: int = CSV_BLOCK, delimiter: str = ","):
     """(column names, iterator of Arrow tables) for a CSV file (``source``: a binary file object),
     every column but ``response_id`` a dictionary of texts, one table per ``block_size`` bytes of
     the file cut at the end of a line; None when Arrow cannot read the header (so that the pandas
@@ -241,7 +241,8 @@ def csv_record_batches(source, block_size: int = CSV_BLOCK):
     end = first.find(b"\n")
     header = first[: end + 1] if end >= 0 else first + b"\n"
     try:
-        names = csv.open_csv(io.BytesIO(header), convert_options=csv.ConvertOptions(include_columns=[])).schema.names
+        names = csv.open_csv(io.BytesIO(header), convert_options=csv.ConvertOptions(include_columns=[]),
+                             parse_options=csv.ParseOptions(delimiter=delimiter)).schema.names
     except (pa.ArrowInvalid, UnicodeDecodeError):
         names = None
     if not names or len(set(names)) != len(names) or names[0].startswith("\ufeff"):
@@ -258,7 +259,8 @@ def csv_record_batches(source, block_size: int = CSV_BLOCK):
             if block.strip():
                 whole = header + block
                 yield csv.read_csv(io.BytesIO(whole), convert_options=options,  # parsed 1 MB a thread
-                                   read_options=csv.ReadOptions(block_size=1 << 20))
+                                   read_options=csv.ReadOptions(block_size=1 << 20),
+                                   parse_options=csv.ParseOptions(delimiter=delimiter))
             block = source.read(block_size)
             if not block:
                 return

@@ -6,8 +6,8 @@ each batch's are merged column by column (``answers.merge_sections``), so the fi
 count of the rest are the same as ``score_frame`` on the whole file would give. Kobo/ODK and
 REDCap CSV exports are normalised batch by batch (``convert.imports.normalise`` works row by row
 once the header is known). JSON answer files (a list of responses) are read a batch of responses
-at a time (``json_batches``). Read whole: KoboToolbox's ';'-separated CSV, and files Arrow or the
-JSON reader cannot read to their end (the whole-file reader then words the problem as before).
+at a time (``json_batches``). Read whole: files Arrow or the JSON reader cannot read to their end
+(the whole-file reader then words the problem as before).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def plain_csv_batches(instrument: Instrument, path: str | Path, source: str = "a
                       block_size: int | None = None, notes: Callable[[list[str]], object] | None = None
                       ) -> Iterator[tuple[int, pd.DataFrame]] | None:
     """(rows before the batch, batch as categoricals) for a CSV answer file; None when the file is
-    to be read whole: not .csv, KoboToolbox's ';'-separated CSV, or a header Arrow cannot read.
+    to be read whole: not .csv, or a header Arrow cannot read (KoboToolbox's ';' is read too).
     A Kobo/ODK or REDCap export (``source``, or recognised from its columns) comes normalised,
     and ``notes`` gets normalise's messages once, with the first batch. At least one batch comes
     (with no rows for a file of a header only). Iterating raises ``Unreadable`` when Arrow cannot
@@ -46,7 +46,11 @@ def plain_csv_batches(instrument: Instrument, path: str | Path, source: str = "a
     stream = open(path, "rb")  # noqa: SIM115 - closed when the batches are done (below)
     opened = csv_record_batches(stream, block_size or answers.CSV_BLOCK)
     names = opened[0] if opened is not None else []
-    if opened is None or (len(names) == 1 and ";" in names[0]):
+    if len(names) == 1 and ";" in names[0]:  # KoboToolbox's default CSV: ';' between cells
+        stream.seek(0)
+        opened = csv_record_batches(stream, block_size or answers.CSV_BLOCK, delimiter=";")
+        names = opened[0] if opened is not None else []
+    if opened is None:
         stream.close()
         return None
     platform = detect(pd.DataFrame(columns=names), instrument) if source == "auto" else source
@@ -165,16 +169,15 @@ def json_batches(instrument: Instrument, path: str | Path, batch_rows: int | Non
                 if isinstance(entry, dict):
                     has = "response_id" in entry
                     with_id = has if with_id is None else with_id
-                    if has != with_id or not isinstance(entry.get("answers"), dict) or any(
-                            k not in known and not str(k).startswith("x-") for k in entry["answers"]):
+                    if has != with_id:
                         raise Unreadable("read whole")
                 rows.append(entry)
                 if len(rows) == batch_rows:
-                    yield offset, _json_frame(rows)
+                    yield offset, _json_frame(rows, known)
                     offset += len(rows)
                     rows = []
             if rows or offset == 0:
-                yield offset, _json_frame(rows)
+                yield offset, _json_frame(rows, known)
         except UnicodeDecodeError as exc:
             raise Unreadable(str(exc)) from None
         finally:
@@ -183,11 +186,14 @@ def json_batches(instrument: Instrument, path: str | Path, batch_rows: int | Non
     return batches()
 
 
-def _json_frame(rows: list) -> pd.DataFrame:
+def _json_frame(rows: list, known: set) -> pd.DataFrame:
     try:
-        return answers.answers_frame_from_json(rows)
+        frame = answers.answers_frame_from_json(rows)
     except answers.AnswerFileError as exc:  # the whole-file reader words it, with the file's numbering
         raise Unreadable(str(exc)) from None
+    if any(c not in known and not str(c).startswith("x-") for c in frame.columns):
+        raise Unreadable("a key that is not an item")  # reported once for the file, as the whole reader does
+    return frame
 
 
 def each_batch(batches: Iterable[tuple[int, pd.DataFrame]], work: Callable[[pd.DataFrame, int], object],
