@@ -73,11 +73,26 @@ def _write_batches(results: Iterable[pd.DataFrame], out: str | None) -> None:
             os.unlink(temporary)
 
 
-def _batches(args: argparse.Namespace, inst: Instrument) -> Iterator[tuple[int, pd.DataFrame]] | None:
-    """The answer file in batches (a plain CSV file), else None (read whole: see ``_read``)."""
-    from .batches import plain_csv_batches
+def _notes(args: argparse.Namespace, notes: Iterable[str]) -> None:
+    """Messages on columns left out or changed (stderr), once, however the file was read."""
+    if getattr(args, "noted", False):
+        return
+    args.noted = True
+    for note in notes:
+        print(f"{args.answers}: {note}", file=sys.stderr)
 
-    return plain_csv_batches(inst, args.answers, args.source)
+
+def _batches(args: argparse.Namespace,
+             inst: Instrument) -> tuple[Iterator[tuple[int, pd.DataFrame]] | None, str | None]:
+    """(the answer file in batches, its kind): a CSV file (Kobo/ODK and REDCap exports
+    normalised) or a JSON file; (None, None) when it is to be read whole (see ``_read``)."""
+    from .batches import json_batches, plain_csv_batches
+
+    batches = plain_csv_batches(inst, args.answers, args.source, notes=lambda notes: _notes(args, notes))
+    if batches is not None:
+        return batches, "csv"
+    batches = json_batches(inst, args.answers)
+    return (batches, "json") if batches is not None else (None, None)
 
 
 def _read(args: argparse.Namespace, inst: Instrument) -> tuple[pd.DataFrame, str]:
@@ -85,20 +100,19 @@ def _read(args: argparse.Namespace, inst: Instrument) -> tuple[pd.DataFrame, str
     from .convert.imports import read_answers_for
 
     frame, kind, notes = read_answers_for(inst, args.answers, args.source, compact=True)
-    for note in notes:
-        print(f"{args.answers}: {note}", file=sys.stderr)
+    _notes(args, notes)
     return frame, kind
 
 
 def _score(args: argparse.Namespace) -> int:
     inst = load_instrument(args.instrument)
-    batches = _batches(args, inst)
+    batches, kind = _batches(args, inst)
     if batches is not None:
         from .batches import Unreadable, each_batch
 
         def work(frame: pd.DataFrame, offset: int) -> pd.DataFrame:
             result = score_frame(inst, frame, context=args.context, audience=args.audience, stage=args.stage,
-                                 kind="csv", row_offset=offset)
+                                 kind=kind or "csv", row_offset=offset)
             if "response_id" not in frame.columns:
                 result["response_id"] += offset  # the row number in the file
             return result
@@ -130,10 +144,10 @@ def _in_batches(args: argparse.Namespace, inst: Instrument, summary: Callable[..
     anything else (or a file Arrow cannot read to its end) read whole."""
     from .batches import Unreadable
 
-    batches = _batches(args, inst)
+    batches, kind = _batches(args, inst)
     if batches is not None:
         try:
-            return summary(inst, batches, context=args.context, audience=args.audience, kind="csv",
+            return summary(inst, batches, context=args.context, audience=args.audience, kind=kind,
                            stage=args.stage, **options)
         except Unreadable:
             pass

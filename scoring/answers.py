@@ -201,7 +201,9 @@ def check_value(item, raw, scales=None) -> tuple[str, object]:
     if kind == "likert":
         value = _number(raw, item)
         allowed = scale_values(item, scales or {})
-        if not any(abs(value - a) < 1e-9 for a in allowed):
+        # exactly one of its values (the contract: "one value of its scale"), as frame.py checks whole
+        # columns; a tolerance here once let 3.0000000001 through on one engine and not the other
+        if value not in allowed:
             shown = ", ".join(f"{a:g}" for a in allowed)
             raise BadAnswer("check.scale_point", {"got": _show(raw), "points": shown})
         return ANSWERED, value
@@ -238,7 +240,7 @@ class AnswerFileError(GuideCheckError, ValueError):
 CSV_BLOCK = 4 << 20  # bytes of CSV text per batch: about 34,000 responses of 60 items (bench/run.py --only cli)
 
 
-def csv_record_batches(source, block_size: int = CSV_BLOCK):
+def csv_record_batches(source, block_size: int = CSV_BLOCK, delimiter: str = ","):
     """(column names, iterator of Arrow tables) for a CSV file (``source``: a binary file object),
     every column but ``response_id`` a dictionary of texts, one table per ``block_size`` bytes of
     the file cut at the end of a line; None when Arrow cannot read the header (so that the pandas
@@ -257,7 +259,8 @@ def csv_record_batches(source, block_size: int = CSV_BLOCK):
     end = first.find(b"\n")
     header = first[: end + 1] if end >= 0 else first + b"\n"
     try:
-        names = csv.open_csv(io.BytesIO(header), convert_options=csv.ConvertOptions(include_columns=[])).schema.names
+        names = csv.open_csv(io.BytesIO(header), convert_options=csv.ConvertOptions(include_columns=[]),
+                             parse_options=csv.ParseOptions(delimiter=delimiter)).schema.names
     except (pa.ArrowInvalid, UnicodeDecodeError):
         names = None
     if not names or len(set(names)) != len(names) or names[0].startswith("\ufeff"):
@@ -274,7 +277,8 @@ def csv_record_batches(source, block_size: int = CSV_BLOCK):
             if block.strip():
                 whole = header + block
                 yield csv.read_csv(io.BytesIO(whole), convert_options=options,  # parsed 1 MB a thread
-                                   read_options=csv.ReadOptions(block_size=1 << 20))
+                                   read_options=csv.ReadOptions(block_size=1 << 20),
+                                   parse_options=csv.ParseOptions(delimiter=delimiter))
             block = source.read(block_size)
             if not block:
                 return

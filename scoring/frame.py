@@ -7,10 +7,13 @@ order of additions matches ``engine.py`` so both give the same numbers; a proper
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from pandas.api.types import infer_dtype, is_bool_dtype, is_numeric_dtype
+import pyarrow.compute as pc
+from pandas.api.types import infer_dtype, is_bool_dtype, is_numeric_dtype, is_object_dtype
 
 from . import expressions as ex
 from .answers import ANSWERED as ANSWERED_TEXT
@@ -37,16 +40,35 @@ class _Column:
     """One item's answers: state per response, normal-form values, and which cells are bad.
 
     ``state`` None means every response answered it, with whole numbers in ``value`` (an integer
-    array, no NaN); ``bad`` None means no bad cell."""
+    array, no NaN); ``bad`` None means no bad cell.
 
-    __slots__ = ("state", "value", "bad")
+    A likert item on a scale of whole numbers within -128..127 (``_small_span``) is kept as
+    ``small``: its answers as int8, 0 where not answered, with ``answered`` the mask (None when
+    every response answered). Its points are then summed as integers (exact, so identical to
+    engine.py's float additions) and ``value`` (floats, NaN where not answered) is made only when
+    an expression or flag reads it."""
 
-    def __init__(self, state, value, bad):
-        self.state, self.value, self.bad = state, value, bad
+    __slots__ = ("state", "_value", "bad", "small", "_answered")
+
+    def __init__(self, state, value, bad, small=None, answered=None):
+        self.state, self._value, self.bad, self.small, self._answered = state, value, bad, small, answered
 
     @property
     def complete(self) -> bool:
         return self.state is None
+
+    @property
+    def value(self):
+        if self._value is None and self.small is not None:
+            self._value = self.small if self.complete else np.where(self._answered, self.small, np.nan)
+        return self._value
+
+    @property
+    def answered(self) -> np.ndarray | None:
+        """Which responses answered (None: all of them)."""
+        if self._answered is None and not self.complete:
+            self._answered = self.state == ANSWERED
+        return self._answered
 
     def floats(self) -> np.ndarray:
         return self.value.astype(float) if self.complete else self.value
@@ -186,6 +208,11 @@ def _checked(item, codes: np.ndarray, distinct: list, scales):
 
 def _parse_column(series: pd.Series, info, scales) -> _Column:
     item = info.spec
+    span = _small_span(item, scales)
+    if span is not None:
+        col = _small_column(series, item, scales, span)
+        if col is not None:
+            return col
     if item.type in ("likert", "number") and is_numeric_dtype(series.dtype) and not is_bool_dtype(series.dtype):
         return _numeric_column(series, item, scale_values(item, scales) if item.type == "likert" else None)
     codes, distinct = _distinct(series)
@@ -245,6 +272,177 @@ def _numeric_column(series: pd.Series, item, allowed=None) -> _Column:
     return _Column(state, values, bad)
 
 
+# --------------------------------------------------------------------------- small likert columns
+#
+# The common large input: likert items on a scale of whole numbers (1..5). Each column becomes
+# ``small`` (int8 answers, 0 where not answered) and ``answered`` (a mask, None when complete),
+# read from each input kind's own buffers in a few NumPy passes over one byte a cell. Cells that
+# are anything else than a plain in-range number (empty, "unsure", " 3 ", "3.0", bad values) go
+# through ``check_value`` once per distinct value, as in ``_checked``; a column with a bad cell
+# is handed back to the general path (None), which words the problems as before.
+
+
+def _small_span(item, scales) -> tuple[int, int] | None:
+    """(low, high) of a likert item whose scale is the whole numbers low..high within int8."""
+    if item.type != "likert":
+        return None
+    span = _consecutive(scale_values(item, scales))
+    if span is None or span[0] < -128 or span[1] > 127:
+        return None
+    return int(span[0]), int(span[1])
+
+
+def _small_column(series: pd.Series, item, scales, span) -> _Column | None:
+    """The column as int8 answers, or None (the general path reads it): a column with a bad cell,
+    or of a kind not read here."""
+    dtype = series.dtype
+    lo, hi = span
+    if isinstance(dtype, pd.CategoricalDtype):
+        return _small_from_codes(item, scales, span, series.cat.codes.to_numpy(), list(dtype.categories))
+    text = _arrow_text(series)
+    if text is not None:
+        return _small_text(text, item, scales, span)
+    if is_bool_dtype(dtype) or not is_numeric_dtype(dtype):
+        if is_object_dtype(dtype) and len(series) and infer_dtype(series, skipna=True) == "string":
+            return _small_text(pa.array(series.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True),
+                               item, scales, span)
+        return None
+    array = series.array
+    if dtype.kind in "iu" and isinstance(dtype, np.dtype):
+        raw = series.to_numpy()
+        if len(raw) and (raw.min() < lo or raw.max() > hi):
+            return None
+        return _Column(None, None, None, small=raw.astype(np.int8))
+    if dtype.kind in "iu" and hasattr(array, "_data") and hasattr(array, "_mask"):
+        # pandas' nullable integers: read their NumPy data and mask as they are (pandas has no
+        # public accessor without a copy; the attributes have been stable since pandas 1.0)
+        data, missing = array._data, array._mask
+        small = data.astype(np.int8)
+        good = small == data  # in int8's range (a wrapped value differs), then in the scale's
+        good &= (small - np.int8(lo)).view(np.uint8) <= np.uint8(hi - lo)
+        good |= missing
+        if not good.all():
+            return None
+        if not missing.any():
+            return _Column(None, None, None, small=small)
+        answered = ~missing
+        small *= answered
+        return _Column(answered.view(np.int8), None, None, small=small, answered=answered)
+    values = series.to_numpy(dtype=float) if isinstance(dtype, np.dtype) else \
+        series.to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):  # NaN and values outside int8 cast to some int8; they
+        small = values.astype(np.int8)   # differ from the float, so `whole` is False for them
+    answered = small == values
+    answered &= (small - np.int8(lo)).view(np.uint8) <= np.uint8(hi - lo)
+    if answered.all():
+        return _Column(None, None, None, small=small)
+    if not (answered | np.isnan(values)).all():
+        return None
+    small *= answered
+    return _Column(answered.view(np.int8), None, None, small=small, answered=answered)
+
+
+def _small_checked(item, scales, span, distinct: list):
+    """check_value on each distinct value: (int8 value, answered) per value, with one more slot
+    at the end for null cells; None when a value is bad or not in the span."""
+    m = len(distinct)
+    small_of = np.zeros(m + 1, dtype=np.int8)
+    answered_of = np.zeros(m + 1, dtype=bool)
+    for k, raw in enumerate(distinct):
+        try:
+            status, value = check_value(item, raw, scales)
+        except BadAnswer:
+            return None
+        if status == ANSWERED_TEXT:
+            if not (span[0] <= value <= span[1] and float(value).is_integer()):
+                return None  # pragma: no cover - check_value allows the scale's values only
+            small_of[k], answered_of[k] = int(value), True
+    return small_of, answered_of
+
+
+def _small_from_codes(item, scales, span, codes: np.ndarray, distinct: list) -> _Column | None:
+    """From (codes, distinct values) as ``_distinct`` gives them; -1 (null) picks the last slot."""
+    occurs = np.bincount(codes + 1, minlength=len(distinct) + 1)[1:] > 0 if len(codes) else []
+    checked = _small_checked(item, scales, span, [v for v, o in zip(distinct, occurs, strict=True) if o])
+    if checked is None:
+        return None
+    used_small, used_answered = checked
+    small_of = np.zeros(len(distinct) + 1, dtype=np.int8)
+    answered_of = np.zeros(len(distinct) + 1, dtype=bool)
+    where = np.flatnonzero(occurs)
+    small_of[where], answered_of[where] = used_small[:-1], used_answered[:-1]
+    if answered_of[where].all() and (len(codes) == 0 or codes.min() >= 0):
+        return _Column(None, None, None, small=small_of[codes])
+    answered = answered_of[codes]
+    return _Column(answered.view(np.int8), None, None, small=small_of[codes], answered=answered)
+
+
+def _small_text(values, item, scales, span) -> _Column | None:
+    """From an Arrow string array (or chunked array), on Arrow's buffers.
+
+    Hand-written because Arrow's kernels hash or copy every cell (``utf8_trim_whitespace`` then
+    ``dictionary_encode`` cost 38 ms a column of a million, about twice this whole function):
+    a cell of one byte that is a digit of the scale ("1" to "5") takes its value from that byte;
+    only the other cells (empty, "unsure", " 3 ", "3.0", longer options, bad values) are taken
+    out and go through Arrow's dictionary and ``check_value`` once per distinct text."""
+    lo, hi = span
+    if lo < 0 or hi > 9:  # a one-byte cell is a digit: scales of 0..9 only
+        codes, distinct = _codes_of_text(values)
+        return _small_from_codes(item, scales, span, codes, distinct)
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    n = len(values)
+    byte = np.empty(n, dtype=np.uint8)  # each cell's first byte
+    plain = np.empty(n, dtype=bool)  # a cell of one byte (first here; below: a digit of the scale)
+    blank = np.empty(n, dtype=bool)  # null or empty: not answered, nothing to check
+    at = 0
+    for chunk in chunks:  # (what differs between chunks: their buffers)
+        k = len(chunk)
+        if k == 0:
+            continue
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            chunk = chunk.cast(pa.large_string())
+        validity, offset_buffer, data_buffer = chunk.buffers()
+        wide = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offset_buffer, dtype=wide)[chunk.offset:chunk.offset + k + 1]
+        data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None and data_buffer.size \
+            else np.zeros(1, np.uint8)
+        data.take(offsets[:-1], mode="clip", out=byte[at:at + k])
+        length = offsets[1:] - offsets[:-1]
+        if chunk.null_count:
+            bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
+            length *= bits[chunk.offset:chunk.offset + k]  # a null cell as an empty one
+        np.equal(length, 1, out=plain[at:at + k])
+        np.equal(length, 0, out=blank[at:at + k])
+        at += k
+    if at != n:  # pragma: no cover - chunks add up to the array
+        return None
+    byte -= np.uint8(ord("0") + lo)  # the digit's distance from the scale's low end (wraps below)
+    plain &= byte <= np.uint8(hi - lo)
+    byte += np.uint8(lo)
+    small = byte.view(np.int8)
+    small *= plain
+    if not blank.any():
+        blank = None
+    rest = np.flatnonzero(~(plain | blank) if blank is not None else ~plain)
+    if len(rest) == 0 and blank is None:
+        return _Column(None, None, None, small=small)
+    others = values.take(pa.array(rest))
+    if isinstance(others, pa.ChunkedArray):
+        others = others.combine_chunks()
+    encoded = others.dictionary_encode()
+    checked = _small_checked(item, scales, span, encoded.dictionary.to_pylist())
+    if checked is None:
+        return None
+    small_of, answered_of = checked
+    index = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.intp)  # -1: null, the last slot
+    small[rest] = small_of[index]
+    answered = plain  # (reused: the plain digits are answered; the rest as checked; blanks are not)
+    answered[rest] = answered_of[index]
+    if blank is None and answered_of[:-1].all() and not encoded.indices.null_count:
+        return _Column(None, None, None, small=small)
+    return _Column(answered.view(np.int8), None, None, small=small, answered=answered)
+
+
 def _meta_column(frame: pd.DataFrame, name: str, default: str, sections, labels, needed: bool = True):
     """The context or audience of each response: the column where filled in, else ``default``.
     None when no expression reads it and the file has no such column (nothing to check or build).
@@ -291,8 +489,10 @@ def _evaluate_points(instrument: Instrument, answers: pd.DataFrame, context: str
                      kind: str, stage: str = "after_session", row_offset: int = 0) -> pd.DataFrame:
     """Each scored item's points per response (NaN where hidden, unanswered or unsure)."""
     columns, meta, frame, n = _prepare(instrument, answers, context, audience, stage, kind, row_offset)
-    _, _, points, _ = _items(instrument, columns, meta, n)
-    return pd.DataFrame({i: points[i] for i, info in instrument.items.items() if info.scored})
+    _, _, points, answered = _items(instrument, columns, meta, n)
+    return pd.DataFrame({i: points[i] if answered[i] is None or points[i].dtype.kind == "f"
+                         else np.where(answered[i], points[i], np.nan)
+                         for i, info in instrument.items.items() if info.scored})
 
 
 def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audience: str, stage: str, kind: str,
@@ -376,14 +576,14 @@ def _items(instrument, columns, meta, n):
             shown = reached if shown is None else shown & reached
         visible[iid] = shown
         numeric = info.spec.type in ("likert", "number")
-        if numeric and shown is None:
+        if col.small is not None and shown is None:
+            ans = col.answered  # None when complete
+        elif numeric and shown is None:
             ans = None  # NaN marks what is not answered (and a complete column has none)
         elif col.complete:
             ans = shown.copy()
         else:
-            ans = col.state == ANSWERED
-            if shown is not None:
-                ans &= shown
+            ans = col.answered & shown if shown is not None else col.answered.copy()
         answered[iid] = ans
         if iid in used:
             env[iid] = _expr_value(info, col, ans, n)
@@ -408,9 +608,9 @@ def _evaluate(instrument, columns, meta, frame, n) -> pd.DataFrame:
 
     out = {"response_id": _response_ids(frame, n)}
     scored = {i for sc in instrument.scores for i in sc.items}
-    # which responses each item gave points for: computed once, shared by every score
-    # (None: all of them; an integer array of points cannot hold NaN)
-    has = {i: None if points[i].dtype.kind in "iu" else ~np.isnan(points[i]) for i in scored}
+    # which responses each item gave points for: computed once, shared by every score (None: all
+    # of them; integer points, 0 where not answered, come with their mask from _items)
+    has = {i: answered[i] if points[i].dtype.kind in "iu" else ~np.isnan(points[i]) for i in scored}
     for score in instrument.scores:
         out[score.spec.id] = _score(instrument, score, visible, points, has, n)
 
@@ -419,7 +619,7 @@ def _evaluate(instrument, columns, meta, frame, n) -> pd.DataFrame:
     for iid, info in instrument.items.items():
         col = columns[iid]
         if info.critical and not col.complete:
-            open_ = col.state != ANSWERED
+            open_ = ~col.answered
             unverified[iid] = open_ if visible[iid] is None else open_ & visible[iid]
 
     severities: dict[str, np.ndarray] = {}
@@ -498,6 +698,11 @@ def _points(info, col: _Column, ans: np.ndarray | None, n: int) -> np.ndarray:
         return np.full(n, np.nan)
     kind = item.type
     if kind == "likert":
+        if col.small is not None and ans is col.answered:  # int8 points, 0 where not answered
+            if not item.reverse:
+                return col.small
+            flipped = np.int8(int(info.pmin) + int(info.pmax)) - col.small
+            return flipped if ans is None else np.multiply(flipped, ans, out=flipped)
         if col.complete and ans is None:  # whole numbers, all answered: points stay integers
             return (int(info.pmin) + int(info.pmax)) - col.value if item.reverse else col.value
         values = info.pmin + info.pmax - col.floats() if item.reverse else col.floats()
@@ -539,8 +744,9 @@ def _score(instrument, score, visible, points, has, n) -> np.ndarray:
     Weights (revision 2) multiply each item's points; an item of weight 1 is added as it is
     (a product with 1.0 is exact, so both engines still agree to the bit)."""
     always = always_got = 0
-    shown = np.zeros(n, dtype=np.int16)
-    got = np.zeros(n, dtype=np.int16)
+    # None while every item so far was shown to (answered by) every response: a count then
+    shown = None if all(visible[i] is None for i in score.items) else np.zeros(n, dtype=np.int16)
+    got = None
     total = np.zeros(n)
     method = score.spec.method
     percent = method == "percent"
@@ -551,6 +757,12 @@ def _score(instrument, score, visible, points, has, n) -> np.ndarray:
     wsum = np.zeros(n) if (mean_percent or (weighted and method == "mean")) else None
     low = np.zeros(n) if percent else None
     high = np.zeros(n) if percent else None
+    # every item's points whole numbers (0 where not answered) and unweighted: added as integers.
+    # Each partial sum is then exact, as each of engine.py's float additions of whole numbers is,
+    # so the results are the same to the bit.
+    whole = not weighted and method != "mean_percent" and all(points[i].dtype.kind in "iu" for i in score.items)
+    itotal = np.zeros(n, dtype=np.int64 if any(points[i].dtype.itemsize > 2 for i in score.items)
+                      else np.int32) if whole else None
     for iid, w in zip(score.items, weights, strict=True):
         info = instrument.items[iid]
         answered = has[iid]
@@ -565,6 +777,18 @@ def _score(instrument, score, visible, points, has, n) -> np.ndarray:
                 term = w * (points[iid] - info.pmin) / (info.pmax - info.pmin)
         else:
             term = points[iid] if w == 1.0 else w * points[iid]
+        if answered is not None and got is None:
+            got = np.zeros(n, dtype=np.int16)
+        if whole:
+            np.add(itotal, points[iid], out=itotal)
+            if answered is None:
+                always_got += 1
+            else:
+                got += answered
+            if percent:
+                np.add(low, info.pmin, out=low, where=answered if answered is not None else True)
+                np.add(high, info.pmax, out=high, where=answered if answered is not None else True)
+            continue
         if answered is None:  # every response: plain in-place additions, in the same order
             always_got += 1
             if term is not None:
@@ -583,20 +807,32 @@ def _score(instrument, score, visible, points, has, n) -> np.ndarray:
         if percent:
             np.add(low, w * info.pmin, out=low, where=answered)
             np.add(high, w * info.pmax, out=high, where=answered)
-    shown += always
-    got += always_got
+    if got is None:
+        got = always_got
+    elif always_got:
+        got += always_got
+    if whole:
+        total = itotal
     with np.errstate(all="ignore"):
         if method == "mean":
             value = total / (wsum if wsum is not None else got)
         elif method == "sum":
-            value = total
+            value = total.astype(float)
         elif mean_percent:
             value = np.where(wsum == 0, np.nan, total / np.where(wsum == 0, 1, wsum) * 100.0)
         else:
             span = high - low
             value = np.where(span == 0, np.nan, (total - low) / np.where(span == 0, 1, span) * 100.0)
-    null = (shown == 0) | (got == 0) | (got < score.spec.min_answered * shown - 1e-9)
-    value[null] = np.nan
+    if shown is None:  # every item shown to every response: the threshold is one whole number
+        null = got < max(1, math.ceil(score.spec.min_answered * always - 1e-9))  # (got < x: got < ceil(x))
+    else:
+        shown += always
+        null = (shown == 0) | (got == 0) | (got < score.spec.min_answered * shown - 1e-9)
+    if np.ndim(null) == 0:
+        if null:
+            value[:] = np.nan
+    else:
+        value[null] = np.nan
     return value
 
 

@@ -158,15 +158,145 @@ def test_header_only_and_unreadable_later_block(tmp_path, tiny_blocks, capsys):
     assert "cannot read as CSV" in capsys.readouterr().out and not out.exists()
 
 
-def test_exports_of_other_platforms_are_read_whole(tmp_path):
+def _redcap_and_kobo(tmp_path, n=60):
+    """A REDCap export and a comma-separated Kobo export of ``n`` screening responses."""
+    rng = np.random.default_rng(11)
+    red = ["record_id,redcap_event_name,scr_intake,scr_heart___blood_pressure,scr_heart___ecg,"
+           "scr_heart___none_of_these,scr_heart___zzz,scr_suicide,context,screening_complete"]
+    kobo = ["start,intake/scr_intake,body/scr_heart,body/scr_heart/blood_pressure,mind/scr_suicide,context,"
+            "extra/colour,_uuid"]
+    for k in range(n):
+        intake, suicide = rng.choice(["yes", "no", "", "unsure"]), rng.choice(["yes", "no", "", "n/a"])
+        bp, ecg = rng.integers(0, 2, 2)
+        context = rng.choice(["clinical", "harm_reduction", ""])
+        red.append(f"r{k},baseline,{intake},{bp},{ecg},{int(not (bp or ecg))},0,{suicide},{context},2")
+        heart = " ".join(o for o, on in (("blood_pressure", bp), ("ecg", ecg)) if on) or "none_of_these"
+        kobo.append(f"2024-01-01,{intake},{heart},{bp},{suicide},{context},red,u{k}")
+    (tmp_path / "redcap.csv").write_text("\n".join(red) + "\n")
+    (tmp_path / "kobo.csv").write_text("\n".join(kobo) + "\n")
+    return tmp_path / "redcap.csv", tmp_path / "kobo.csv"
+
+
+def _read_whole(monkeypatch):
+    """The CLI as it was: every answer file but plain CSV read whole."""
+    import scoring.batches as batches_module
+
+    real = batches_module.plain_csv_batches
+
+    def plain_only(inst, path, source="auto", block_size=None, notes=None):
+        from scoring.convert.imports import detect
+
+        names = list(pd.read_csv(path, nrows=0).columns) if str(path).endswith(".csv") else []
+        if source not in ("auto", "plain") or (names and detect(pd.DataFrame(columns=names), inst) != "plain") \
+                or (len(names) == 1 and ";" in names[0]):
+            return None
+        return real(inst, path, source, block_size, notes)
+
+    monkeypatch.setattr(batches_module, "plain_csv_batches", plain_only)
+    monkeypatch.setattr(batches_module, "json_batches", lambda inst, path, batch_rows=None: None)
+
+
+def _cli(args, capsys) -> tuple[int, str, str]:
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_exports_of_other_platforms_stream_in_tiny_batches(tmp_path, tiny_blocks, capsys, monkeypatch):
+    from tests.conftest import ROOT
+
+    screening = str(ROOT / "questionnaires" / "screening.yaml")
+    inst = load_instrument(screening)
+    red, kobo = _redcap_and_kobo(tmp_path)
+    for path, source in ((red, "auto"), (red, "redcap"), (kobo, "auto"), (kobo, "kobo")):
+        assert len(list(plain_csv_batches(inst, path, source))) > 5
+    streamed = {}
+    for path in (red, kobo):
+        for command in (["score"], ["aggregate", "--min-group", "1", "--by", "context"], ["reliability"]):
+            args = [*command, "--instrument", screening, "--answers", str(path)]
+            streamed[(path, command[0])] = _cli(args, capsys)
+    streamed_comma = streamed[(kobo, "score")]
+    streamed_comma = (0, streamed_comma[1], streamed_comma[2].replace("kobo.csv", "semi.csv"))
+    with monkeypatch.context() as whole:
+        _read_whole(whole)
+        for (path, command), (code, out, err) in streamed.items():
+            extra = ["--min-group", "1", "--by", "context"] if command == "aggregate" else []
+            assert (code, out, err) == _cli([command, *extra, "--instrument", screening, "--answers", str(path)],
+                                            capsys), (path, command)
+            assert code == 0 and out.count("\n") > (0 if command == "reliability" else 1)
+            assert err.count("left out") == 2  # the notes once, not once a batch
+    semicolons = tmp_path / "semi.csv"  # KoboToolbox's default CSV
+    semicolons.write_text(kobo.read_text().replace(",", ";"))
+    assert len(list(plain_csv_batches(inst, semicolons))) > 5
+    streamed = _cli(["score", "--instrument", screening, "--answers", str(semicolons)], capsys)
+    _read_whole(monkeypatch)
+    assert streamed == _cli(["score", "--instrument", screening, "--answers", str(semicolons)], capsys)
+    assert streamed == streamed_comma
+
+
+def _alliance_json(path, n=120, seed=5, with_ids=True, bad=()):
     inst = load_instrument(WA)
-    path = tmp_path / "kobo.csv"
-    path.write_text("_uuid,group_goal/wa_goal_1\nu1,3\n")
-    assert plain_csv_batches(inst, path) is None
-    assert plain_csv_batches(inst, path, source="kobo") is None
-    path.write_text("response_id,wa_goal_1\nr1,3\n")
-    assert plain_csv_batches(inst, path, source="redcap") is None
-    assert [len(b) for _, b in plain_csv_batches(inst, path)] == [1]
+    rng = np.random.default_rng(seed)
+    entries = []
+    for k in range(n):
+        cells = {}
+        for iid in inst.items:
+            r = rng.random()
+            if r < 0.05:
+                continue
+            cells[iid] = "unsure" if r < 0.07 else (f" {rng.integers(1, 6)}" if r < 0.1 else int(rng.integers(1, 6)))
+        entry = {"answers": cells, "provider": str(rng.choice(["A", "B", "C"]))}
+        if with_ids:
+            entry["response_id"] = f"r{k}"
+        entries.append(entry)
+    for row, item, value in bad:
+        entries[row]["answers"][item] = value
+    import json
+
+    path.write_text(json.dumps(entries, indent=1))
+    return inst
+
+
+@pytest.mark.parametrize("with_ids", [True, False])
+def test_json_in_tiny_batches_gives_what_the_whole_file_gives(tmp_path, capsys, monkeypatch, with_ids):
+    import scoring.batches as batches_module
+
+    path = tmp_path / "a.json"
+    inst = _alliance_json(path, with_ids=with_ids)
+    monkeypatch.setattr(batches_module, "JSON_BATCH", 7)
+    monkeypatch.setattr(batches_module, "JSON_READ", 50)  # objects cut across reads
+    assert [len(b) for _, b in batches_module.json_batches(inst, path)] == [7] * 17 + [1]
+    streamed = {c: _cli([*c, "--instrument", str(WA), "--answers", str(path)], capsys)
+                for c in (("score",), ("aggregate", "--by", "provider", "--min-group", "1"), ("reliability",))}
+    with monkeypatch.context() as whole:
+        _read_whole(whole)
+        for command, result in streamed.items():
+            assert result == _cli([*command, "--instrument", str(WA), "--answers", str(path)], capsys), command
+            assert result[0] == 0
+    frame, kind = read_answers(path)
+    assert streamed[("score",)][1] == export.frame_csv(score_frame(inst, frame, kind=kind), None,
+                                                       float_format="%.10g")
+
+
+@pytest.mark.parametrize("text", [
+    '[{"answers": {"wa_goal_1": 3}}, {"answers": {"wa_goal_1": 9}}, {"answers": {"wa_goal_1": "x"}}]',
+    '[{"answers": {"wa_goal_1": 3}},]', '[{"answers": {"wa_goal_1": 3}}', '[{"answers": {"wa_goal_1": 3}}] x',
+    '[{"answers": {"wa_goal_1": 3}}, 7]', '[{"answers": {"nope": 3}}, {"answers": {"wa_goal_1": 3}}]',
+    '[{"answers": {"wa_goal_1": 3}}, {"response_id": "b", "answers": {"wa_goal_1": 3}}]',
+    '[{"answers": {"wa_goal_1": 3}, "colour": "red"}]', '{"answers": {}}', '[]', ' [ ] ',
+    '[{"answers": {"wa_goal_1": 3}} , {"answers": {"wa_goal_1": 4} }\n]'])
+def test_json_problems_in_batches_are_worded_as_for_the_whole_file(tmp_path, capsys, monkeypatch, text):
+    import scoring.batches as batches_module
+
+    path = tmp_path / "a.json"
+    path.write_text(text)
+    monkeypatch.setattr(batches_module, "JSON_BATCH", 1)
+    monkeypatch.setattr(batches_module, "JSON_READ", 4)
+    for command in ("score", "reliability"):
+        streamed = _cli([command, "--instrument", str(WA), "--answers", str(path)], capsys)
+        with monkeypatch.context() as whole:
+            _read_whole(whole)
+            assert streamed == _cli([command, "--instrument", str(WA), "--answers", str(path)], capsys), command
 
 
 def test_research_page_reader_reports_progress(tmp_path):

@@ -36,3 +36,13 @@ def test_input_kinds_and_cli_bench_run_on_a_small_set():
     assert any("CSV strings" in n for n in names) and any("analyst" in n for n in names)
     assert any("end to end" in n for n in names) and any("RSS" in n for n in names)
     assert any("aggregate" in n for n in names) and any("reliability" in n for n in names)
+
+
+def test_reading_loop_agrees_with_score_frame_on_every_input_kind():
+    from scoring import score_frame
+
+    inst = bench.likert_instrument(60, allow_unsure=True)
+    for kind, (frame, _) in bench.input_kinds(inst, 300, seed=4).items():
+        got = score_frame(inst, frame)[inst.score_ids].to_numpy(dtype=float)
+        expected = pd.DataFrame(bench.reading_loop(inst, frame)).to_numpy(dtype=float)
+        assert np.allclose(got, expected, equal_nan=True, rtol=1e-12), kind
