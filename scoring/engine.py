@@ -12,6 +12,7 @@ from typing import Any
 
 from . import expressions as ex
 from .answers import ANSWERED, MISSING, UNSURE, AnswerError, AnswerProblem, BadAnswer, check_meta, check_value
+from .i18n import Message
 from .instrument import STAGE_INDEX, Instrument, ItemInfo
 
 HIDDEN = "hidden"
@@ -182,7 +183,7 @@ def score_response(instrument: Instrument, answers: dict, context: str = "unknow
     context, audience, stage = meta["context"], meta["audience"], meta["stage"]
     for key in answers:
         if key not in instrument.items:
-            problems.append(AnswerProblem(response, str(key), "not an item of this instrument"))
+            problems.append(AnswerProblem(response, str(key), Message("answers.unknown_key")))
     checked: dict[str, tuple] = {}
     scales = instrument.spec.scales
     for iid, info in instrument.items.items():

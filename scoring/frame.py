@@ -30,6 +30,7 @@ from .answers import (
 from .answers import MISSING as MISSING_TEXT
 from .answers import UNSURE as UNSURE_TEXT
 from .engine import COMBINED_ORDER  # noqa: F401  (re-exported for callers that score frames)
+from .i18n import Message
 from .instrument import STAGE_INDEX, Instrument
 
 MAX_REPORTED = 100
@@ -512,9 +513,8 @@ def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audien
     unknown = [c for c in frame.columns if c not in instrument.items and c not in META_COLUMNS
                and not str(c).startswith("x-")]
     for c in unknown:
-        problems.append(AnswerProblem("line 1 (header)" if kind == "csv" else "columns", str(c),
-                                      "not an item of this instrument "
-                                      "(columns of your own must start with 'x-')"))
+        problems.append(AnswerProblem(Message("answers.header" if kind == "csv" else "answers.columns"), str(c),
+                                      Message("answers.unknown_column")))
     sections = [("", problems, len(problems))]  # (column, its first problems, its bad cells), as reported
     used = instrument.expression_names
     ctx = _meta_column(frame, "context", context, sections, labels, "context" in used)

@@ -319,3 +319,29 @@ def test_old_style_dict_keys_are_ported_into_the_catalogues(tmp_path, monkeypatc
     assert tool.main([str(branch), "--base", str(base)]) == 0
     assert tool.load_catalogue(tmp_path / "nl.yaml")["nav.home"] == "Startpagina"
     assert set(tool.load_catalogue(tmp_path / "en.yaml")) == set(UI) | {"new.things"}
+
+
+def test_an_unknown_column_or_key_is_explained_in_dutch():
+    """An answer file with a column (CSV, frame) or a key (one response) that is no item: the
+    English stays as the CLI prints it, and a Dutch page gets Dutch (it stayed English before)."""
+    import pandas as pd
+
+    from scoring import score_frame, score_response
+    from scoring.answers import AnswerError
+    from tests.app.test_pages import BUILTIN
+
+    inst = BUILTIN["red-flags"]
+    for kind, where_en, where_nl in (("csv", "line 1 (header)", "regel 1 (kopregel)"),
+                                     ("frame", "columns", "kolommen")):
+        with pytest.raises(AnswerError) as caught:
+            score_frame(inst, pd.DataFrame({"gone": ["yes"]}), kind=kind)
+        problem = caught.value.problems[0]
+        assert str(problem) == (f"{where_en}, item gone: not an item of this instrument "
+                                "(columns of your own must start with 'x-')")
+        dutch = problem.render("nl")
+        assert dutch.startswith(f"{where_nl}, vraag gone: ") and "not an item" not in dutch, dutch
+    with pytest.raises(AnswerError) as caught:
+        score_response(inst, {"gone": "yes"})
+    problem = caught.value.problems[0]
+    assert str(problem).endswith("item gone: not an item of this instrument")
+    assert "not an item" not in problem.render("nl")
