@@ -108,20 +108,29 @@ def count_responses(url: str, study_id: int, latest: int, k: int) -> int:
     return store.count(study_id) // k * k
 
 
+STUDY_FORM_KEYS = ("study_title", "study_instruments", "study_languages", "study_min_group", "study_free_text",
+                   "study_providers")
+
+
 def studies_tab():
-    with st.form("new_study", clear_on_submit=True):
+    # not clear_on_submit: a refused study (a consent text missing, a bad provider code) keeps what
+    # was typed; the fields are cleared only once the study exists
+    if st.session_state.pop("study_created", False):
+        st.success(T("research.created"))
+    with st.form("new_study"):
         st.subheader(T("research.new_study"))
-        title = st.text_input(T("research.study_title"), max_chars=200)
+        title = st.text_input(T("research.study_title"), max_chars=200, key="study_title")
         chosen = st.multiselect(T("research.study_instruments"), research_instruments,
-                                format_func=lambda i: available[i].title(language))
+                                format_func=lambda i: available[i].title(language), key="study_instruments")
         langs = st.multiselect(T("research.study_languages"), LANGUAGES, default=list(LANGUAGES),
-                               format_func=LANGUAGE_NAMES.get)
-        min_group = st.number_input(T("research.min_group"), min_value=5, max_value=1000, value=11, step=1)
-        free_text = st.checkbox(T("research.free_text"), help=T("research.free_text_warning"))
+                               format_func=LANGUAGE_NAMES.get, key="study_languages")
+        min_group = st.number_input(T("research.min_group"), min_value=5, max_value=1000, value=11, step=1,
+                                    key="study_min_group")
+        free_text = st.checkbox(T("research.free_text"), help=T("research.free_text_warning"), key="study_free_text")
         # one consent text per language: a participant reads it in the page's language (issue 15)
         consents = {code: st.text_area(T("research.consent_text_in", language=LANGUAGE_NAMES[code]),
                                        max_chars=5000, key=f"consent_{code}") for code in LANGUAGES}
-        providers = st.text_area(T("research.providers"), max_chars=20000)
+        providers = st.text_area(T("research.providers"), max_chars=20000, key="study_providers")
         if st.form_submit_button(T("research.create"), type="primary"):
             codes = [line.strip() for line in providers.splitlines() if line.strip()]
             bad = research.bad_provider_codes(codes)
@@ -137,7 +146,10 @@ def studies_tab():
             else:
                 store.create_study(title, chosen, languages=langs or ["en"], min_group=int(min_group),
                                    free_text=free_text, consent=consent_texts, providers=codes)
-                st.success(T("research.created"))
+                for key in [*STUDY_FORM_KEYS, *(f"consent_{code}" for code in LANGUAGES)]:
+                    st.session_state.pop(key, None)  # a fresh form for the next study
+                st.session_state["study_created"] = True
+                st.rerun()
     existing = store.studies()
     if not existing:
         st.info(T("research.no_studies"))

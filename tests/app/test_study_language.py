@@ -68,3 +68,21 @@ def test_consent_texts_stored_and_read_back():
     assert consent.texts(plain) == {"": plain}
     assert consent.missing(consent.pack({"en": "A"}), ["en", "nl"]) == ["nl"]
     assert consent.missing("plain", ["en", "nl"]) == []
+
+
+def test_a_refused_study_keeps_what_was_typed_and_a_created_one_clears_the_form(db):  # noqa: F811
+    """Nothing lost on bad input: the form cleared every field even when the study was refused
+    (a consent text missing), so the researcher had to type title, texts and providers again."""
+    at = research()
+    [w for w in at.text_area if w.label.startswith("Provider")][0].set_value("clinic-a\nclinic-b")
+    create(at, ["en", "nl"], {"en": EN})
+    assert any("missing: Nederlands" in e.value for e in at.error) and not db.studies()
+    assert [w for w in at.text_input if w.label == "Title"][0].value == "Taalstudie"
+    assert at.text_area(key="consent_en").value == EN
+    assert [w for w in at.text_area if w.label.startswith("Provider")][0].value == "clinic-a\nclinic-b"
+    at.text_area(key="consent_nl").set_value(NL)
+    [b for b in at.button if b.label == "Create study"][0].click().run()
+    assert len(db.studies()) == 1 and db.studies()[0].providers == ["clinic-a", "clinic-b"]
+    assert any("created" in s.value.lower() for s in at.success)
+    assert [w for w in at.text_input if w.label == "Title"][0].value == ""
+    assert at.text_area(key="consent_en").value == ""
