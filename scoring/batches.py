@@ -115,17 +115,21 @@ def json_batches(instrument: Instrument, path: str | Path, batch_rows: int | Non
     batch_rows = batch_rows or JSON_BATCH
     known = set(instrument.items) | set(answers.META_COLUMNS)
 
+    def skip_space(text: str, at: int) -> tuple[str, int]:
+        """To the next character that is not white space, reading on as needed."""
+        while True:
+            while at < len(text) and text[at] in " \t\r\n":
+                at += 1
+            if at < len(text):
+                return text, at
+            text, at = stream.read(JSON_READ), 0
+            if not text:
+                raise Unreadable("the JSON list does not end")
+
     def entries() -> Iterator[Any]:
         text, at, count = head, head.index("[") + 1, 0
         while True:
-            while True:  # to the next character that is not white space, reading on as needed
-                while at < len(text) and text[at] in " \t\r\n":
-                    at += 1
-                if at < len(text):
-                    break
-                text, at = stream.read(JSON_READ), 0
-                if not text:
-                    raise Unreadable("the JSON list does not end")
+            text, at = skip_space(text, at)
             if text[at] == "]":
                 if (text[at + 1:] + stream.read()).strip():
                     raise Unreadable("text after the list")
@@ -133,15 +137,7 @@ def json_batches(instrument: Instrument, path: str | Path, batch_rows: int | Non
             if count:
                 if text[at] != ",":
                     raise Unreadable("expected ',' between responses")
-                at += 1
-                while True:
-                    while at < len(text) and text[at] in " \t\r\n":
-                        at += 1
-                    if at < len(text):
-                        break
-                    text, at = stream.read(JSON_READ), 0
-                    if not text:
-                        raise Unreadable("the JSON list does not end")
+                text, at = skip_space(text, at + 1)
                 if text[at] == "]":
                     raise Unreadable("a comma before ']'")
             error: json.JSONDecodeError | None
