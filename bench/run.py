@@ -402,7 +402,7 @@ def bench_dashboard(n: int, runs: int) -> None:
         at.button[0].click().run()  # log in: the page renders every tab, the dashboard included
         firsts.append(time.perf_counter() - begin)
         assert not at.exception, at.exception
-        assert any(getattr(e, "type", None) == "plotly_chart" for e in _walk(at)), "no chart drawn"
+        assert any(getattr(e, "type", None) == "plotly_chart" for e in dashboard._walk(at)), "no chart drawn"
         begin = time.perf_counter()
         at.run()
         warms.append(time.perf_counter() - begin)
@@ -411,14 +411,6 @@ def bench_dashboard(n: int, runs: int) -> None:
            f"runs {[round(x, 3) for x in firsts]}")
     record(f"dashboard, {n // 1000}k responses: rerun (warm cache)", warm, "s", "<= 0.2 s", warm <= 0.2,
            f"runs {[round(x, 3) for x in warms]}")
-
-
-def _walk(at):
-    stack = [at._tree]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(getattr(node, "children", {}).values())
 
 
 # --------------------------------------------------------------------------- submissions and validate
