@@ -276,3 +276,16 @@ def test_cli_convert_round_trip_and_messages(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "foreign.xlsx: survey row 10: question type 'date'" in captured.err
     assert captured.out.startswith("# Converted from foreign.xlsx")
+
+
+def test_a_form_without_settings_takes_its_id_and_title_from_the_file_name():
+    # the reader once took them from the name of the form's last question
+    book = openpyxl.Workbook()
+    book.active.title = "survey"
+    book.active.append(["type", "name", "label"])
+    book.active.append(["integer", "n", "N"])
+    out = io.BytesIO()
+    book.save(out)
+    data, notes = read_xlsform(out.getvalue(), "forms/Age check.xlsx")
+    assert (data["id"], data["title"]) == ("age-check", "Age check")
+    assert [str(n) for n in notes] == ["settings row 2: form_id 'Age check' becomes the instrument id 'age-check'"]

@@ -18,7 +18,9 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -27,6 +29,11 @@ from ..errors import GuideCheckError
 from ..i18n import t
 from ..instrument import RESERVED, Instrument
 from .xpath import Unsupported, from_xpath, parse_constraint, to_xpath
+
+Row = dict[str, str]  # one row of a sheet: header -> cell text (empty cells left out)
+Rows = list[tuple[int, Row]]  # (row number in the sheet, row)
+Data = dict[str, Any]  # the data of a YAML file, or a part of it
+Texts = str | dict[str, str]  # a text in one language or by language code
 
 LANG_NAMES = {"en": "English", "nl": "Nederlands", "de": "Deutsch", "fr": "Français", "es": "Español",
               "it": "Italiano", "pt": "Português"}
@@ -295,7 +302,7 @@ def _lang_code(spec: str) -> str | None:
     return None
 
 
-def _rows(ws) -> tuple[list[str], list[tuple[int, dict]]]:
+def _rows(ws: Any) -> tuple[list[str], Rows]:
     it = ws.iter_rows(values_only=True)
     try:
         header = [("" if h is None else str(h).strip()) for h in next(it)]
@@ -323,8 +330,9 @@ def _key(header: str) -> tuple[str, str | None]:
 
 
 class _Reader:
-    def __init__(self, book, name: str):
-        self.book = book
+    """The sheets of a workbook as rows, and the notes gathered while reading them."""
+
+    def __init__(self, book: Any, name: str):
         self.name = name
         self.notes: list[Note] = []
         sheets = {ws.title.lower(): ws for ws in book.worksheets}
@@ -341,12 +349,12 @@ class _Reader:
             if title in sheets:
                 self.note(title, None, f"the {title} sheet has no GuideCheck form; left out")
 
-    def note(self, sheet, row, message) -> None:
+    def note(self, sheet: str, row: int | None, message: str) -> None:
         self.notes.append(Note(sheet, row, message))
 
 
-def _top_from_sheet(rows) -> dict:
-    top: dict = {}
+def _top_from_sheet(rows: Rows) -> Data:
+    top: Data = {}
     for _n, row in rows:
         key, part, raw = row.get("key"), row.get("part", ""), row.get("value")
         if not key or raw is None:
@@ -361,36 +369,117 @@ def _top_from_sheet(rows) -> dict:
     return top
 
 
-def read_xlsform(raw: bytes, name: str = "form.xlsx") -> tuple[dict, list[Note]]:
+def _texts_by_lang(row: Row, kind: str, fallback: str) -> dict[str, str]:
+    """The texts of one kind (label, hint, ...) in a row by language code; a column without a
+    language counts for the fallback language unless that language has its own column."""
+    values: dict[str, str] = {}
+    plain = None
+    for header, value in row.items():
+        k, spec = _key(header)
+        if k != kind:
+            continue
+        if spec is None:
+            plain = value
+        else:
+            code = _lang_code(spec)
+            if code:
+                values[code] = value
+    if plain is not None:
+        values.setdefault(fallback, plain)
+    return values
+
+
+@dataclass
+class _Form:
+    """What the whole form says that each row needs: languages, choice lists, names and kinds."""
+
+    r: _Reader
+    own: bool  # our own form (the guidecheck sheet is there and readable)
+    langs: list[str]
+    fallback: str
+    lists: dict[str, Rows]
+    rename: dict[str, str]  # XLSForm name -> GuideCheck id
+    kinds: dict[str, str]  # GuideCheck id -> kind, for expressions
+
+    def note(self, sheet: str, row: int | None, message: str) -> None:
+        self.r.note(sheet, row, message)
+
+    def texts(self, row: Row, kind: str, sheet: str, n: int) -> Texts | None:
+        """The row's text of one kind in every language of the instrument (a note for each one missing)."""
+        values = _texts_by_lang(row, kind, self.fallback)
+        if not values:
+            return None
+        out = {}
+        for lang in self.langs:
+            if lang in values:
+                out[lang] = values[lang]
+            else:
+                out[lang] = values.get(self.fallback) or next(iter(values.values()))
+                self.note(sheet, n, f"no {kind} in '{lang}'; the text in another language is used")
+        return out if len(self.langs) > 1 else out[self.langs[0]]
+
+    def expr(self, text: str, n: int, what: str) -> str | None:
+        try:
+            return from_xpath(text, self.kinds, self.rename)
+        except (Unsupported, ex.ExprError) as exc:
+            self.note("survey", n, f"{what} '{text}' cannot be carried: {exc}; left out")
+            return None
+
+
+def read_xlsform(raw: bytes, name: str = "form.xlsx") -> tuple[Data, list[Note]]:
     """An instrument (as the data of a YAML file) from XLSForm bytes, and the notes on what was left out."""
+    r = _Reader(_open_book(raw, name), name)
+    own, top = _own_sheet(r)
+    settings, default_lang = _settings(r)
+    langs = _languages(r, top, default_lang)
+    lists = _choice_lists(r)
+    rename, kinds = _names_and_kinds(r, lists, own)
+    form = _Form(r, own, langs, default_lang or langs[0], lists, rename, kinds)
+    walk = _SurveyWalk(form)
+    for n, row in r.survey[1]:
+        walk.row(n, row)
+    data = _instrument_data(form, top, settings, name, _with_questions(walk.sections, r), walk.derived)
+    for rename_from, rename_to in rename.items():
+        if rename_from != rename_to and rename_from not in META_LISTS:
+            r.note("survey", None, f"name '{rename_from}' becomes the item id '{rename_to}' "
+                                   "(ids are lower case letters, digits and _)")
+    return data, r.notes
+
+
+def _open_book(raw: bytes, name: str) -> Any:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not xlsx
         raise FormError(f"{name}: cannot read as an .xlsx workbook ({type(exc).__name__})") from None
-    r = _Reader(book, name)
-    own = r.own is not None
-    top = {}
-    if own:
-        try:
-            top = _top_from_sheet(r.own[1])
-        except json.JSONDecodeError as exc:
-            r.note(GC, None, f"the guidecheck sheet holds invalid JSON ({exc.msg}); it is ignored")
-            own, top = False, {}
 
-    # settings
+
+def _own_sheet(r: _Reader) -> tuple[bool, Data]:
+    """(whether this is our own form, the instrument's own keys from the guidecheck sheet)."""
+    if r.own is None:
+        return False, {}
+    try:
+        return True, _top_from_sheet(r.own[1])
+    except json.JSONDecodeError as exc:
+        r.note(GC, None, f"the guidecheck sheet holds invalid JSON ({exc.msg}); it is ignored")
+        return False, {}
+
+
+def _settings(r: _Reader) -> tuple[Row, str | None]:
+    """(the settings row, the default language's code)."""
     settings = r.settings[1][0][1] if r.settings[1] else {}
     for key in settings:
         if key not in ("form_title", "form_id", "version", "default_language"):
             r.note("settings", 2, f"'{key}' has no GuideCheck form; left out")
-    default_lang = _lang_code(settings.get("default_language", "")) if settings.get("default_language") else None
+    default_lang = _lang_code(settings["default_language"]) if settings.get("default_language") else None
+    return settings, default_lang
 
-    # languages from the text columns
-    survey_header, survey_rows = r.survey
-    langs: list[str] = list(top.get("languages") or [])
+
+def _languages(r: _Reader, top: Data, default_lang: str | None) -> list[str]:
+    """The instrument's languages: our own list, else those of the text columns, default first."""
     found: list[str] = []
-    for header in survey_header + r.choices[0]:
+    for header in r.survey[0] + r.choices[0]:
         kind, spec = _key(header)
         if kind in TEXTS and spec:
             code = _lang_code(spec)
@@ -399,42 +488,17 @@ def read_xlsform(raw: bytes, name: str = "form.xlsx") -> tuple[dict, list[Note]]
                                     "its texts are left out")
             elif code not in found:
                 found.append(code)
+    langs: list[str] = list(top.get("languages") or [])
     if not langs:
         langs = found or [default_lang or "en"]
         if default_lang in langs:
             langs.remove(default_lang)
             langs.insert(0, default_lang)
-    fallback = default_lang or langs[0]
+    return langs
 
-    def texts(row: dict, kind: str, sheet: str, n: int, required: bool = False):
-        values: dict[str, str] = {}
-        plain = None
-        for header, value in row.items():
-            k, spec = _key(header)
-            if k != kind:
-                continue
-            if spec is None:
-                plain = value
-            else:
-                code = _lang_code(spec)
-                if code:
-                    values[code] = value
-        if plain is not None:
-            values.setdefault(fallback, plain)
-        if not values:
-            return None
-        out = {}
-        for lang in langs:
-            if lang in values:
-                out[lang] = values[lang]
-            else:
-                other = values.get(fallback) or next(iter(values.values()))
-                out[lang] = other
-                r.note(sheet, n, f"no {kind} in '{lang}'; the text in another language is used")
-        return out if len(langs) > 1 else out[langs[0]]
 
-    # choice lists
-    lists: dict[str, list[tuple[int, dict]]] = {}
+def _choice_lists(r: _Reader) -> dict[str, Rows]:
+    lists: dict[str, Rows] = {}
     for n, row in r.choices[1]:
         ln = row.get("list_name")
         if not ln or "name" not in row:
@@ -445,17 +509,31 @@ def read_xlsform(raw: bytes, name: str = "form.xlsx") -> tuple[dict, list[Note]]
             k, _ = _key(header)
             if k not in ("list_name", "name", "label", GC, "gc_points") and not k.startswith("gc_"):
                 r.note("choices", n, f"column '{header}' ({row[header]!r}) has no GuideCheck form; left out")
+    return lists
 
-    # first pass: names and kinds (expressions need every name before translating)
+
+# XLSForm question type -> GuideCheck item type (select types may carry our own type instead)
+_XLS_KIND = {"select_one": "choice", "select_multiple": "multi", "integer": "number", "decimal": "number",
+             "range": "number"}
+_NOT_NAMED = ("begin_group", "end_group", "begin", "end", "note")
+
+
+def _is_meta_question(name: str | None, typ: list[str]) -> bool:
+    """Our own question for the context / audience / stage of a response."""
+    return name in META_LISTS and len(typ) > 1 and typ[1] == META_LISTS[name]
+
+
+def _names_and_kinds(r: _Reader, lists: dict[str, Rows], own: bool) -> tuple[dict[str, str], dict[str, str]]:
+    """(XLSForm name -> GuideCheck id, id -> kind): expressions need every name before translating."""
     rename: dict[str, str] = {}
     kinds: dict[str, str] = {}
     used: set[str] = set()
-    for n, row in survey_rows:
+    for n, row in r.survey[1]:
         typ = row.get("type", "").split()
         name = row.get("name")
-        if not typ or not name or typ[0] in ("begin_group", "end_group", "begin", "end", "note"):
+        if not typ or not name or typ[0] in _NOT_NAMED:
             continue
-        if name in META_LISTS and len(typ) > 1 and typ[1] == META_LISTS[name]:
+        if _is_meta_question(name, typ):
             rename[name], kinds[name] = name, "text"
             continue
         gid = slug_id(name)
@@ -465,147 +543,177 @@ def read_xlsform(raw: bytes, name: str = "form.xlsx") -> tuple[dict, list[Note]]
         used.add(gid)
         rename[name] = gid
         extra = _row_json(row, r, n) if own else {}
-        t0 = extra.get("type") or {"select_one": "choice", "select_multiple": "multi", "integer": "number",
-                                   "decimal": "number", "range": "number"}.get(typ[0], "text")
         numeric = len(typ) > 1 and bool(lists.get(typ[1])) and all(
             re.fullmatch(r"-?\d+", c.get("name", "")) for _, c in lists[typ[1]] if c.get("name") != UNSURE)
-        if t0 == "multi" and numeric:
-            kinds[gid] = "multi_num"
-        elif t0 in ("number", "likert"):
-            kinds[gid] = "number"
-        elif t0 == "choice" and numeric:
-            kinds[gid] = "number"
-        elif t0 == "multi":
-            kinds[gid] = "multi"
-        else:
-            kinds[gid] = "yes_no" if t0 == "yes_no" else "text"
+        kinds[gid] = _expr_kind(extra.get("type") or _XLS_KIND.get(typ[0], "text"), numeric)
+    return rename, kinds
 
-    def expr(text, n, what):
-        try:
-            return from_xpath(text, kinds, rename)
-        except (Unsupported, ex.ExprError) as exc:
-            r.note("survey", n, f"{what} '{text}' cannot be carried: {exc}; left out")
-            return None
 
-    # second pass
-    sections: list[dict] = []
-    current: dict | None = None
-    derived: list[dict] = []
-    skip_depth = 0
-    group_depth = 0
-    loose: dict | None = None
-    for n, row in survey_rows:
+def _expr_kind(kind: str, numeric: bool) -> str:
+    """How expressions see an item of this type (choices with numbers as names are numbers)."""
+    if kind == "multi":
+        return "multi_num" if numeric else "multi"
+    if kind in ("number", "likert") or (kind == "choice" and numeric):
+        return "number"
+    return "yes_no" if kind == "yes_no" else "text"
+
+
+_ROW_WORDS = (("begin group", "begin_group"), ("end group", "end_group"), ("begin repeat", "begin_repeat"),
+              ("end repeat", "end_repeat"))
+
+
+def _row_type(text: str) -> list[str]:
+    for words, joined in _ROW_WORDS:
+        text = text.replace(words, joined)
+    return text.split()
+
+
+class _SurveyWalk:
+    """The survey sheet read row by row into sections and derived values."""
+
+    def __init__(self, form: _Form):
+        self.form = form
+        self.sections: list[Data] = []
+        self.derived: list[Data] = []
+        self.current: Data | None = None  # the open group
+        self.loose: Data | None = None  # the section for questions outside any group
+        self.skip_depth = 0  # inside a repeat
+        self.group_depth = 0
+
+    def row(self, n: int, row: Row) -> None:
         typ_text = row.get("type", "").strip()
-        typ = typ_text.replace("begin group", "begin_group").replace("end group", "end_group") \
-            .replace("begin repeat", "begin_repeat").replace("end repeat", "end_repeat").split()
+        typ = _row_type(typ_text)
         if not typ:
-            r.note("survey", n, "a row without a type; left out")
-            continue
+            self.form.note("survey", n, "a row without a type; left out")
+            return
         head = typ[0]
-        if skip_depth:
-            if head == "begin_repeat":
-                skip_depth += 1
-            elif head == "end_repeat":
-                skip_depth -= 1
-            continue
-        if head == "begin_repeat":
-            skip_depth = 1
-            r.note("survey", n, f"repeat '{row.get('name', '')}' has no GuideCheck form (one answer per item); "
-                                "it and every row inside it are left out")
-            continue
-        if head == "begin_group":
-            group_depth += 1
-            if group_depth > 1:
-                r.note("survey", n, f"group '{row.get('name', '')}' is inside another group; GuideCheck sections "
-                                    "do not nest, so it becomes a section of its own")
-            sid = _SLUG_BAD.sub("_", row.get("name", f"section_{n}").lower()).strip("_") or f"section_{n}"
-            title = texts(row, "label", "survey", n) or row.get("name", sid)
-            current = {"id": sid, "title": title if isinstance(title, (dict, str)) else sid}
-            if len(langs) > 1 and isinstance(current["title"], str):
-                current["title"] = {lang: current["title"] for lang in langs}
-            if own:
-                current.update(_row_json(row, r, n))
-            current["items"] = []
-            sections.append(current)
-            _report_columns(row, r, n, {"type", "name", "label", GC})
-            continue
-        if head == "end_group":
-            group_depth = max(0, group_depth - 1)
-            current = None
-            continue
+        if self.skip_depth:
+            self.skip_depth += {"begin_repeat": 1, "end_repeat": -1}.get(head, 0)
+            return
+        structure = self._STRUCTURE.get(head)
+        if structure is not None:
+            structure(self, n, row)
+            return
         name = row.get("name")
-        if head in METADATA:
-            r.note("survey", n, f"metadata field '{name or head}' ({head}) is not a question; left out")
-            continue
-        if head == "note":
-            r.note("survey", n, f"note '{name}' is not a question; left out")
-            continue
-        if name in META_LISTS and len(typ) > 1 and typ[1] == META_LISTS[name]:
-            continue  # our own question for the context / audience / stage of a response
+        if self._not_a_question(head, name, typ, n):
+            return
         if head == "calculate":
-            gid = rename.get(name, name)
-            value = expr(row.get("calculation", ""), n, "calculation") if row.get("calculation") else None
-            if value is not None:
-                d = {"id": gid, "expr": value}
-                if own:
-                    d.update(_row_json(row, r, n))
-                derived.append(d)
-            _report_columns(row, r, n, {"type", "name", "calculation", GC, "label", "hint"})
-            continue
-        if not name:
-            r.note("survey", n, f"a '{typ_text}' row without a name; left out")
-            continue
-        item = _item(row, typ, n, r, texts, lists, langs, own, rename, expr)
-        if item is None:
-            continue
-        if current is None:
-            if loose is None:
-                loose = {"id": "questions", "title": {"en": "Questions", "nl": "Vragen"}, "items": []}
-                loose["title"] = {lang: loose["title"].get(lang, "Questions") for lang in langs}
-                if len(langs) == 1:
-                    loose["title"] = loose["title"][langs[0]]
-                sections.append(loose)
-            loose["items"].append(item)
+            self._calculate(n, row, name)
+        elif not name:
+            self.form.note("survey", n, f"a '{typ_text}' row without a name; left out")
         else:
-            current["items"].append(item)
+            item = _item(row, typ, n, self.form)
+            if item is not None:
+                self._add(item)
 
+    def _not_a_question(self, head: str, name: str | None, typ: list[str], n: int) -> bool:
+        if head in METADATA:
+            self.form.note("survey", n, f"metadata field '{name or head}' ({head}) is not a question; left out")
+            return True
+        if head == "note":
+            self.form.note("survey", n, f"note '{name}' is not a question; left out")
+            return True
+        return _is_meta_question(name, typ)
+
+    def _begin_repeat(self, n: int, row: Row) -> None:
+        self.skip_depth = 1
+        self.form.note("survey", n, f"repeat '{row.get('name', '')}' has no GuideCheck form (one answer per "
+                                    "item); it and every row inside it are left out")
+
+    def _begin_group(self, n: int, row: Row) -> None:
+        form = self.form
+        self.group_depth += 1
+        if self.group_depth > 1:
+            form.note("survey", n, f"group '{row.get('name', '')}' is inside another group; GuideCheck sections "
+                                   "do not nest, so it becomes a section of its own")
+        sid = _SLUG_BAD.sub("_", row.get("name", f"section_{n}").lower()).strip("_") or f"section_{n}"
+        title: Texts = form.texts(row, "label", "survey", n) or row.get("name", sid)
+        if len(form.langs) > 1 and isinstance(title, str):
+            title = {lang: title for lang in form.langs}
+        self.current = {"id": sid, "title": title}
+        if form.own:
+            self.current.update(_row_json(row, form.r, n))
+        self.current["items"] = []
+        self.sections.append(self.current)
+        _report_columns(row, form.r, n, {"type", "name", "label", GC})
+
+    def _end_group(self, n: int, row: Row) -> None:
+        self.group_depth = max(0, self.group_depth - 1)
+        self.current = None
+
+    _STRUCTURE: dict[str, Callable[[_SurveyWalk, int, Row], None]] = {
+        "begin_repeat": _begin_repeat, "begin_group": _begin_group, "end_group": _end_group}
+
+    def _calculate(self, n: int, row: Row, name: str | None) -> None:
+        form = self.form
+        value = form.expr(row["calculation"], n, "calculation") if row.get("calculation") else None
+        if value is not None:
+            d = {"id": form.rename.get(name, name) if name else name, "expr": value}
+            if form.own:
+                d.update(_row_json(row, form.r, n))
+            self.derived.append(d)
+        _report_columns(row, form.r, n, {"type", "name", "calculation", GC, "label", "hint"})
+
+    def _add(self, item: Data) -> None:
+        if self.current is not None:
+            self.current["items"].append(item)
+            return
+        if self.loose is None:
+            self.loose = _loose_section(self.form.langs)
+            self.sections.append(self.loose)
+        self.loose["items"].append(item)
+
+
+def _loose_section(langs: list[str]) -> Data:
+    """The section for the questions outside any group."""
+    names = {"en": "Questions", "nl": "Vragen"}
+    title: Texts = {lang: names.get(lang, "Questions") for lang in langs}
+    if len(langs) == 1:
+        title = title[langs[0]]
+    return {"id": "questions", "title": title, "items": []}
+
+
+def _with_questions(sections: list[Data], r: _Reader) -> list[Data]:
     for s in list(sections):
         if not s["items"]:
             sections.remove(s)
             r.note("survey", None, f"group '{s['id']}' holds no question GuideCheck carries; left out")
+    return sections
 
-    data: dict = {"format": 1}
-    if own:
+
+def _instrument_data(form: _Form, top: Data, settings: Row, name: str, sections: list[Data],
+                     derived: list[Data]) -> Data:
+    data: Data = {"format": 1}
+    if form.own:
         data.update(top)
+        data["languages"] = data.get("languages", form.langs)
     else:
-        form_id = settings.get("form_id") or name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        slug = re.sub(r"[^a-z0-9]+", "-", form_id.lower()).strip("-") or "form"
-        if slug != form_id:
-            r.note("settings", 2, f"form_id '{form_id}' becomes the instrument id '{slug}'")
-        data["id"] = slug
-        version = str(settings.get("version", "1.0.0"))
-        if not re.fullmatch(r"\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?", version):
-            kept = "1.0.0+" + (re.sub(r"[^0-9A-Za-z.-]", "", version) or "0")
-            r.note("settings", 2, f"version '{version}' is not of the form 1.2.3; kept as {kept}")
-            version = kept
-        data["version"] = version
-        data["languages"] = langs
-        title = settings.get("form_title") or form_id
-        data["title"] = {lang: title for lang in langs} if len(langs) > 1 else title
-    data["languages"] = langs if not own else data.get("languages", langs)
+        data.update(_foreign_head(settings, name, form))
     data["sections"] = sections
     if derived:
         data["derived"] = derived
     order = ["format", "id", "version", "languages", "title"]
-    data = {k: data[k] for k in order if k in data} | {k: v for k, v in data.items() if k not in order}
-    for rename_from, rename_to in rename.items():
-        if rename_from != rename_to and rename_from not in META_LISTS:
-            r.note("survey", None, f"name '{rename_from}' becomes the item id '{rename_to}' "
-                                   "(ids are lower case letters, digits and _)")
-    return data, r.notes
+    return {k: data[k] for k in order if k in data} | {k: v for k, v in data.items() if k not in order}
 
 
-def _row_json(row: dict, r: _Reader, n: int) -> dict:
+def _foreign_head(settings: Row, name: str, form: _Form) -> Data:
+    """Id, version, languages and title of someone else's form, from its settings."""
+    langs = form.langs
+    form_id = settings.get("form_id") or name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    slug = re.sub(r"[^a-z0-9]+", "-", form_id.lower()).strip("-") or "form"
+    if slug != form_id:
+        form.note("settings", 2, f"form_id '{form_id}' becomes the instrument id '{slug}'")
+    version = str(settings.get("version", "1.0.0"))
+    if not re.fullmatch(r"\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?", version):
+        kept = "1.0.0+" + (re.sub(r"[^0-9A-Za-z.-]", "", version) or "0")
+        form.note("settings", 2, f"version '{version}' is not of the form 1.2.3; kept as {kept}")
+        version = kept
+    title = settings.get("form_title") or form_id
+    return {"id": slug, "version": version, "languages": langs,
+            "title": {lang: title for lang in langs} if len(langs) > 1 else title}
+
+
+def _row_json(row: Row, r: _Reader, n: int) -> Data:
     raw = row.get(GC)
     if not raw:
         return {}
@@ -617,7 +725,7 @@ def _row_json(row: dict, r: _Reader, n: int) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _report_columns(row: dict, r: _Reader, n: int, used: set[str], sheet: str = "survey") -> None:
+def _report_columns(row: Row, r: _Reader, n: int, used: set[str], sheet: str = "survey") -> None:
     for header, value in row.items():
         kind, _ = _key(header)
         if kind in used or kind in READABLE or kind == GC:
@@ -625,126 +733,171 @@ def _report_columns(row: dict, r: _Reader, n: int, used: set[str], sheet: str = 
         r.note(sheet, n, f"column '{header}' ({value!r}) has no GuideCheck form; left out")
 
 
-def _value(name: str):
+def _value(name: str) -> int | str:
     return int(name) if re.fullmatch(r"-?\d+", name) else name
 
 
-def _number(name: str):
+def _number(name: str) -> int | float:
     value = float(name)
     return int(value) if value.is_integer() else value
 
 
-def _item(row, typ, n, r, texts, lists, langs, own, rename, expr) -> dict | None:
-    head = typ[0]
+# ----- one question row
+
+
+_QUESTION_COLUMNS = frozenset({"type", "name", "label", "hint", "relevant", "required", "constraint",
+                               "constraint_message", "required_message", GC})
+_HEAD_KIND = {"integer": "number", "decimal": "number", "range": "number", "text": "text"}
+_REQUIRED = {**dict.fromkeys(("yes", "true", "true()", "1"), True),
+             **dict.fromkeys(("", "no", "false", "false()", "0"), False)}
+
+
+def _item(row: Row, typ: list[str], n: int, form: _Form) -> Data | None:
+    """The item of a question row, or None (with a note) when it has no GuideCheck form."""
     name = row["name"]
-    extra = _row_json(row, r, n) if own else {}
-    kind = extra.get("type")
-    used = {"type", "name", "label", "hint", "relevant", "required", "constraint", "constraint_message",
-            "required_message", GC}
-    if head in ("select_one", "select_multiple"):
-        if len(typ) < 2 or typ[1] not in lists:
-            r.note("survey", n, f"'{' '.join(typ)}': the choice list is missing from the choices sheet; left out")
-            return None
-        if len(typ) > 2:
-            r.note("survey", n, f"'{' '.join(typ[2:])}' (e.g. or_other) has no GuideCheck form; left out")
-        kind = kind or ("multi" if head == "select_multiple" else "choice")
-    elif head in ("integer", "decimal", "range"):
-        kind = "number"
-    elif head == "text":
-        kind = "text"
-    else:
-        r.note("survey", n, f"question type '{head}' has no GuideCheck form; '{name}' is left out")
+    extra = _row_json(row, form.r, n) if form.own else {}
+    kind = _question_kind(typ, extra.get("type"), n, form, name)
+    if kind is None:
         return None
-    item: dict = dict(extra)
-    item.pop("type", None)
-    item = {"id": rename[name], "type": kind, **item}
-    label = texts(row, "label", "survey", n)
-    if label is None:
-        label = name if len(langs) == 1 else {lang: name for lang in langs}
-        r.note("survey", n, f"'{name}' has no label; its name is used as its text")
-    item["text"] = label
-    hint = texts(row, "hint", "survey", n)
+    item: Data = {"id": form.rename[name], "type": kind, **{k: v for k, v in extra.items() if k != "type"}}
+    item["text"] = _label(row, name, n, form)
+    hint = form.texts(row, "hint", "survey", n)
     if hint is not None:
         item["help"] = hint
-    required = row.get("required", "").strip().lower()
-    if required in ("yes", "true", "true()", "1"):
-        item["required"] = True
-    elif required in ("", "no", "false", "false()", "0"):
-        item["required"] = False
-    else:
-        item["required"] = False
-        r.note("survey", n, f"required '{row['required']}' (a condition) has no GuideCheck form; the item is optional")
+    item["required"] = _required(row, n, form)
     if row.get("relevant"):
-        show = expr(row["relevant"], n, "relevant")
+        show = form.expr(row["relevant"], n, "relevant")
         if show is not None:
             item["show_if"] = show
-    choices = lists.get(typ[1], []) if kind in ("choice", "multi", "likert", "yes_no") else []
-    if kind in ("choice", "multi", "likert"):
-        has_unsure = any(c["name"] == UNSURE and not c.get(GC) for _, c in choices)
-        if not own and kind != "multi":
-            item["allow_unsure"] = has_unsure
-        if kind == "likert" and "scale" in item:
-            pass
-        elif kind == "likert":
-            try:
-                item["options"] = [{"value": _number(c["name"]), "label": texts(c, "label", "choices", cn) or c["name"]}
-                                   for cn, c in choices if not (c["name"] == UNSURE and not c.get(GC))]
-            except ValueError:
-                r.note("survey", n, f"the choices of likert item '{name}' are not numbers; left out")
-                return None
-        else:
-            options = []
-            for cn, c in choices:
-                if c["name"] == UNSURE and not c.get(GC) and kind == "choice":
-                    continue
-                option = {"value": _value(c["name"]),
-                          "label": texts(c, "label", "choices", cn) or (c["name"] if len(langs) == 1
-                                                                        else {lg: c["name"] for lg in langs})}
-                if c.get(GC):
-                    try:
-                        option.update(json.loads(c[GC]))
-                    except json.JSONDecodeError as exc:
-                        r.note("choices", cn, f"the guidecheck column holds invalid JSON ({exc.msg}); it is ignored")
-                options.append(option)
-            if len({type(o["value"]) for o in options}) > 1:
-                for o in options:
-                    o["value"] = str(o["value"])
-            item["options"] = options
-    elif kind == "yes_no" and not own:
-        item["allow_unsure"] = any(c["name"] == UNSURE for _, c in choices)
+    if not _item_choices(item, kind, typ, n, form, name):
+        return None
+    used = set(_QUESTION_COLUMNS)
     if kind == "number":
-        if head == "integer":
-            item["integer"] = True
-        if head == "range":
-            used.add("parameters")
-            params = dict(p.split("=", 1) for p in re.split(r"[\s;,]+", row.get("parameters", "")) if "=" in p)
-            try:
-                start, end, step = (float(params.get(k, d)) for k, d in (("start", 1), ("end", 10), ("step", 1)))
-                item["min"], item["max"] = sorted((_number(str(start)), _number(str(end))))
-                if float(step).is_integer() and float(start).is_integer():
-                    item["integer"] = True
-                else:
-                    r.note("survey", n, f"range step {params.get('step')}: GuideCheck keeps only the bounds")
-            except ValueError:
-                r.note("survey", n, f"range parameters '{row.get('parameters')}' cannot be read; no bounds kept")
+        _number_kind(item, typ[0], row, n, form, used)
     if row.get("constraint"):
-        if kind in ("number", "text"):
-            try:
-                bounds, notes = parse_constraint(row["constraint"], integer=item.get("integer", False))
-                for note in notes:
-                    r.note("survey", n, note)
-                if kind == "text":
-                    bounds = {k: v for k, v in bounds.items() if k == "max_length"}
-                else:
-                    bounds = {k: v for k, v in bounds.items() if k != "max_length"}
-                item.update(bounds)
-            except Unsupported as exc:
-                r.note("survey", n, f"constraint '{row['constraint']}' cannot be carried: {exc}; left out")
-        else:
-            r.note("survey", n, f"constraint '{row['constraint']}' on a {head} question has no GuideCheck form; "
-                                "left out")
-    _report_columns(row, r, n, used)
+        _constraint(item, kind, typ[0], row, n, form)
+    _report_columns(row, form.r, n, used)
     return item
+
+
+def _question_kind(typ: list[str], own_kind: Any, n: int, form: _Form, name: str) -> Any:
+    """The item type of a question row (our own type for select rows), or None with a note."""
+    head = typ[0]
+    if head in ("select_one", "select_multiple"):
+        if len(typ) < 2 or typ[1] not in form.lists:
+            form.note("survey", n, f"'{' '.join(typ)}': the choice list is missing from the choices sheet; left out")
+            return None
+        if len(typ) > 2:
+            form.note("survey", n, f"'{' '.join(typ[2:])}' (e.g. or_other) has no GuideCheck form; left out")
+        return own_kind or _XLS_KIND[head]
+    kind = _HEAD_KIND.get(head)
+    if kind is None:
+        form.note("survey", n, f"question type '{head}' has no GuideCheck form; '{name}' is left out")
+    return kind
+
+
+def _label(row: Row, name: str, n: int, form: _Form) -> Texts:
+    label = form.texts(row, "label", "survey", n)
+    if label is None:
+        label = name if len(form.langs) == 1 else {lang: name for lang in form.langs}
+        form.note("survey", n, f"'{name}' has no label; its name is used as its text")
+    return label
+
+
+def _required(row: Row, n: int, form: _Form) -> bool:
+    required = _REQUIRED.get(row.get("required", "").strip().lower())
+    if required is None:
+        form.note("survey", n, f"required '{row['required']}' (a condition) has no GuideCheck form; "
+                               "the item is optional")
+    return bool(required)
+
+
+def _is_unsure(choice: Row) -> bool:
+    """The 'I don't know' choice GuideCheck adds (our own options carry JSON)."""
+    return choice["name"] == UNSURE and not choice.get(GC)
+
+
+def _item_choices(item: Data, kind: str, typ: list[str], n: int, form: _Form, name: str) -> bool:
+    """Options and allow_unsure of a select item from its choice list; False when it is left out."""
+    if kind == "yes_no":
+        if not form.own:
+            item["allow_unsure"] = any(c["name"] == UNSURE for _, c in form.lists.get(typ[1], []))
+        return True
+    if kind not in ("choice", "multi", "likert"):
+        return True
+    choices = form.lists.get(typ[1], [])
+    if not form.own and kind != "multi":
+        item["allow_unsure"] = any(_is_unsure(c) for _, c in choices)
+    if kind == "likert":
+        return "scale" in item or _likert_options(item, choices, n, form, name)
+    item["options"] = _options(kind, choices, form)
+    return True
+
+
+def _options(kind: str, choices: Rows, form: _Form) -> list[Data]:
+    """The options of a choice or multi item (all values text when numbers and words are mixed)."""
+    options = [_option(c, cn, form) for cn, c in choices if not (kind == "choice" and _is_unsure(c))]
+    if len({type(o["value"]) for o in options}) > 1:
+        for o in options:
+            o["value"] = str(o["value"])
+    return options
+
+
+def _likert_options(item: Data, choices: Rows, n: int, form: _Form, name: str) -> bool:
+    try:
+        item["options"] = [{"value": _number(c["name"]), "label": form.texts(c, "label", "choices", cn) or c["name"]}
+                           for cn, c in choices if not _is_unsure(c)]
+    except ValueError:
+        form.note("survey", n, f"the choices of likert item '{name}' are not numbers; left out")
+        return False
+    return True
+
+
+def _option(c: Row, cn: int, form: _Form) -> Data:
+    label = form.texts(c, "label", "choices", cn) or (c["name"] if len(form.langs) == 1
+                                                      else {lg: c["name"] for lg in form.langs})
+    option: Data = {"value": _value(c["name"]), "label": label}
+    if c.get(GC):
+        try:
+            option.update(json.loads(c[GC]))
+        except json.JSONDecodeError as exc:
+            form.note("choices", cn, f"the guidecheck column holds invalid JSON ({exc.msg}); it is ignored")
+    return option
+
+
+def _number_kind(item: Data, head: str, row: Row, n: int, form: _Form, used: set[str]) -> None:
+    """integer, and the bounds of a range."""
+    if head == "integer":
+        item["integer"] = True
+    if head != "range":
+        return
+    used.add("parameters")
+    params = dict(p.split("=", 1) for p in re.split(r"[\s;,]+", row.get("parameters", "")) if "=" in p)
+    try:
+        start, end, step = (float(params.get(k, d)) for k, d in (("start", 1), ("end", 10), ("step", 1)))
+        item["min"], item["max"] = sorted((_number(str(start)), _number(str(end))))
+        if float(step).is_integer() and float(start).is_integer():
+            item["integer"] = True
+        else:
+            form.note("survey", n, f"range step {params.get('step')}: GuideCheck keeps only the bounds")
+    except ValueError:
+        form.note("survey", n, f"range parameters '{row.get('parameters')}' cannot be read; no bounds kept")
+
+
+def _constraint(item: Data, kind: str, head: str, row: Row, n: int, form: _Form) -> None:
+    """Bounds from the constraint of a number or text question; a note for anything else."""
+    text = row["constraint"]
+    if kind not in ("number", "text"):
+        form.note("survey", n, f"constraint '{text}' on a {head} question has no GuideCheck form; left out")
+        return
+    try:
+        bounds, notes = parse_constraint(text, integer=item.get("integer", False))
+    except Unsupported as exc:
+        form.note("survey", n, f"constraint '{text}' cannot be carried: {exc}; left out")
+        return
+    for note in notes:
+        form.note("survey", n, note)
+    item.update({k: v for k, v in bounds.items() if (k == "max_length") == (kind == "text")})
 
 
 class _Dumper(yaml.SafeDumper):
