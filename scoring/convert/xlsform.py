@@ -18,16 +18,18 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from .. import expressions as ex
+from .. import model
 from ..errors import GuideCheckError
 from ..i18n import t
 from ..instrument import RESERVED, Instrument
+from ..yamlsafe import Problem
 from .xpath import Unsupported, from_xpath, parse_constraint, to_xpath
 
 Row = dict[str, str]  # one row of a sheet: header -> cell text (empty cells left out)
@@ -62,37 +64,40 @@ def lang_column(prefix: str, lang: str) -> str:
     return f"{prefix}::{LANG_NAMES.get(lang, lang)} ({lang})"
 
 
-def _num(value) -> str:
+def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def _json(data) -> str:
+def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) if data else ""
 
 
 # --------------------------------------------------------------------------- writing
 
 
+Cells = dict[str, Any]  # one row to write: column -> value
+
+
 class _Sheet:
     def __init__(self, columns: list[str]):
         self.columns = list(columns)
-        self.rows: list[dict] = []
+        self.rows: list[Cells] = []
 
-    def add(self, **row) -> None:
+    def add(self, **row: Any) -> None:
         for key in row:
             if key not in self.columns:
                 self.columns.append(key)
         self.rows.append(row)
 
 
-def _texts(inst: Instrument, value, prefix: str, out: dict) -> None:
+def _texts(inst: Instrument, value: Texts | None, prefix: str, out: Cells) -> None:
     for lang in inst.languages:
         text = inst.text(value, lang)
         if text:
             out[lang_column(prefix, lang)] = text
 
 
-def _fixed_texts(inst, labels: dict, prefix="label") -> dict:
+def _fixed_texts(inst: Instrument, labels: dict[str, str], prefix: str = "label") -> Cells:
     return {lang_column(prefix, lang): labels.get(lang, labels["en"]) for lang in inst.languages}
 
 
@@ -118,39 +123,57 @@ def _meta_names(inst: Instrument) -> list[str]:
     return [m for m in META_LISTS if m in used]
 
 
-def _meta_values(name: str) -> tuple:
-    from .. import model
-
-    return {"context": model.CONTEXTS, "audience": model.AUDIENCES}.get(
-        name, tuple(getattr(model, "STAGES", ("before_intake", "after_intake", "after_session"))))
+def _meta_values(name: str) -> tuple[str, ...]:
+    values: dict[str, tuple[str, ...]] = {"context": model.CONTEXTS, "audience": model.AUDIENCES}
+    return values.get(name, tuple(getattr(model, "STAGES", ("before_intake", "after_intake", "after_session"))))
 
 
-def _list_for(inst, item, choices: _Sheet, made: set) -> str:
+# (list name, choice rows, whether to add "I don't know") of a select item, by item type
+_ListRows = tuple[str, list[Cells], bool]
+
+
+def _yes_no_list(inst: Instrument, unsure: bool) -> _ListRows:
+    rows = [{"name": v, **_fixed_texts(inst, YES_NO_LABELS[v])} for v in ("yes", "no")]
+    return YES_NO + ("-u" if unsure else ""), rows, unsure
+
+
+def _likert_list(inst: Instrument, item: model.LikertItem, unsure: bool) -> _ListRows:
+    name = (f"scale_{item.scale}" if item.scale else f"opt_{item.id}") + ("-u" if unsure else "")
+    rows = []
+    for p in inst.scale_points(item):
+        row = {"name": _num(p.value)}
+        _texts(inst, p.label, "label", row)
+        rows.append(row)
+    return name, rows, unsure
+
+
+def _option_list(inst: Instrument, item: model.ChoiceItem | model.MultiItem, unsure: bool) -> _ListRows:
+    rows = []
+    for o in item.options:
+        row = {"name": str(o.value), GC: _json(o.model_dump(mode="json", exclude_defaults=True,
+                                                             exclude={"value", "label"}))}
+        if o.points is not None:
+            row["gc_points"] = _num(o.points)
+        _texts(inst, o.label, "label", row)
+        rows.append(row)
+    unsure = unsure and item.type == "choice" and not any(o.unsure or str(o.value) == UNSURE for o in item.options)
+    return f"opt_{item.id}", rows, unsure
+
+
+def _list_rows(inst: Instrument, item: model.AnyItem) -> _ListRows:
+    match item:
+        case model.YesNoItem():
+            return _yes_no_list(inst, item.allow_unsure)
+        case model.LikertItem():
+            return _likert_list(inst, item, item.allow_unsure)
+        case model.ChoiceItem() | model.MultiItem():
+            return _option_list(inst, item, item.allow_unsure)
+    raise TypeError(f"a {item.type} item has no choice list")
+
+
+def _list_for(inst: Instrument, item: model.AnyItem, choices: _Sheet, made: set[str]) -> str:
     """The choice list of a select item (written once per list name)."""
-    unsure = getattr(item, "allow_unsure", False)
-    if item.type == "yes_no":
-        name, points = YES_NO + ("-u" if unsure else ""), [("yes", YES_NO_LABELS["yes"]), ("no", YES_NO_LABELS["no"])]
-        rows = [{"name": v, **_fixed_texts(inst, lab)} for v, lab in points]
-    elif item.type == "likert":
-        points = item.options if item.options is not None else inst.spec.scales[item.scale]
-        name = (f"scale_{item.scale}" if item.scale else f"opt_{item.id}") + ("-u" if unsure else "")
-        rows = []
-        for p in points:
-            row = {"name": _num(p.value)}
-            _texts(inst, p.label, "label", row)
-            rows.append(row)
-    else:
-        name = f"opt_{item.id}"
-        rows = []
-        for o in item.options:
-            row = {"name": str(o.value), GC: _json(o.model_dump(mode="json", exclude_defaults=True,
-                                                                 exclude={"value", "label"}))}
-            if o.points is not None:
-                row["gc_points"] = _num(o.points)
-            _texts(inst, o.label, "label", row)
-            rows.append(row)
-        unsure = unsure and item.type == "choice" and not any(o.unsure or str(o.value) == UNSURE
-                                                              for o in item.options)
+    name, rows, unsure = _list_rows(inst, item)
     if unsure:
         rows.append({"name": UNSURE, **_fixed_texts(inst, UNSURE_LABEL)})
     if name not in made:
@@ -162,22 +185,13 @@ def _list_for(inst, item, choices: _Sheet, made: set) -> str:
 
 def to_xlsform(inst: Instrument) -> bytes:
     """The instrument as an XLSForm workbook (.xlsx bytes)."""
-    import openpyxl
-
     langs = inst.languages
     survey = _Sheet(["type", "name", *(lang_column("label", lg) for lg in langs),
                      *(lang_column("hint", lg) for lg in langs), "relevant", "required", "constraint",
                      *(lang_column("constraint_message", lg) for lg in langs), "calculation", GC, *READABLE])
     choices = _Sheet(["list_name", "name", *(lang_column("label", lg) for lg in langs), GC, "gc_points"])
+    _meta_questions(inst, survey, choices)
     made: set[str] = set()
-    for meta in _meta_names(inst):
-        label = META_LABELS.get(meta, {"en": meta})
-        row = {"type": f"select_one {META_LISTS[meta]}", "name": meta, "required": "yes"}
-        row.update(_fixed_texts(inst, label))
-        survey.add(**row)
-        for v in _meta_values(meta):
-            choices.add(list_name=META_LISTS[meta], name=v,
-                        **_fixed_texts(inst, {lg: _ui(f"{meta}.{v}", lg, v) for lg in ("en", "nl")}))
     for section in inst.spec.sections:
         row = {"type": "begin_group", "name": section.id,
                GC: _json(section.model_dump(mode="json", exclude_defaults=True, exclude={"id", "title", "items"}))}
@@ -193,9 +207,27 @@ def to_xlsform(inst: Instrument) -> bytes:
     settings = _Sheet(["form_title", "form_id", "version", "default_language"])
     settings.add(form_title=inst.title(first), form_id=inst.id, version=inst.version,
                  default_language=f"{LANG_NAMES.get(first, first)} ({first})")
+    return _workbook((("survey", survey), ("choices", choices), ("settings", settings), (GC, _own_keys(inst))))
+
+
+def _meta_questions(inst: Instrument, survey: _Sheet, choices: _Sheet) -> None:
+    """A question for each of context / audience / stage that the instrument's expressions use."""
+    for meta in _meta_names(inst):
+        label = META_LABELS.get(meta, {"en": meta})
+        row = {"type": f"select_one {META_LISTS[meta]}", "name": meta, "required": "yes"}
+        row.update(_fixed_texts(inst, label))
+        survey.add(**row)
+        for v in _meta_values(meta):
+            choices.add(list_name=META_LISTS[meta], name=v,
+                        **_fixed_texts(inst, {lg: _ui(f"{meta}.{v}", lg, v) for lg in ("en", "nl")}))
+
+
+def _own_keys(inst: Instrument) -> _Sheet:
+    """The guidecheck sheet: the instrument's own keys, one row per list element or mapping entry
+    (cells stay small)."""
     own = _Sheet(["key", "part", "value"])
     top = inst.spec.model_dump(mode="json", exclude_defaults=True, exclude={"sections", "derived"})
-    for key, value in top.items():  # one row per list element or mapping entry: cells stay small
+    for key, value in top.items():
         if isinstance(value, list):
             for i, v in enumerate(value):
                 own.add(key=key, part=str(i), value=json.dumps(v, ensure_ascii=False))
@@ -204,10 +236,16 @@ def to_xlsform(inst: Instrument) -> bytes:
                 own.add(key=key, part="." + str(k), value=json.dumps(v, ensure_ascii=False))
         else:
             own.add(key=key, part="", value=json.dumps(value, ensure_ascii=False))
+    return own
+
+
+def _workbook(sheets: Iterable[tuple[str, _Sheet]]) -> bytes:
+    import openpyxl
 
     book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, sheet in (("survey", survey), ("choices", choices), ("settings", settings), (GC, own)):
+    for ws in list(book.worksheets):
+        book.remove(ws)
+    for title, sheet in sheets:
         ws = book.create_sheet(title)
         ws.append(sheet.columns)
         for row in sheet.rows:
@@ -217,15 +255,13 @@ def to_xlsform(inst: Instrument) -> bytes:
     return out.getvalue()
 
 
-def _item_row(inst, item, choices, made) -> dict:
-    kind = item.type
-    standard = STANDARD | STANDARD_BY_TYPE.get(kind, set())
-    if kind == "likert" and item.options is not None:
-        standard = standard | {"options"}
-    extra = item.model_dump(mode="json", exclude_defaults=True, exclude=standard)
-    extra["type"] = kind if kind not in ("choice", "multi", "number", "text") else extra.pop("type", None)
-    extra = {k: v for k, v in extra.items() if v is not None}
-    row = {"name": item.id, "required": "yes" if item.required else "no", GC: _json(extra)}
+# XLSForm question type of each item type with a choice list
+_SELECT = {"yes_no": "select_one", "choice": "select_one", "likert": "select_one", "multi": "select_multiple"}
+
+
+def _item_row(inst: Instrument, item: model.AnyItem, choices: _Sheet, made: set[str]) -> Cells:
+    extra = _item_extra(item)
+    row: Cells = {"name": item.id, "required": "yes" if item.required else "no", GC: _json(extra)}
     for col, fn in READABLE.items():
         value = fn(extra)
         if value != "":
@@ -234,23 +270,37 @@ def _item_row(inst, item, choices, made) -> dict:
     _texts(inst, item.help, "hint", row)
     if item.show_if:
         row["relevant"] = to_xpath(item.show_if)
-    if kind in ("yes_no", "choice", "likert"):
-        row["type"] = f"select_one {_list_for(inst, item, choices, made)}"
-    elif kind == "multi":
-        row["type"] = f"select_multiple {_list_for(inst, item, choices, made)}"
-    elif kind == "number":
-        row["type"] = "integer" if item.integer else "decimal"
-        bounds = [f". >= {_num(item.min)}"] if item.min is not None else []
-        bounds += [f". <= {_num(item.max)}"] if item.max is not None else []
-        if bounds:
-            row["constraint"] = " and ".join(bounds)
-            low = _num(item.min) if item.min is not None else "…"
-            high = _num(item.max) if item.max is not None else "…"
-            row.update(_fixed_texts(inst, {"en": f"Between {low} and {high}", "nl": f"Tussen {low} en {high}"},
-                                    "constraint_message"))
-    else:
+    if item.type in _SELECT:
+        row["type"] = f"{_SELECT[item.type]} {_list_for(inst, item, choices, made)}"
+    elif item.type == "number":
+        row.update(_number_columns(inst, item))
+    elif item.type == "text":
         row["type"] = "text"
         row["constraint"] = f"string-length(.) <= {item.max_length}"
+    return row
+
+
+def _item_extra(item: model.AnyItem) -> Data:
+    """The item's keys that no standard column carries (for the guidecheck column)."""
+    kind = item.type
+    standard = STANDARD | STANDARD_BY_TYPE.get(kind, set())
+    if item.type == "likert" and item.options is not None:
+        standard = standard | {"options"}
+    extra = item.model_dump(mode="json", exclude_defaults=True, exclude=standard)
+    extra["type"] = kind if kind not in ("choice", "multi", "number", "text") else extra.pop("type", None)
+    return {k: v for k, v in extra.items() if v is not None}
+
+
+def _number_columns(inst: Instrument, item: model.NumberItem) -> Cells:
+    row: Cells = {"type": "integer" if item.integer else "decimal"}
+    bounds = [f". >= {_num(item.min)}"] if item.min is not None else []
+    bounds += [f". <= {_num(item.max)}"] if item.max is not None else []
+    if bounds:
+        row["constraint"] = " and ".join(bounds)
+        low = _num(item.min) if item.min is not None else "…"
+        high = _num(item.max) if item.max is not None else "…"
+        row.update(_fixed_texts(inst, {"en": f"Between {low} and {high}", "nl": f"Tussen {low} en {high}"},
+                                "constraint_message"))
     return row
 
 
@@ -667,9 +717,8 @@ class _SurveyWalk:
 def _loose_section(langs: list[str]) -> Data:
     """The section for the questions outside any group."""
     names = {"en": "Questions", "nl": "Vragen"}
-    title: Texts = {lang: names.get(lang, "Questions") for lang in langs}
-    if len(langs) == 1:
-        title = title[langs[0]]
+    by_lang = {lang: names.get(lang, "Questions") for lang in langs}
+    title: Texts = by_lang[langs[0]] if len(langs) == 1 else by_lang
     return {"id": "questions", "title": title, "items": []}
 
 
@@ -903,11 +952,11 @@ def _constraint(item: Data, kind: str, head: str, row: Row, n: int, form: _Form)
 class _Dumper(yaml.SafeDumper):
     """Safe YAML without anchors: the same text object used twice is written twice."""
 
-    def ignore_aliases(self, data) -> bool:
+    def ignore_aliases(self, data: object) -> bool:
         return True
 
 
-def xlsform_to_yaml(raw: bytes, name: str = "form.xlsx"):
+def xlsform_to_yaml(raw: bytes, name: str = "form.xlsx") -> tuple[str, list[Note], list[Problem]]:
     """(YAML text, notes, load problems) for an XLSForm; the problems are empty when the YAML is valid.
 
     The YAML starts with a comment listing every note, so that what was left out travels with it.
