@@ -38,13 +38,19 @@ def detect(frame: pd.DataFrame, inst: Instrument) -> str:
     columns = [str(c) for c in frame.columns]
     if _research_export(columns, inst):
         return "guidecheck"
-    multi = {i for i, info in inst.items.items() if info.spec.type == "multi"}
-    if "record_id" in columns or any(c in REDCAP_META or c.endswith("_complete") for c in columns) or any(
-            "___" in c and c.split("___", 1)[0] in multi for c in columns):
+    if _looks_redcap(columns, inst):
         return "redcap"
     if any("/" in c or c.startswith("_") or c in ("start", "end", "__version__") for c in columns):
         return "kobo"
     return "plain"
+
+
+def _looks_redcap(columns: list[str], inst: Instrument) -> bool:
+    """record_id, REDCap's own columns, or checkbox columns ``item___code`` of a multi item."""
+    if "record_id" in columns or any(c in REDCAP_META or c.endswith("_complete") for c in columns):
+        return True
+    multi = {i for i, info in inst.items.items() if info.spec.type == "multi"}
+    return any("___" in c and c.split("___", 1)[0] in multi for c in columns)
 
 
 def _research_export(columns: list[str], inst: Instrument) -> bool:
@@ -80,6 +86,102 @@ def _item_for(name: str, inst: Instrument) -> str | None:
     return gid if gid in inst.items else None
 
 
+class _Columns:
+    """The columns of a Kobo/ODK or REDCap export sorted into answers by item id, 0/1 option columns
+    of multi items (joined afterwards), columns that are no answers, and messages."""
+
+    def __init__(self, inst: Instrument, platform: str, has_response_id: bool):
+        self.inst = inst
+        self.platform = platform
+        self.has_response_id = has_response_id
+        self.out: dict[str, pd.Series] = {}
+        self.split: dict[str, dict[str, pd.Series]] = {}
+        self.ignored: list[str] = []
+        self.notes: list[str] = []
+
+    def is_multi(self, iid: str) -> bool:
+        return self.inst.items[iid].spec.type == "multi"
+
+    def redcap(self, name: str, series: pd.Series) -> bool:
+        """Sort a REDCap column that is not a plain answer; False for a plain answer."""
+        if name == "record_id":
+            self.out["response_id"] = series
+            return True
+        if name in REDCAP_META or name.endswith(("_complete", "_timestamp")):
+            self.ignored.append(name)
+            return True
+        if "___" in name:
+            base, code = name.split("___", 1)
+            iid = _item_for(base, self.inst)
+            if iid and self.is_multi(iid):
+                self.split.setdefault(iid, {})[code] = series
+                return True
+        return False
+
+    def kobo(self, name: str, series: pd.Series) -> bool:
+        """Sort a Kobo/ODK column that is not a plain answer; False for a plain answer."""
+        parts = name.split("/")
+        last = parts[-1]
+        low = last.lower().lstrip("_")
+        if _is_kobo_meta(name, parts):
+            if low in ("uuid", "instanceid") and not self.has_response_id and "response_id" not in self.out:
+                self.out["response_id"] = series
+            else:
+                self.ignored.append(name)
+            return True
+        if len(parts) >= 2:
+            iid = _item_for(parts[-2], self.inst)
+            if iid and self.is_multi(iid) and _item_for(last, self.inst) is None:
+                self.split.setdefault(iid, {})[last] = series
+                return True
+        if last in META_COLUMNS and last not in self.out:
+            self.out[last] = series
+            return True
+        return False
+
+    def answer(self, name: str, series: pd.Series) -> None:
+        """A column of answers, mapped to its item by the last part of its name."""
+        iid = _item_for(name.split("/")[-1], self.inst)
+        if iid is None:
+            self.notes.append(f"column '{name}' is not an item of {self.inst.id}; left out")
+            return
+        if iid in self.out:
+            self.notes.append(f"column '{name}' maps to item {iid}, which an earlier column already gave; left out")
+            return
+        values = series.map(lambda v: "" if isinstance(v, str) and v.strip().lower() in NOT_ASKED else v)
+        if self.is_multi(iid) and self.platform == "kobo":
+            values = values.map(lambda v: ";".join(v.split()) if isinstance(v, str) else v)
+        self.out[iid] = values
+
+    def join_options(self, index: pd.Index) -> None:
+        """Each multi item's 0/1 option columns joined into one answer (unless the joined column is there)."""
+        for iid, codes in self.split.items():
+            spec = self.inst.items[iid].spec
+            if iid in self.out or spec.type != "multi":  # only multi items are split into 0/1 columns
+                continue
+            options = {str(o.value).lower(): str(o.value) for o in spec.options}
+            for code in codes:
+                if code.lower() not in options:
+                    self.notes.append(f"column for option '{code}' of {iid}: not an option of {iid}; left out")
+            known = {c: s for c, s in codes.items() if c.lower() in options}
+            joined = [_ticked(known, options, k) for k in range(len(index))]
+            self.out[iid] = pd.Series(joined, index=index, dtype=object)
+
+
+def _is_kobo_meta(name: str, parts: list[str]) -> bool:
+    """A column the platform adds (submission time, uuid, meta/instanceID, ...)."""
+    return (name.startswith("_") or parts[-1].lower().lstrip("_") in KOBO_META or name.lower() in KOBO_META
+            or parts[0] == "meta" or name == "__version__")
+
+
+def _ticked(columns: dict[str, pd.Series], options: dict[str, str], k: int) -> str:
+    """The options ticked in row k of the 0/1 columns, joined with ';' ('' when none was asked)."""
+    cells = {c: s.iat[k] for c, s in columns.items()}
+    if all(is_missing(v) or str(v).strip().lower() in NOT_ASKED for v in cells.values()):
+        return ""
+    return ";".join(options[c.lower()] for c, v in cells.items() if str(v).strip().lower() in ("1", "true", "1.0"))
+
+
 def normalise(inst: Instrument, frame: pd.DataFrame, platform: str = "auto") -> tuple[pd.DataFrame, str, list[str]]:
     """(frame with item-id columns, the platform read, messages on columns left out or changed)."""
     if platform == "auto":
@@ -89,85 +191,23 @@ def normalise(inst: Instrument, frame: pd.DataFrame, platform: str = "auto") -> 
     if platform == "guidecheck":
         exported, export_notes = _from_research_export(inst, frame)
         return exported, platform, export_notes
-    notes: list[str] = []
-    out: dict[str, pd.Series] = {}
-    ignored: list[str] = []
-    split: dict[str, dict[str, pd.Series]] = {}
-    n = len(frame)
+    cols = _Columns(inst, platform, "response_id" in frame.columns)
+    sort = cols.redcap if platform == "redcap" else cols.kobo
     for column in frame.columns:
-        name = str(column)
-        parts = name.split("/")
-        last = parts[-1]
-        series = frame[column]
+        name, series = str(column), frame[column]
         if name.startswith("x-") or name in META_COLUMNS:
-            out[name] = series
-            continue
-        if platform == "redcap":
-            if name == "record_id":
-                out["response_id"] = series
-                continue
-            if name in REDCAP_META or name.endswith(("_complete", "_timestamp")):
-                ignored.append(name)
-                continue
-            if "___" in name:
-                base, code = name.split("___", 1)
-                iid = _item_for(base, inst)
-                if iid and inst.items[iid].spec.type == "multi":
-                    split.setdefault(iid, {})[code] = series
-                    continue
-        else:
-            low = last.lower().lstrip("_")
-            if name.startswith("_") or low in KOBO_META or name.lower() in KOBO_META or parts[0] == "meta" \
-                    or name == "__version__":
-                if low in ("uuid", "instanceid") and "response_id" not in frame.columns and "response_id" not in out:
-                    out["response_id"] = series
-                else:
-                    ignored.append(name)
-                continue
-            if len(parts) >= 2:
-                iid = _item_for(parts[-2], inst)
-                if iid and inst.items[iid].spec.type == "multi" and _item_for(last, inst) is None:
-                    split.setdefault(iid, {})[last] = series
-                    continue
-            if last in META_COLUMNS and last not in out:
-                out[last] = series
-                continue
-        iid = _item_for(last, inst)
-        if iid is None:
-            notes.append(f"column '{name}' is not an item of {inst.id}; left out")
-            continue
-        if iid in out:
-            notes.append(f"column '{name}' maps to item {iid}, which an earlier column already gave; left out")
-            continue
-        values = series.map(lambda v: "" if isinstance(v, str) and v.strip().lower() in NOT_ASKED else v)
-        if inst.items[iid].spec.type == "multi" and platform == "kobo":
-            values = values.map(lambda v: ";".join(v.split()) if isinstance(v, str) else v)
-        out[iid] = values
-    for iid, codes in split.items():
-        if iid in out:
-            continue  # the joined column is there: the 0/1 columns repeat it
-        spec = inst.items[iid].spec
-        if spec.type != "multi":  # never: only multi items are split into 0/1 columns
-            continue
-        options = {str(o.value).lower(): str(o.value) for o in spec.options}
-        unknown = [c for c in codes if c.lower() not in options]
-        for code in unknown:
-            notes.append(f"column for option '{code}' of {iid}: not an option of {iid}; left out")
-        joined = []
-        for k in range(n):
-            cells = {c: s.iat[k] for c, s in codes.items() if c.lower() in options}
-            if all(is_missing(v) or str(v).strip().lower() in NOT_ASKED for v in cells.values()):
-                joined.append("")
-                continue
-            ticked = [options[c.lower()] for c, v in cells.items() if str(v).strip().lower() in ("1", "true", "1.0")]
-            joined.append(";".join(ticked) if ticked else "")
-        out[iid] = pd.Series(joined, index=frame.index, dtype=object)
-    if ignored:
-        notes.append(f"{len(ignored)} {platform} column(s) that are no answers left out: {', '.join(ignored)}")
-    if not any(c in inst.items for c in out):
+            cols.out[name] = series
+        elif not sort(name, series):
+            cols.answer(name, series)
+    cols.join_options(frame.index)
+    notes = cols.notes
+    if cols.ignored:
+        notes.append(f"{len(cols.ignored)} {platform} column(s) that are no answers left out: "
+                     f"{', '.join(cols.ignored)}")
+    if not any(c in inst.items for c in cols.out):
         raise AnswerFileError(f"no column of this {platform} export is an item of {inst.id}; the item ids are "
                               f"{', '.join(list(inst.items)[:8])}{', ...' if len(inst.items) > 8 else ''}")
-    result: pd.DataFrame = pd.DataFrame(out, index=frame.index).astype(object) if out else frame.iloc[:, :0]
+    result = pd.DataFrame(cols.out, index=frame.index).astype(object) if cols.out else frame.iloc[:, :0]
     return result, platform, notes
 
 
