@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable
 
 from .. import expressions as ex
+from .. import model
 from ..instrument import Instrument
 from .xlsform import META_LABELS, UNSURE_LABEL, YES_NO_LABELS, _meta_names, _meta_values, _num, _ui
 from .xpath import to_redcap
@@ -31,6 +32,63 @@ SEVERITY_WORDS = {"critical": "critical", "major": "major", "minor": "minor"}
 
 def _choices(pairs: Iterable[tuple[object, str]]) -> str:
     return " | ".join(f"{value}, {label.replace('|', '/')}" for value, label in pairs)
+
+
+def _item_cells(inst: Instrument, item: model.AnyItem, lang: str, checkbox: set[str]) -> dict[str, str]:
+    """The cells of an item's field (all but its form and section header)."""
+    cells = {"Variable / Field Name": item.id, "Field Label": inst.text(item.text, lang),
+             "Required Field?": "y" if item.required else "", **_field_type(inst, item, lang)}
+    if item.show_if:
+        cells["Branching Logic (Show field only if...)"] = to_redcap(item.show_if, checkbox)
+    cells["Field Note"] = _field_note(inst, item, lang)
+    extra = item.model_dump(mode="json", exclude_defaults=True,
+                            exclude={"id", "text", "required", "show_if", "options"})
+    cells["Field Annotation"] = "GUIDECHECK " + json.dumps(extra, ensure_ascii=False, sort_keys=True)
+    return cells
+
+
+def _field_type(inst: Instrument, item: model.AnyItem, lang: str) -> dict[str, str]:
+    """Field type, choices and validation of an item."""
+    tx = lambda v: inst.text(v, lang)  # noqa: E731 - a short local alias
+    unsure = [("unsure", UNSURE_LABEL.get(lang, UNSURE_LABEL["en"]))] if getattr(item, "allow_unsure", False) else []
+    choices = "Choices, Calculations, OR Slider Labels"
+    match item:
+        case model.YesNoItem():
+            pairs = [(v, YES_NO_LABELS[v].get(lang, YES_NO_LABELS[v]["en"])) for v in ("yes", "no")]
+            return {"Field Type": "radio", choices: _choices(pairs + unsure)}
+        case model.ChoiceItem() | model.MultiItem():
+            return {"Field Type": "radio" if item.type == "choice" else "checkbox",
+                    choices: _choices(_option_pairs(inst, item, lang, unsure))}
+        case model.LikertItem():
+            return {"Field Type": "radio",
+                    choices: _choices([(_num(p.value), tx(p.label)) for p in inst.scale_points(item)] + unsure)}
+        case model.NumberItem():
+            return {"Field Type": "text",
+                    "Text Validation Type OR Show Slider Number": "integer" if item.integer else "number",
+                    "Text Validation Min": "" if item.min is None else _num(item.min),
+                    "Text Validation Max": "" if item.max is None else _num(item.max)}
+    return {"Field Type": "notes"}
+
+
+def _option_pairs(inst: Instrument, item: model.ChoiceItem | model.MultiItem, lang: str,
+                  unsure: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(code, label) of each option; a choice item without an unsure option of its own gets ours."""
+    pairs = [(str(o.value), inst.text(o.label, lang)) for o in item.options]
+    if item.type == "choice" and not any(o.unsure or str(o.value) == "unsure" for o in item.options):
+        pairs += unsure
+    return pairs
+
+
+def _field_note(inst: Instrument, item: model.AnyItem, lang: str) -> str:
+    """Criteria, flag and unit in words."""
+    note = []
+    if item.criteria:
+        note.append("Criteria: " + ", ".join(item.criteria))
+    if item.flag is not None:
+        note.append(f"Flag ({item.flag.severity}) when {item.flag.when}: {inst.text(item.flag.message, lang)}")
+    if item.type == "number" and item.unit is not None:
+        note.append(inst.text(item.unit, lang))
+    return " · ".join(note)
 
 
 def to_redcap_dictionary(inst: Instrument, lang: str | None = None) -> bytes:
@@ -54,47 +112,8 @@ def to_redcap_dictionary(inst: Instrument, lang: str | None = None) -> bytes:
     for section in inst.spec.sections:
         header = tx(section.title)
         for item in section.items:
-            cells = {"Variable / Field Name": item.id, "Field Label": tx(item.text), "Section Header": header,
-                     "Required Field?": "y" if item.required else ""}
+            row(**_item_cells(inst, item, lang, checkbox), **{"Section Header": header})
             header = ""
-            unsure = [("unsure", UNSURE_LABEL.get(lang, UNSURE_LABEL["en"]))] if getattr(item, "allow_unsure",
-                                                                                          False) else []
-            if item.type == "yes_no":
-                cells["Field Type"] = "radio"
-                cells["Choices, Calculations, OR Slider Labels"] = _choices(
-                    [(v, YES_NO_LABELS[v].get(lang, YES_NO_LABELS[v]["en"])) for v in ("yes", "no")] + unsure)
-            elif item.type in ("choice", "multi"):
-                cells["Field Type"] = "radio" if item.type == "choice" else "checkbox"
-                pairs = [(str(o.value), tx(o.label)) for o in item.options]
-                if item.type == "choice" and not any(o.unsure or str(o.value) == "unsure" for o in item.options):
-                    pairs += unsure
-                cells["Choices, Calculations, OR Slider Labels"] = _choices(pairs)
-            elif item.type == "likert":
-                points = inst.scale_points(item)
-                cells["Field Type"] = "radio"
-                cells["Choices, Calculations, OR Slider Labels"] = _choices(
-                    [(_num(p.value), tx(p.label)) for p in points] + unsure)
-            elif item.type == "number":
-                cells["Field Type"] = "text"
-                cells["Text Validation Type OR Show Slider Number"] = "integer" if item.integer else "number"
-                cells["Text Validation Min"] = "" if item.min is None else _num(item.min)
-                cells["Text Validation Max"] = "" if item.max is None else _num(item.max)
-            else:
-                cells["Field Type"] = "notes"
-            if item.show_if:
-                cells["Branching Logic (Show field only if...)"] = to_redcap(item.show_if, checkbox)
-            note = []
-            if item.criteria:
-                note.append("Criteria: " + ", ".join(item.criteria))
-            if item.flag is not None:
-                note.append(f"Flag ({item.flag.severity}) when {item.flag.when}: {tx(item.flag.message)}")
-            if item.type == "number" and item.unit is not None:
-                note.append(tx(item.unit))
-            cells["Field Note"] = " · ".join(note)
-            extra = item.model_dump(mode="json", exclude_defaults=True,
-                                    exclude={"id", "text", "required", "show_if", "options"})
-            cells["Field Annotation"] = "GUIDECHECK " + json.dumps(extra, ensure_ascii=False, sort_keys=True)
-            row(**cells)
     for d in inst.spec.derived:
         tree = ex.parse(d.expr)
         logic = to_redcap(d.expr, checkbox)
