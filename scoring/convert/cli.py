@@ -12,27 +12,7 @@ from ..loader import load_instrument
 def convert(args: argparse.Namespace) -> int:
     source = Path(args.source)
     if source.suffix.lower() in (".xlsx", ".xlsm"):
-        from .xlsform import FormError, xlsform_to_yaml
-
-        if args.to != "yaml":
-            print(f"{source}: an XLSForm converts only --to yaml")
-            return 1
-        try:
-            text, notes, problems = xlsform_to_yaml(source.read_bytes(), str(source))
-        except FormError as exc:
-            print(exc)
-            return 1
-        for note in notes:
-            print(f"{source}: {note}", file=sys.stderr)
-        _out(text.encode("utf-8"), args.out)
-        for problem in problems:
-            print(f"{args.out or '<stdout>'}: {str(problem).split(': ', 1)[-1]}", file=sys.stderr)
-        if problems:
-            print("the converted instrument does not load yet: fix the problems above in the YAML", file=sys.stderr)
-            return 1
-        more = f"; {len(notes)} construct(s) not carried as such (listed above)" if notes else ""
-        print(f"{source}: converted{more}", file=sys.stderr)
-        return 0
+        return _from_xlsform(source, args)
     if args.to == "yaml":
         print(f"{source}: --to yaml reads an XLSForm (.xlsx)")
         return 1
@@ -50,6 +30,31 @@ def convert(args: argparse.Namespace) -> int:
     from .redcap import to_redcap_dictionary
 
     _out(to_redcap_dictionary(inst, args.lang), args.out)
+    return 0
+
+
+def _from_xlsform(source: Path, args: argparse.Namespace) -> int:
+    """An XLSForm to YAML, with a message for each construct not carried and each load problem."""
+    from .xlsform import FormError, xlsform_to_yaml
+
+    if args.to != "yaml":
+        print(f"{source}: an XLSForm converts only --to yaml")
+        return 1
+    try:
+        text, notes, problems = xlsform_to_yaml(source.read_bytes(), str(source))
+    except FormError as exc:
+        print(exc)
+        return 1
+    for note in notes:
+        print(f"{source}: {note}", file=sys.stderr)
+    _out(text.encode("utf-8"), args.out)
+    for problem in problems:
+        print(f"{args.out or '<stdout>'}: {str(problem).split(': ', 1)[-1]}", file=sys.stderr)
+    if problems:
+        print("the converted instrument does not load yet: fix the problems above in the YAML", file=sys.stderr)
+        return 1
+    more = f"; {len(notes)} construct(s) not carried as such (listed above)" if notes else ""
+    print(f"{source}: converted{more}", file=sys.stderr)
     return 0
 
 
