@@ -30,7 +30,7 @@ def upload(lang: str, raw: bytes) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("raw, dutch, english", [
-    pytest.param(HEAD + b"title: again\n", "kapot.yaml:6: de sleutel 'title' staat er twee keer in", "duplicate key 'title'"),
+    (HEAD + b"title: again\n", "kapot.yaml:6: de sleutel 'title' staat er twee keer in", "duplicate key 'title'"),
     (HEAD + ITEMS % b"0", "kapot.yaml:10: sections[0].items[0].weight: moet groter zijn dan 0",
      "Input should be greater than 0"),
     (HEAD + ITEMS % b"1" + SCORES + b"examples:\n  - {name: alles, answers: {q1: 'yes'}, expect: {scores: {total: 5}}}\n",
