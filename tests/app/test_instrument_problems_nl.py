@@ -13,6 +13,7 @@ ITEMS = (b"sections:\n  - id: s\n    title: S\n    items:\n"
          b"      - {id: q1, type: yes_no, text: Q?, weight: %s}\n")
 SCORES = (b"scores:\n  - {id: total, label: T, items: [q1], method: sum}\n"
           b"bands:\n  - {id: ok, min: 0, label: OK}\n")
+EXAMPLE = b"examples:\n  - {name: alles, answers: {q1: 'yes'}, expect: {scores: {total: 5}}}\n"
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +34,7 @@ def upload(lang: str, raw: bytes) -> tuple[str, str]:
     (HEAD + b"title: again\n", "kapot.yaml:6: de sleutel 'title' staat er twee keer in", "duplicate key 'title'"),
     (HEAD + ITEMS % b"0", "kapot.yaml:10: sections[0].items[0].weight: moet groter zijn dan 0",
      "Input should be greater than 0"),
-    (HEAD + ITEMS % b"1" + SCORES + b"examples:\n  - {name: alles, answers: {q1: 'yes'}, expect: {scores: {total: 5}}}\n",
+    (HEAD + ITEMS % b"1" + SCORES + EXAMPLE,
      "voorbeeld 'alles': score total is 1, verwacht 5", "score total is 1, expected 5"),
 ])
 def test_a_broken_upload_is_explained_in_dutch(raw: bytes, dutch: str, english: str):
