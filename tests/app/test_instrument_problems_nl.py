@@ -27,6 +27,8 @@ def upload(lang: str, raw: bytes) -> tuple[str, str]:
     at.switch_page("app_pages/instruments.py").run()
     at.get("file_uploader")[0].set_value(("kapot.yaml", raw, "application/yaml")).run()
     assert not at.exception
+    # long messages wrap instead of running off a phone's screen
+    assert at.code and all(c.proto.wrap_lines for c in at.code)
     return "\n".join(shown(e.value) for e in at.error), "\n".join(c.value for c in at.code)
 
 
