@@ -127,31 +127,30 @@ def _scalar(value: str, plain: bool, line: int | None) -> str | int | float | bo
     return value
 
 
-def parse_yaml(text: str) -> Document:
-    """Build plain Python data from ``text``; raise YamlRefused on anything the format forbids."""
-    lines: dict[tuple, int | None] = {}
-    # each open collection: [container, path, pending_key or _NO_KEY, key line]
-    stack: list[list] = []
-    root: list = []
-    documents = 0
-    no_key = object()
-    count = [0]
+class _Builder:
+    """Plain dicts and lists built from libyaml's events, with the line of every path."""
 
-    def attach(value: object, line: int | None) -> None:
-        count[0] += 1
-        if count[0] > MAX_VALUES:
+    def __init__(self) -> None:
+        self.lines: dict[tuple, int | None] = {}
+        # each open collection: [container, path, pending key or _NO_KEY, key line, start line]
+        self.stack: list[list] = []
+        self.root: list = []
+        self.count = 0
+
+    def attach(self, value: object, line: int | None) -> None:
+        self.count += 1
+        if self.count > MAX_VALUES:
             raise YamlRefused(line, _say("yaml.too_many_values", max=MAX_VALUES))
-        if not stack:
-            root.append(value)
-            lines[()] = line
+        if not self.stack:
+            self.root.append(value)
+            self.lines[()] = line
             return
-        top = stack[-1]
+        top = self.stack[-1]
         container, path = top[0], top[1]
         if isinstance(container, list):
-            loc = path + (len(container),)
+            self.lines[path + (len(container),)] = line
             container.append(value)
-            lines[loc] = line
-        elif top[2] is no_key:
+        elif top[2] is _NO_KEY:
             if isinstance(value, (dict, list)):
                 raise YamlRefused(line, _say("yaml.complex_key"))
             if value in container or (value is None and None in container):
@@ -160,47 +159,69 @@ def parse_yaml(text: str) -> Document:
         else:
             key = top[2]
             container[key] = value
-            lines[path + (key,)] = top[3]
-            top[2] = no_key
+            self.lines[path + (key,)] = top[3]
+            top[2] = _NO_KEY
 
-    def child_path(line: int | None) -> tuple:
-        if not stack:
+    def open(self, container: dict | list, line: int | None) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise YamlRefused(line, _say("yaml.too_deep", max=MAX_DEPTH))
+        self.stack.append([container, self._child_path(line), _NO_KEY, None, line])
+
+    def close(self) -> None:
+        container, _path, _key, _key_line, start = self.stack.pop()
+        self.attach(container, start)
+
+    def _child_path(self, line: int | None) -> tuple:
+        if not self.stack:
             return ()
-        container, path, key = stack[-1][0], stack[-1][1], stack[-1][2]
+        container, path, key = self.stack[-1][0], self.stack[-1][1], self.stack[-1][2]
         if isinstance(container, list):
             return path + (len(container),)
-        if key is no_key:
+        if key is _NO_KEY:
             raise YamlRefused(line, _say("yaml.complex_key"))
         return path + (key,)
 
+
+_NO_KEY = object()  # a mapping waits for its next key
+
+
+def _refuse_markup(event: yaml.Event, line: int | None) -> None:
+    """Aliases, anchors and tags are refused the moment they are seen, before anything is expanded."""
+    if isinstance(event, yaml.AliasEvent):
+        raise YamlRefused(line, _say("yaml.alias", anchor=event.anchor))
+    anchor = getattr(event, "anchor", None)
+    if anchor:
+        raise YamlRefused(line, _say("yaml.anchor", anchor=anchor))
+    tag = getattr(event, "tag", None)
+    if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+        raise YamlRefused(line, _say("yaml.tag", tag=tag))
+
+
+def _build(text: str) -> _Builder:
+    built = _Builder()
+    documents = 0
+    for event in yaml.parse(text, Loader=_Parser):
+        line = event.start_mark.line + 1 if event.start_mark else None
+        _refuse_markup(event, line)
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise YamlRefused(line, _say("yaml.documents"))
+        elif isinstance(event, yaml.ScalarEvent):
+            # a plain scalar: libyaml gives style "", pure-Python PyYAML gives None
+            plain = not event.style and bool(event.implicit and event.implicit[0])
+            built.attach(_scalar(event.value, plain, line), line)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            built.open({} if isinstance(event, yaml.MappingStartEvent) else [], line)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            built.close()
+    return built
+
+
+def parse_yaml(text: str) -> Document:
+    """Build plain Python data from ``text``; raise YamlRefused on anything the format forbids."""
     try:
-        for event in yaml.parse(text, Loader=_Parser):
-            line = event.start_mark.line + 1 if event.start_mark else None
-            if isinstance(event, yaml.AliasEvent):
-                raise YamlRefused(line, _say("yaml.alias", anchor=event.anchor))
-            anchor = getattr(event, "anchor", None)
-            if anchor:
-                raise YamlRefused(line, _say("yaml.anchor", anchor=anchor))
-            tag = getattr(event, "tag", None)
-            if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
-                raise YamlRefused(line, _say("yaml.tag", tag=tag))
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise YamlRefused(line, _say("yaml.documents"))
-            elif isinstance(event, yaml.ScalarEvent):
-                # a plain scalar: libyaml gives style "", pure-Python PyYAML gives None
-                plain = not event.style and bool(event.implicit and event.implicit[0])
-                attach(_scalar(event.value, plain, line), line)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if len(stack) >= MAX_DEPTH:
-                    raise YamlRefused(line, _say("yaml.too_deep", max=MAX_DEPTH))
-                path = child_path(line)
-                container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
-                stack.append([container, path, no_key, None, line])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                container, _path, _key, _kl, start = stack.pop()
-                attach(container, start)
+        built = _build(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
@@ -209,9 +230,9 @@ def parse_yaml(text: str) -> Document:
         raise YamlRefused(None, _say("yaml.syntax", detail=str(exc))) from None
     except RecursionError:  # pragma: no cover - the depth limit comes first
         raise YamlRefused(None, _say("yaml.too_deep_python")) from None
-    if not root or root[0] is None:
+    if not built.root or built.root[0] is None:
         raise YamlRefused(1, _say("yaml.empty"))
-    return Document(root[0], lines)
+    return Document(built.root[0], built.lines)
 
 
 def read_yaml_file(path: str | Path) -> Document:
