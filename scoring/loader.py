@@ -203,9 +203,8 @@ def _group_messages(loc: Loc, errs: list[SchemaError], data: object) -> list[Fou
     """The messages for the errors pydantic reports at one place of the file."""
     first = errs[0]
     special = _SPECIAL.get(first["type"])
-    found = special(loc, first, data) if special else None
-    if found is not None:
-        return [found]
+    if special is not None:
+        return [special(loc, first, data)]
     kinds = [kind for e in errs if (kind := _KIND.get(e["type"]))]
     if len(errs) > 1 and len(kinds) == len(errs):
         expected = _either([Message(k) for k in dict.fromkeys(kinds)])
