@@ -92,7 +92,7 @@ if upload is not None:
     inst, found = validated_upload(upload)
     if found:
         st.error(T("instruments.problems", n=len(found)))
-        st.code(clean("\n".join(problem_line(p) for p in found)), language=None)
+        st.code(clean("\n".join(problem_line(p) for p in found)), language=None, wrap_lines=True)
     else:
         st.success(T("instruments.valid"))
         if inst.id in loaded:

@@ -17,6 +17,7 @@ from . import export
 from .answers import AnswerError, AnswerFileError
 from .codebook import codebook
 from .frame import score_frame
+from .i18n import Message
 from .instrument import Instrument
 from .loader import InstrumentError, load_instrument, validate_paths
 from .model import AUDIENCES, CONTEXTS, STAGES, json_schema
@@ -129,11 +130,7 @@ def _score(args: argparse.Namespace) -> int:
         result = score_frame(inst, frame, context=args.context, audience=args.audience, stage=args.stage,
                              kind=kind)
     except AnswerError as exc:
-        for p in exc.problems:
-            print(f"{args.answers}: {p}")
-        if exc.more:
-            print(f"{args.answers}: ... and {exc.more} more problems")
-        return 1
+        return _answer_problems(args, exc)
     _write(result, args.out)
     return 0
 
@@ -195,7 +192,7 @@ def _answer_problems(args: argparse.Namespace, exc: AnswerError) -> int:
     for p in exc.problems:
         print(f"{args.answers}: {p}")
     if exc.more:
-        print(f"{args.answers}: ... and {exc.more} more problems")
+        print(f"{args.answers}: " + Message("answers.more", n=exc.more))
     return 1
 
 

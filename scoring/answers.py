@@ -68,7 +68,7 @@ class AnswerError(GuideCheckError, ValueError):
         self.sections = sections or []  # (column, its first problems, its bad cells): see answer_error
         text = "\n".join(str(p) for p in problems)
         if more:
-            text += f"\n... and {more} more problems"
+            text += "\n" + Message("answers.more", n=more)
         super().__init__(text)
 
 

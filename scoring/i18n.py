@@ -113,7 +113,8 @@ class Message(str):
         return _message, (self.key, self.args)
 
     def render(self, lang: str) -> str:
-        return t(self.key, lang, **{k: render(v, lang) for k, v in self.args.items()})
+        # only Messages are rendered: numbers stay numbers, for a plural's form and a format like {n:,}
+        return t(self.key, lang, **{k: v.render(lang) if isinstance(v, Message) else v for k, v in self.args.items()})
 
 
 def _message(key: str, args: dict[str, object]) -> Message:

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from . import model
 from .answers import AnswerError
-from .engine import score_response
+from .engine import Result, score_response
 from .errors import GuideCheckError
 from .i18n import Message
 from .instrument import OUTCOMES, Instrument, Loc, build
@@ -50,7 +51,7 @@ def validate_file(path: str | Path) -> tuple[Instrument | None, list[Problem]]:
     except YamlRefused as exc:
         return None, [Problem(name, exc.line, exc.message)]
     except OSError as exc:
-        return None, [Problem(name, None, f"cannot read: {exc.strerror or exc}")]
+        return None, [Problem(name, None, Message("instrument.cannot_read", reason=exc.strerror or str(exc)))]
     return validate_document(doc, name)
 
 
@@ -65,8 +66,7 @@ def validate_bytes(raw: bytes, name: str = "<upload>") -> tuple[Instrument | Non
 
 def validate_document(doc: Document, name: str) -> tuple[Instrument | None, list[Problem]]:
     if not isinstance(doc.data, dict):
-        return None, [Problem(name, doc.line_of(()),
-                              "an instrument must be a mapping of keys (format, id, ...) at the top")]
+        return None, [Problem(name, doc.line_of(()), Message("instrument.not_mapping"))]
     data = strip_x_keys(doc.data)
     try:
         spec = model.InstrumentSpec.model_validate(data)
@@ -134,11 +134,31 @@ def load_folder(path: str | Path) -> dict[str, Instrument]:
 
 # --------------------------------------------------------------------------- schema messages
 
+# pydantic error type -> what the value should have been, when several alternatives of a union
+# failed at one place ("expected a text or a mapping"); literal_error counts as such a failure
 _KIND = {
-    "string_type": "a text", "dict_type": "a mapping", "model_type": "a mapping", "int_type": "a whole number",
-    "float_type": "a number", "bool_type": "true or false", "list_type": "a list", "none_required": "null",
-    "literal_error": None,
+    "string_type": "instrument.kind.text", "dict_type": "instrument.kind.mapping",
+    "model_type": "instrument.kind.mapping", "int_type": "instrument.kind.whole_number",
+    "float_type": "instrument.kind.number", "bool_type": "instrument.kind.boolean", "list_type": "instrument.kind.list",
+    "none_required": "instrument.kind.null", "literal_error": None,
 }
+
+# pydantic error type -> our key for its text (the English is pydantic's own text, byte for byte;
+# tests/test_messages_nl.py checks it); a type not listed is shown in pydantic's English
+_PYDANTIC = {
+    "string_type": "schema.string_type", "int_type": "schema.int_type", "float_type": "schema.float_type",
+    "bool_type": "schema.bool_type", "list_type": "schema.list_type", "dict_type": "schema.dict_type",
+    "model_type": "schema.model_type", "model_attributes_type": "schema.model_attributes_type",
+    "none_required": "schema.none_required", "literal_error": "schema.literal_error",
+    "string_too_short": "schema.string_too_short", "string_too_long": "schema.string_too_long",
+    "too_short": "schema.too_short", "too_long": "schema.too_long", "greater_than": "schema.greater_than",
+    "greater_than_equal": "schema.greater_than_equal", "less_than": "schema.less_than",
+    "less_than_equal": "schema.less_than_equal", "finite_number": "schema.finite_number",
+}
+_LIMITS = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le"}
+
+SchemaError = ErrorDetails  # one of pydantic's errors: type, loc, msg, input, ctx
+Found = tuple[Loc, str]  # where in the YAML, and the message
 
 
 def _clean_loc(loc: tuple, data: object) -> Loc:
@@ -166,7 +186,7 @@ def _where(loc: tuple) -> str:
     return ".".join(parts).replace(".[", "[") or Message("instrument.top_level")
 
 
-def schema_messages(exc: ValidationError, data: object) -> list[tuple[Loc, str]]:
+def schema_messages(exc: ValidationError, data: object) -> list[Found]:
     """Turn pydantic's errors into one plain message per problem, with the YAML path."""
     errors = exc.errors(include_url=False)
     cleaned = [(_clean_loc(e["loc"], data), e) for e in errors]
@@ -176,53 +196,110 @@ def schema_messages(exc: ValidationError, data: object) -> list[tuple[Loc, str]]
         if e["type"] in _KIND and loc in deeper:
             continue  # an alternative of a union failed deeper down: that message explains it
         grouped.setdefault(loc, []).append(e)
-    messages: list[tuple[tuple, str]] = []
-    for loc, errs in grouped.items():
-        where = _where(loc)
-        first = errs[0]
-        kind = first["type"]
-        raw_loc = first["loc"]
-        if kind == "extra_forbidden":
-            key = raw_loc[-1]
-            parent = data_at(data, loc[:-1])
-            if isinstance(parent, dict) and parent.get("type") in model.ITEM_TYPES and _field_types(str(key)):
-                owners = ", ".join(_field_types(str(key)))
-                msg = Message("instrument.key_of_other_type", key=key, type=parent["type"], owners=owners)
-            else:
-                allowed = _allowed_keys(raw_loc[:-1], data)
-                close = difflib.get_close_matches(str(key), allowed, n=1)
-                msg = (Message("instrument.unknown_key_close", key=key, close=close[0]) if close
-                       else Message("instrument.unknown_key", key=key))
-            messages.append((loc, Message("instrument.at", where=_where(loc[:-1]), message=msg)))
-            continue
-        if kind == "missing":
-            messages.append((loc, Message("instrument.missing_key", where=where, key=raw_loc[-1])))
-            continue
-        if kind == "union_tag_invalid":
-            messages.append((loc + ("type",), Message("instrument.unknown_type", where=where,
-                                                         type=first["input"].get("type"),
-                                                         types=", ".join(model.ITEM_TYPES))))
-            continue
-        if kind == "union_tag_not_found":
-            messages.append((loc, Message("instrument.needs_type", where=where, types=", ".join(model.ITEM_TYPES))))
-            continue
-        if kind == "string_pattern_mismatch" and raw_loc[-1] == "[key]" and " " in str(first["input"]):
-            messages.append((loc, Message("instrument.not_language_code", where=where, input=first["input"])))
-            continue
-        if kind == "string_pattern_mismatch":
-            shown = first["input"]
-            messages.append((loc, Message("instrument.pattern", where=where, input=shown,
-                                                         pattern=first["ctx"].get("pattern", ""))))
-            continue
-        kinds = [kind for e in errs if (kind := _KIND.get(e["type"]))]
-        if len(errs) > 1 and len(kinds) == len(errs):
-            expected = " or ".join(dict.fromkeys(kinds))
-            messages.append((loc, f"{where}: expected {expected}, got {_show(first['input'])}"))
-            continue
-        for e in errs:
-            messages.append((loc, f"{where}: {e['msg']}" + (
-                f", got {_show(e['input'])}" if e["type"] in _KIND else "")))
-    return messages
+    return [found for loc, errs in grouped.items() for found in _group_messages(loc, errs, data)]
+
+
+def _group_messages(loc: Loc, errs: list[SchemaError], data: object) -> list[Found]:
+    """The messages for the errors pydantic reports at one place of the file."""
+    first = errs[0]
+    special = _SPECIAL.get(first["type"])
+    if special is not None:
+        return [special(loc, first, data)]
+    kinds = [kind for e in errs if (kind := _KIND.get(e["type"]))]
+    if len(errs) > 1 and len(kinds) == len(errs):
+        expected = _either([Message(k) for k in dict.fromkeys(kinds)])
+        return [(loc, Message("instrument.expected", where=_where(loc), expected=expected, got=_show(first["input"])))]
+    return [(loc, _pydantic_message(_where(loc), e)) for e in errs]
+
+
+def _extra_key(loc: Loc, e: SchemaError, data: object) -> Found:
+    key = e["loc"][-1]
+    parent = data_at(data, loc[:-1])
+    if isinstance(parent, dict) and parent.get("type") in model.ITEM_TYPES and _field_types(str(key)):
+        owners = ", ".join(_field_types(str(key)))
+        msg = Message("instrument.key_of_other_type", key=key, type=parent["type"], owners=owners)
+    else:
+        close = difflib.get_close_matches(str(key), _allowed_keys(e["loc"][:-1], data), n=1)
+        msg = (Message("instrument.unknown_key_close", key=key, close=close[0]) if close
+               else Message("instrument.unknown_key", key=key))
+    return loc, Message("instrument.at", where=_where(loc[:-1]), message=msg)
+
+
+def _missing(loc: Loc, e: SchemaError, data: object) -> Found:
+    return loc, Message("instrument.missing_key", where=_where(loc), key=e["loc"][-1])
+
+
+def _unknown_type(loc: Loc, e: SchemaError, data: object) -> Found:
+    return loc + ("type",), Message("instrument.unknown_type", where=_where(loc), type=e["input"].get("type"),
+                                    types=", ".join(model.ITEM_TYPES))
+
+
+def _needs_type(loc: Loc, e: SchemaError, data: object) -> Found:
+    return loc, Message("instrument.needs_type", where=_where(loc), types=", ".join(model.ITEM_TYPES))
+
+
+def _pattern(loc: Loc, e: SchemaError, data: object) -> Found:
+    if e["loc"][-1] == "[key]" and " " in str(e["input"]):
+        return loc, Message("instrument.not_language_code", where=_where(loc), input=e["input"])
+    return loc, Message("instrument.pattern", where=_where(loc), input=e["input"],
+                        pattern=e["ctx"].get("pattern", ""))
+
+
+_SPECIAL = {"extra_forbidden": _extra_key, "missing": _missing, "union_tag_invalid": _unknown_type,
+            "union_tag_not_found": _needs_type, "string_pattern_mismatch": _pattern}
+
+
+def _pydantic_message(where: str, e: SchemaError) -> str:
+    """``where: pydantic's text`` (with the value given, where a type was wrong)."""
+    text = _schema_text(e)
+    if e["type"] in _KIND:
+        return Message("instrument.schema_got", where=where, message=text, got=_show(e["input"]))
+    return Message("instrument.at", where=where, message=text)
+
+
+def _schema_text(e: SchemaError) -> str:
+    """pydantic's text of one error as a Message with the same English; its own text if unmapped."""
+    kind, ctx = e["type"], e.get("ctx") or {}
+    key = _PYDANTIC.get(kind)
+    if key is None:
+        return str(e["msg"])
+    if kind == "literal_error":
+        return Message(key, expected=_either_text(str(ctx["expected"])))
+    if kind == "model_type":
+        return Message(key, class_name=ctx["class_name"])
+    if kind in ("string_too_short", "too_short"):
+        return Message(key, n=ctx["min_length"], **_list_args(ctx))
+    if kind in ("string_too_long", "too_long"):
+        return Message(key, n=ctx["max_length"], **_list_args(ctx))
+    if kind in _LIMITS:
+        return Message(key, limit=_limit(ctx[_LIMITS[kind]]))
+    return Message(key)
+
+
+def _list_args(ctx: dict[str, Any]) -> dict[str, object]:
+    if "actual_length" not in ctx:  # a text's length: no list named
+        return {}
+    kind = ctx.get("field_type")
+    return {"field_type": Message("schema.list") if kind == "List" else kind, "actual": ctx["actual_length"]}
+
+
+def _limit(value: object) -> object:
+    """A bound as pydantic writes it (0.0 as 0, 0.5 as 0.5)."""
+    return f"{value:g}" if isinstance(value, float) else value
+
+
+def _either(choices: list[str]) -> str:
+    """'a or b or c' with the language's word for 'or'."""
+    text = choices[0]
+    for choice in choices[1:]:
+        text = Message("instrument.or", a=text, b=choice)
+    return text
+
+
+def _either_text(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" with the language's word for 'or'."""
+    head, sep, last = expected.rpartition(" or ")
+    return Message("instrument.or", a=head, b=last) if sep else expected
 
 
 def data_at(data: object, loc: tuple) -> Any:
@@ -280,73 +357,81 @@ def _show(value: object) -> str:
 EXAMPLE_WORK = 300_000
 
 
-def run_examples(inst: Instrument) -> list[tuple[Loc, str]]:
+def run_examples(inst: Instrument) -> list[Found]:
     """Score every worked example and report where the result differs from ``expect``."""
-    out: list[tuple[Loc, str]] = []
+    out: list[Found] = []
     outcomes = set(OUTCOMES) | {b.id for b in inst.spec.bands}
     resolved: dict[str, dict] = {}  # name -> answers, with `like` applied
     size = len(inst.items) + len(inst.derived) + len(inst.rules) + len(inst.scores)
     work = 0
     for k, example in enumerate(inst.spec.examples):
         loc: Loc = ("examples", k)
-        label = f"example '{example.name}'"
+        label = Message("example.label", name=example.name)
         work += size + len(example.answers) + (len(resolved.get(example.like, {})) if example.like is not None else 0)
         if work > EXAMPLE_WORK:
-            out.append((loc, f"{label}: the worked examples are more than validate checks ({len(inst.spec.examples)} "
-                             f"examples of an instrument with {size:,} items, derived values, rules and scores; "
-                             f"examples x that size may be at most {EXAMPLE_WORK:,}): keep fewer examples"))
+            out.append((loc, Message("example.too_much", label=label, examples=len(inst.spec.examples), size=size,
+                                     max=EXAMPLE_WORK)))
             break
         if example.name in resolved:
-            out.append((loc + ("name",), f"{label}: the name is used twice"))
+            out.append((loc + ("name",), Message("example.name_twice", label=label)))
         answers = dict(example.answers)
         if example.like is not None:
             if example.like not in resolved:
-                out.append((loc + ("like",), f"{label}: 'like' names no earlier example '{example.like}'"))
+                out.append((loc + ("like",), Message("example.like_unknown", label=label, like=example.like)))
                 continue
             answers = resolved[example.like] | answers
         resolved[example.name] = answers
-        expect = example.expect
-        given = expect.model_fields_set
-        bad_ref = False
-        for sid in expect.scores:
-            if sid not in inst.score_ids:
-                out.append((loc + ("expect", "scores", sid), f"{label}: no score '{sid}'"))
-                bad_ref = True
-        for fid in expect.flags or []:
-            if fid not in inst.severity:
-                out.append((loc + ("expect", "flags"), f"{label}: no flag '{fid}'"))
-                bad_ref = True
-        for iid in expect.unverified or []:
-            if iid not in inst.items:
-                out.append((loc + ("expect", "unverified"), f"{label}: no item '{iid}'"))
-                bad_ref = True
-        if "verdict" in given and expect.verdict is not None and expect.verdict not in outcomes:
-            out.append((loc + ("expect", "verdict"),
-                        f"{label}: verdict '{expect.verdict}' is not one of {', '.join(sorted(outcomes))}"))
-            bad_ref = True
-        try:
-            result = score_response(inst, answers, example.context, example.audience, label, stage=example.stage)
-        except AnswerError as exc:
-            for p in exc.problems:
-                key = ("answers", p.item) if p.item else ()
-                out.append((loc + key, f"{label}: {p.item + ': ' if p.item else ''}{p.message}"))
-            continue
-        if bad_ref:
-            continue
-        for sid, want in expect.scores.items():
-            got = result.scores[sid]
-            if (got is None) != (want is None) or (got is not None and want is not None and abs(got - want) > 0.01):
-                out.append((loc + ("expect", "scores", sid),
-                            f"{label}: score {sid} is {_num(got)}, expected {_num(want)}"))
-        if "verdict" in given and result.verdict != expect.verdict:
-            out.append((loc + ("expect", "verdict"),
-                        f"{label}: verdict is {result.verdict or 'null'}, expected {expect.verdict or 'null'}"))
-        if expect.flags is not None and sorted(result.flags) != sorted(expect.flags):
-            out.append((loc + ("expect", "flags"),
-                        f"{label}: flags are [{', '.join(result.flags)}], expected [{', '.join(expect.flags)}]"))
-        if expect.unverified is not None and sorted(result.unverified) != sorted(expect.unverified):
-            out.append((loc + ("expect", "unverified"), f"{label}: unverified items are "
-                        f"[{', '.join(result.unverified)}], expected [{', '.join(expect.unverified)}]"))
+        out.extend(_example_result(inst, example, answers, loc, label, outcomes))
+    return out
+
+
+def _example_result(inst: Instrument, example: model.Example, answers: dict, loc: Loc, label: str,
+                    outcomes: set[str]) -> list[Found]:
+    """The problems of one example: names that do not exist, answers that are refused, or a result
+    other than the one expected."""
+    bad_refs = _unknown_names(inst, example.expect, loc, label, outcomes)
+    try:
+        result = score_response(inst, answers, example.context, example.audience, label, stage=example.stage)
+    except AnswerError as exc:
+        return bad_refs + [(loc + (("answers", p.item) if p.item else ()),
+                            Message("example.answer_item", label=label, item=p.item, message=p.message) if p.item
+                            else Message("example.answer", label=label, message=p.message)) for p in exc.problems]
+    return bad_refs or _differences(example.expect, result, loc, label)
+
+
+def _unknown_names(inst: Instrument, expect: model.Expect, loc: Loc, label: str, outcomes: set[str]) -> list[Found]:
+    """Scores, flags, items and a verdict that ``expect`` names but the instrument does not have."""
+    out: list[Found] = []
+    out += [(loc + ("expect", "scores", sid), Message("example.no_score", label=label, id=sid))
+            for sid in expect.scores if sid not in inst.score_ids]
+    out += [(loc + ("expect", "flags"), Message("example.no_flag", label=label, id=fid))
+            for fid in expect.flags or [] if fid not in inst.severity]
+    out += [(loc + ("expect", "unverified"), Message("example.no_item", label=label, id=iid))
+            for iid in expect.unverified or [] if iid not in inst.items]
+    if "verdict" in expect.model_fields_set and expect.verdict is not None and expect.verdict not in outcomes:
+        out.append((loc + ("expect", "verdict"), Message("example.verdict_unknown", label=label,
+                                                         verdict=expect.verdict, outcomes=", ".join(sorted(outcomes)))))
+    return out
+
+
+def _differences(expect: model.Expect, result: Result, loc: Loc, label: str) -> list[Found]:
+    """Where the scored ``result`` differs from what the example expects."""
+    out: list[Found] = []
+    for sid, want in expect.scores.items():
+        got = result.scores[sid]
+        if (got is None) != (want is None) or (got is not None and want is not None and abs(got - want) > 0.01):
+            out.append((loc + ("expect", "scores", sid),
+                        Message("example.score", label=label, id=sid, got=_num(got), want=_num(want))))
+    if "verdict" in expect.model_fields_set and result.verdict != expect.verdict:
+        out.append((loc + ("expect", "verdict"), Message("example.verdict", label=label, got=result.verdict or "null",
+                                                         want=expect.verdict or "null")))
+    if expect.flags is not None and sorted(result.flags) != sorted(expect.flags):
+        out.append((loc + ("expect", "flags"), Message("example.flags", label=label, got=", ".join(result.flags),
+                                                       want=", ".join(expect.flags))))
+    if expect.unverified is not None and sorted(result.unverified) != sorted(expect.unverified):
+        out.append((loc + ("expect", "unverified"), Message("example.unverified", label=label,
+                                                            got=", ".join(result.unverified),
+                                                            want=", ".join(expect.unverified))))
     return out
 
 

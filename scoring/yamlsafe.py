@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,10 +70,33 @@ class Document:
 
 
 class YamlRefused(GuideCheckError):
+    """The file is refused; ``message`` is a ``Message`` (its English is the ``str``)."""
+
     def __init__(self, line: int | None, message: str):
         super().__init__(message)
         self.line = line
         self.message = message
+
+
+# Set while a refusal's text is looked up: the catalogues are themselves read with this reader, so
+# a refusal inside a shipped catalogue would ask for the catalogues again, without end.
+_SAYING: ContextVar[bool] = ContextVar("_SAYING", default=False)
+
+
+def _say(key: str, /, **args: object) -> str:
+    """The refusal ``key`` as a ``Message`` (English text, rendered in a page's language).
+
+    Imported here, not at the top: ``i18n`` reads its catalogues with this module. While a
+    catalogue is being read for the text of a refusal, the key and arguments are given as they are."""
+    if _SAYING.get():
+        return f"{key} {args}"
+    token = _SAYING.set(True)
+    try:
+        from .i18n import Message
+
+        return Message(key, **args)
+    finally:
+        _SAYING.reset(token)
 
 
 def _scalar(value: str, plain: bool, line: int | None) -> str | int | float | bool | None:
@@ -87,7 +111,7 @@ def _scalar(value: str, plain: bool, line: int | None) -> str | int | float | bo
     if _INT10.match(value) or _INT8.match(value) or _INT16.match(value):
         digits = value.lstrip("+-")
         if len(digits) > MAX_INT_DIGITS:
-            raise YamlRefused(line, f"number {value[:24]}... is too long")
+            raise YamlRefused(line, _say("yaml.number_too_long", value=value[:24]))
         if digits.startswith("0o"):
             return int(value[2:], 8)
         if digits.startswith("0x"):
@@ -96,98 +120,119 @@ def _scalar(value: str, plain: bool, line: int | None) -> str | int | float | bo
     if _FLOAT.match(value):
         number = float(value)
         if not math.isfinite(number):
-            raise YamlRefused(line, f"number {value[:24]} is out of range")
+            raise YamlRefused(line, _say("yaml.number_out_of_range", value=value[:24]))
         return number
     if _INF_NAN.match(value):
-        raise YamlRefused(line, f"'{value}' is not allowed: numbers must be finite")
+        raise YamlRefused(line, _say("yaml.not_finite", value=value))
     return value
 
 
-def parse_yaml(text: str) -> Document:
-    """Build plain Python data from ``text``; raise YamlRefused on anything the format forbids."""
-    lines: dict[tuple, int | None] = {}
-    # each open collection: [container, path, pending_key or _NO_KEY, key line]
-    stack: list[list] = []
-    root: list = []
-    documents = 0
-    no_key = object()
-    count = [0]
+class _Builder:
+    """Plain dicts and lists built from libyaml's events, with the line of every path."""
 
-    def attach(value: object, line: int | None) -> None:
-        count[0] += 1
-        if count[0] > MAX_VALUES:
-            raise YamlRefused(line, f"the file holds more than {MAX_VALUES:,} values; an instrument needs far fewer")
-        if not stack:
-            root.append(value)
-            lines[()] = line
+    def __init__(self) -> None:
+        self.lines: dict[tuple, int | None] = {}
+        # each open collection: [container, path, pending key or _NO_KEY, key line, start line]
+        self.stack: list[list] = []
+        self.root: list = []
+        self.count = 0
+
+    def attach(self, value: object, line: int | None) -> None:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise YamlRefused(line, _say("yaml.too_many_values", max=MAX_VALUES))
+        if not self.stack:
+            self.root.append(value)
+            self.lines[()] = line
             return
-        top = stack[-1]
+        top = self.stack[-1]
         container, path = top[0], top[1]
         if isinstance(container, list):
-            loc = path + (len(container),)
+            self.lines[path + (len(container),)] = line
             container.append(value)
-            lines[loc] = line
-        elif top[2] is no_key:
+        elif top[2] is _NO_KEY:
             if isinstance(value, (dict, list)):
-                raise YamlRefused(line, "a key must be a plain value, not a list or mapping")
+                raise YamlRefused(line, _say("yaml.complex_key"))
             if value in container or (value is None and None in container):
-                raise YamlRefused(line, f"duplicate key '{value}'")
+                raise YamlRefused(line, _say("yaml.duplicate_key", key=value))
             top[2], top[3] = value, line
         else:
             key = top[2]
             container[key] = value
-            lines[path + (key,)] = top[3]
-            top[2] = no_key
+            self.lines[path + (key,)] = top[3]
+            top[2] = _NO_KEY
 
-    def child_path(line: int | None) -> tuple:
-        if not stack:
+    def open(self, container: dict | list, line: int | None) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise YamlRefused(line, _say("yaml.too_deep", max=MAX_DEPTH))
+        self.stack.append([container, self._child_path(line), _NO_KEY, None, line])
+
+    def close(self) -> None:
+        container, _path, _key, _key_line, start = self.stack.pop()
+        self.attach(container, start)
+
+    def _child_path(self, line: int | None) -> tuple:
+        if not self.stack:
             return ()
-        container, path, key = stack[-1][0], stack[-1][1], stack[-1][2]
+        container, path, key = self.stack[-1][0], self.stack[-1][1], self.stack[-1][2]
         if isinstance(container, list):
             return path + (len(container),)
-        if key is no_key:
-            raise YamlRefused(line, "a key must be a plain value, not a list or mapping")
+        if key is _NO_KEY:
+            raise YamlRefused(line, _say("yaml.complex_key"))
         return path + (key,)
 
+
+_NO_KEY = object()  # a mapping waits for its next key
+
+
+def _refuse_markup(event: yaml.Event, line: int | None) -> None:
+    """Aliases, anchors and tags are refused the moment they are seen, before anything is expanded."""
+    if isinstance(event, yaml.AliasEvent):
+        raise YamlRefused(line, _say("yaml.alias", anchor=event.anchor))
+    anchor = getattr(event, "anchor", None)
+    if anchor:
+        raise YamlRefused(line, _say("yaml.anchor", anchor=anchor))
+    tag = getattr(event, "tag", None)
+    if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+        raise YamlRefused(line, _say("yaml.tag", tag=tag))
+
+
+def _build(text: str) -> _Builder:
+    built = _Builder()
+    documents = 0
+    for event in yaml.parse(text, Loader=_Parser):
+        line = event.start_mark.line + 1 if event.start_mark else None
+        _refuse_markup(event, line)
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise YamlRefused(line, _say("yaml.documents"))
+        elif isinstance(event, yaml.ScalarEvent):
+            # a plain scalar: libyaml gives style "", pure-Python PyYAML gives None
+            plain = not event.style and bool(event.implicit and event.implicit[0])
+            built.attach(_scalar(event.value, plain, line), line)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            built.open({} if isinstance(event, yaml.MappingStartEvent) else [], line)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            built.close()
+    return built
+
+
+def parse_yaml(text: str) -> Document:
+    """Build plain Python data from ``text``; raise YamlRefused on anything the format forbids."""
     try:
-        for event in yaml.parse(text, Loader=_Parser):
-            line = event.start_mark.line + 1 if event.start_mark else None
-            if isinstance(event, yaml.AliasEvent):
-                raise YamlRefused(line, f"aliases (*{event.anchor}) are not allowed: write the value out")
-            anchor = getattr(event, "anchor", None)
-            if anchor:
-                raise YamlRefused(line, f"anchors (&{anchor}) are not allowed: write the value out")
-            tag = getattr(event, "tag", None)
-            if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
-                raise YamlRefused(line, f"tags such as '{tag}' are not allowed")
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise YamlRefused(line, "a file holds one instrument: only one YAML document is allowed")
-            elif isinstance(event, yaml.ScalarEvent):
-                # a plain scalar: libyaml gives style "", pure-Python PyYAML gives None
-                plain = not event.style and bool(event.implicit and event.implicit[0])
-                attach(_scalar(event.value, plain, line), line)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if len(stack) >= MAX_DEPTH:
-                    raise YamlRefused(line, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
-                path = child_path(line)
-                container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
-                stack.append([container, path, no_key, None, line])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                container, _path, _key, _kl, start = stack.pop()
-                attach(container, start)
+        built = _build(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        raise YamlRefused(mark.line + 1 if mark else None, f"YAML syntax: {message}") from None
+        raise YamlRefused(mark.line + 1 if mark else None, _say("yaml.syntax", detail=message)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for nearly everything
-        raise YamlRefused(None, f"YAML syntax: {exc}") from None
+        raise YamlRefused(None, _say("yaml.syntax", detail=str(exc))) from None
     except RecursionError:  # pragma: no cover - the depth limit comes first
-        raise YamlRefused(None, "nesting too deep") from None
-    if not root or root[0] is None:
-        raise YamlRefused(1, "the file is empty")
-    return Document(root[0], lines)
+        raise YamlRefused(None, _say("yaml.too_deep_python")) from None
+    if not built.root or built.root[0] is None:
+        raise YamlRefused(1, _say("yaml.empty"))
+    return Document(built.root[0], built.lines)
 
 
 def read_yaml_file(path: str | Path) -> Document:
@@ -195,18 +240,18 @@ def read_yaml_file(path: str | Path) -> Document:
     path = Path(path)
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise YamlRefused(None, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB)")
+        raise YamlRefused(None, _say("yaml.too_big", size=size, limit=MAX_BYTES))
     return parse_yaml_bytes(path.read_bytes())
 
 
 def parse_yaml_bytes(raw: bytes) -> Document:
     if len(raw) > MAX_BYTES:
-        raise YamlRefused(None, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} (1 MiB)")
+        raise YamlRefused(None, _say("yaml.too_big", size=len(raw), limit=MAX_BYTES))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise YamlRefused(line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+        raise YamlRefused(line, _say("yaml.not_utf8", byte=raw[exc.start])) from None
     return parse_yaml(text)
