@@ -12,8 +12,12 @@ the same rule applies to figures computed in SQL and to a DataFrame from a CSV f
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Mapping
+from typing import TypeVar
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from . import icc as iccs
 from .frame import score_frame
@@ -23,8 +27,10 @@ ALL, OTHER = "all", "other"
 NO_GROUP = {"(none)", "(no provider)", ""}  # responses without a provider: in no provider's figures
 TOO_FEW = "too few responses to compare"
 
+_G = TypeVar("_G", bound=Hashable)  # a group: a provider code, a flag, a scale point
 
-def plan_groups(sizes: dict, min_group: int) -> dict:
+
+def plan_groups(sizes: Mapping[_G, int], min_group: int) -> dict[_G, _G | str]:
     """Map each group to the row it is shown in: its own name, or 'other'."""
     order = sorted(sizes, key=lambda g: (sizes[g], str(g)))
     pooled = [g for g in order if sizes[g] < min_group]
@@ -35,7 +41,7 @@ def plan_groups(sizes: dict, min_group: int) -> dict:
     return {g: (OTHER if g in pooled else g) for g in sizes}
 
 
-def from_stats(stats: pd.DataFrame, sizes: dict, min_group: int, score_ids: list[str]) -> pd.DataFrame:
+def from_stats(stats: pd.DataFrame, sizes: Mapping[str, int], min_group: int, score_ids: list[str]) -> pd.DataFrame:
     """Rows ``group, n, S_mean, S_sd, S_ci_low, S_ci_high`` from per-group sufficient statistics.
 
     ``stats``: columns group, score_id, n, sum, sumsq (one row per group and score).
@@ -49,27 +55,31 @@ def from_stats(stats: pd.DataFrame, sizes: dict, min_group: int, score_ids: list
     total = sum(sizes.values())
     stats = stats.copy()
     stats["row"] = stats["group"].map(mapping)
-    pooled = stats.groupby(["row", "score_id"], dropna=False)[["n", "sum", "sumsq"]].sum()
-    everything = stats.groupby("score_id")[["n", "sum", "sumsq"]].sum()
+    pooled = _sums(stats.groupby(["row", "score_id"], dropna=False)[["n", "sum", "sumsq"]].sum())
+    everything = _sums(stats.groupby("score_id")[["n", "sum", "sumsq"]].sum())
     out = []
     for row in rows_order + [ALL]:
         n_row = total if row == ALL else shown_n[row]
-        record = {"group": row, "n": int(n_row)}
+        record: dict[str, object] = {"group": row, "n": int(n_row)}
         withheld = total < min_group or n_row < min_group
         for sid in score_ids:
-            part = everything.loc[sid] if row == ALL and sid in everything.index else (
-                pooled.loc[(row, sid)] if (row, sid) in pooled.index else None)
+            part = everything.get(sid) if row == ALL else pooled.get((row, sid))
             record.update(_describe(sid, part, withheld))
         out.append(record)
     columns = ["group", "n"] + [f"{s}_{k}" for s in score_ids for k in ("mean", "sd", "ci_low", "ci_high")]
     return pd.DataFrame(out, columns=columns)
 
 
-def _describe(sid: str, part, withheld: bool) -> dict:
+def _sums(frame: pd.DataFrame) -> dict[Hashable, tuple[float, float, float]]:
+    """index -> (n, sum, sum of squares), from a frame with those three columns."""
+    return {key: (float(n), float(s), float(ss)) for key, n, s, ss in frame.itertuples(name=None)}
+
+
+def _describe(sid: str, part: tuple[float, float, float] | None, withheld: bool) -> dict[str, float]:
     keys = [f"{sid}_{k}" for k in ("mean", "sd", "ci_low", "ci_high")]
-    if part is None or withheld or part["n"] == 0:
+    if part is None or withheld or part[0] == 0:
         return dict.fromkeys(keys, np.nan)
-    n, s, ss = float(part["n"]), float(part["sum"]), float(part["sumsq"])
+    n, s, ss = part
     mean = s / n
     if n < 2:
         return dict(zip(keys, (mean, np.nan, np.nan, np.nan), strict=True))
@@ -81,7 +91,8 @@ def _describe(sid: str, part, withheld: bool) -> dict:
     return dict(zip(keys, (mean, sd, mean - half, mean + half), strict=True))
 
 
-def with_reliability(table: pd.DataFrame, scores: pd.DataFrame, groups, score_ids: list[str]) -> pd.DataFrame:
+def with_reliability(table: pd.DataFrame, scores: pd.DataFrame, groups: ArrayLike | pd.Series | None,
+                     score_ids: list[str]) -> pd.DataFrame:
     """``table`` (from ``from_stats``) with, per score, ``S_reliability`` (Spearman–Brown reliability
     of each named provider's mean) and ``S_shrunken`` (its empirical-Bayes mean), and ``note``
     saying "too few responses to compare" for a provider whose mean reliability is below 0.7 on
@@ -89,7 +100,7 @@ def with_reliability(table: pd.DataFrame, scores: pd.DataFrame, groups, score_id
     computed). The ICC rests on every response with a provider, as the 'all' row does; nothing is
     added to a pooled or withheld row, so nothing from a hidden group appears by name."""
     labels = pd.Series(groups, dtype=object).reset_index(drop=True) if groups is not None else None
-    per_score = {}
+    per_score: dict[str, iccs.GroupStats] = {}
     if labels is not None:
         labels = labels.map(lambda g: None if g is None or (isinstance(g, float) and np.isnan(g))
                             or str(g) in NO_GROUP else str(g))
@@ -100,23 +111,24 @@ def with_reliability(table: pd.DataFrame, scores: pd.DataFrame, groups, score_id
     return reliability_from_stats(table, per_score if labels is not None else None, score_ids)
 
 
-def reliability_from_stats(table: pd.DataFrame, per_score: dict | None, score_ids: list[str]) -> pd.DataFrame:
+def reliability_from_stats(table: pd.DataFrame, per_score: Mapping[str, iccs.GroupStats] | None,
+                           score_ids: list[str]) -> pd.DataFrame:
     """``with_reliability`` from per-provider sufficient statistics (``icc.GroupStats`` per score,
     over the responses with a provider and that score; None: no provider column)."""
     out = table.copy()
     shown = out["group"].astype(str)
     named = ~shown.isin([ALL, OTHER])
     low = pd.Series(False, index=out.index)
-    fits = {}
+    fits: dict[str, iccs.ICC | None] = {}
     for sid in score_ids:
         rel = pd.Series(np.nan, index=out.index)
         shrunk = pd.Series(np.nan, index=out.index)
         fit = None
         visible = out.loc[shown == ALL, f"{sid}_mean"].notna().any()
-        if per_score is not None and visible:
-            fit = iccs.provider_icc(per_score[sid])
-        if fit is not None:
-            st = per_score[sid]
+        st = per_score[sid] if per_score is not None and visible else None
+        if st is not None:
+            fit = iccs.provider_icc(st)
+        if st is not None and fit is not None:
             counts = pd.Series(st.sizes, index=st.labels)
             rows = named & out[f"{sid}_mean"].notna() & shown.isin(counts.index)
             k = shown[rows].map(counts).astype(float)
@@ -133,11 +145,12 @@ def reliability_from_stats(table: pd.DataFrame, per_score: dict | None, score_id
     return out
 
 
-def sufficient_stats(scores: pd.DataFrame, groups: pd.Series, score_ids: list[str]) -> tuple[pd.DataFrame, dict]:
+def sufficient_stats(scores: pd.DataFrame, groups: pd.Series | None, score_ids: list[str]
+                     ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Per-group n, sum and sum of squares of each score, on whole columns."""
     frame = scores[score_ids].astype(float).copy()
     frame["group"] = groups.fillna("(none)").astype(str).to_numpy() if groups is not None else ALL
-    sizes = frame.groupby("group").size().to_dict()
+    sizes = {str(g): int(n) for g, n in frame.groupby("group").size().items()}
     long = frame.melt(id_vars="group", var_name="score_id", value_name="v").dropna(subset=["v"])
     long["v2"] = long["v"] ** 2
     agg = long.groupby(["group", "score_id"]).agg(n=("v", "size"), sum=("v", "sum"), sumsq=("v2", "sum"))
@@ -151,7 +164,8 @@ def aggregate(instrument: Instrument, answers: pd.DataFrame, by: str | None = No
     return aggregate_batches(instrument, [(0, answers)], by, min_group, context, audience, kind, stage)
 
 
-def aggregate_batches(instrument: Instrument, batches, by: str | None = None, min_group: int = 11,
+def aggregate_batches(instrument: Instrument, batches: Iterable[tuple[int, pd.DataFrame]], by: str | None = None,
+                      min_group: int = 11,
                       context: str = "unknown", audience: str = "research", kind: str = "frame",
                       stage: str = "after_session") -> pd.DataFrame:
     """``aggregate`` over ``batches`` of one file ((rows before it, frame) each, as
@@ -162,7 +176,8 @@ def aggregate_batches(instrument: Instrument, batches, by: str | None = None, mi
 
     ids = instrument.score_ids
 
-    def work(frame: pd.DataFrame, offset: int):
+    def work(frame: pd.DataFrame, offset: int
+             ) -> tuple[tuple[pd.DataFrame, dict[str, int]], pd.DataFrame | None, pd.Series | None]:
         if by is not None and by not in frame.columns:
             raise ValueError(f"there is no column '{by}' to group by (columns: {', '.join(map(str, frame.columns))})")
         scores = score_frame(instrument, frame, context=context, audience=audience, stage=stage, kind=kind,
@@ -171,7 +186,10 @@ def aggregate_batches(instrument: Instrument, batches, by: str | None = None, mi
             lambda v: None if v is None or v == "" else v) if by else None
         return sufficient_stats(scores, groups, ids), (scores[ids] if by else None), groups
 
-    parts, sizes, kept, labels = [], {}, [], []
+    parts: list[pd.DataFrame] = []
+    sizes: dict[str, int] = {}
+    kept: list[pd.DataFrame] = []
+    labels: list[pd.Series] = []
     for (stats, counts), scores, groups in each_batch(batches, work):
         parts.append(stats)
         for g, k in counts.items():
@@ -197,7 +215,8 @@ class Moments:
     here because NumPy and pandas have no incremental variance; it is the textbook formula."""
 
     def __init__(self, k: int):
-        self.n, self.shift = 0, None
+        self.n = 0
+        self.shift: np.ndarray | None = None
         self.sums, self.squares = np.zeros(k + 1), np.zeros(k + 1)  # the items, then their total
 
     def add(self, rows: np.ndarray) -> Moments:
@@ -228,23 +247,24 @@ def cronbach_alpha(points: pd.DataFrame) -> tuple[float, int]:
     return moments.alpha(), moments.n
 
 
-def points_frame(instrument: Instrument, answers: pd.DataFrame, context="unknown", audience="research",
-                 kind="frame", stage="after_session", row_offset: int = 0) -> pd.DataFrame:
+def points_frame(instrument: Instrument, answers: pd.DataFrame, context: str = "unknown", audience: str = "research",
+                 kind: str = "frame", stage: str = "after_session", row_offset: int = 0) -> pd.DataFrame:
     """Item points (reverse keying applied), one column per scored item, NaN where not answered."""
     from .frame import _evaluate_points  # the whole-column engine's own points
 
     return _evaluate_points(instrument, answers, context, audience, kind, stage, row_offset)
 
 
-def reliability(instrument: Instrument, answers: pd.DataFrame, context="unknown", audience="research",
-                kind="frame", stage="after_session") -> pd.DataFrame:
+def reliability(instrument: Instrument, answers: pd.DataFrame, context: str = "unknown", audience: str = "research",
+                kind: str = "frame", stage: str = "after_session") -> pd.DataFrame:
     """The contract's ``reliability``: per mean or sum score, its items, n (complete cases), alpha
     (on unweighted points, as revision 2 says)."""
     return reliability_batches(instrument, [(0, answers)], context, audience, kind, stage)
 
 
-def reliability_batches(instrument: Instrument, batches, context="unknown", audience="research",
-                        kind="frame", stage="after_session") -> pd.DataFrame:
+def reliability_batches(instrument: Instrument, batches: Iterable[tuple[int, pd.DataFrame]], context: str = "unknown",
+                        audience: str = "research", kind: str = "frame", stage: str = "after_session"
+                        ) -> pd.DataFrame:
     """``reliability`` over ``batches`` of one file: each score's complete cases added up batch by
     batch (``Moments``)."""
     from .batches import each_batch
@@ -252,7 +272,7 @@ def reliability_batches(instrument: Instrument, batches, context="unknown", audi
     scores = [s for s in instrument.scores if s.spec.method in ("mean", "sum")]
     moments = {s.spec.id: Moments(len(s.items)) for s in scores}
 
-    def work(frame: pd.DataFrame, offset: int):
+    def work(frame: pd.DataFrame, offset: int) -> pd.DataFrame:
         return points_frame(instrument, frame, context, audience, kind, stage, offset)
 
     for points in each_batch(batches, work):

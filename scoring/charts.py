@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from .i18n import t
 from .plaintext import clean
 from .plaintext import plotly as plain
-from .report import PERCENT_METHODS, TONE_COLOURS, Report, format_score
+from .report import PERCENT_METHODS, TONE_COLOURS, InstrumentSummary, Report, format_score
 from .svg import DARK
 
 
@@ -85,24 +85,17 @@ def scores_chart(report: Report) -> dict | None:
         return None
     lang = report.language
     percent = all(s.main_method in PERCENT_METHODS for s, _ in rows)
-    names = [plain(s.title) for s, _ in rows]
     titles = [s.title for s, _ in rows]
     values = [v if v is not None else 0 for _, v in rows]
     top = 100.0 if percent else max(values + [1.0])
-    # the short verdict beside the score (the full wording is in the hover and in the table below)
-    text = [format_score(v, s.main_method) + f" · {t('level.' + s.level, lang)}"
-            if v is not None else t("level." + ("unverified" if s.level == "unverified" else "incomplete"), lang)
-            for s, v in rows]
-    hover = [f"{name}: {format_score(v, s.main_method)} · {plain(s.verdict_label) or t('level.' + s.level, lang)}"
-             if v is not None else f"{name}: {label}" for name, (s, v), label in zip(names, rows, text, strict=True)]
+    text = [_bar_label(s, v, lang) for s, v in rows]
+    hover = [_bar_hover(s, v, label, lang) for (s, v), label in zip(rows, text, strict=True)]
     yaxis, annotations, width = _labelled_rows(titles)
     colours = [COLOURS.get(s.level, COLOURS["none"]) for s, _ in rows]
     inside = [v >= top * 0.55 for v in values]  # inside a long bar, beside a short one: never cut off
     bar = dict(type="bar", x=values, y=list(range(len(rows))), orientation="h", text=text, width=width,
                textposition=["inside" if k else "outside" for k in inside], insidetextanchor="end",
-               # dark text, white only on the dark fills (contrast of at least 4.5:1, as in the SVG charts)
-               textfont=dict(size=12, color=["#fff" if k and c.lower() in DARK else "#222"
-                                             for k, c in zip(inside, colours, strict=True)]),
+               textfont=dict(size=12, color=_text_colours(inside, colours)),
                cliponaxis=False, constraintext="none", marker=dict(color=colours),
                customdata=hover, hovertemplate="%{customdata}<extra></extra>")
     axis_title = dict(title=dict(text=t("chart.percent", lang), font=dict(size=12))) if percent else {}
@@ -111,6 +104,25 @@ def scores_chart(report: Report) -> dict | None:
         margin=dict(l=10, r=24, t=TOP_PX, b=BOTTOM_PX), bargap=0, showlegend=False,  # r: the "100" tick
         xaxis=dict(range=[0, top], gridcolor="#e0e0e0", fixedrange=True, **axis_title),
         yaxis=yaxis))
+
+
+def _bar_label(s: InstrumentSummary, value: float | None, lang: str) -> str:
+    """The short verdict beside the score (the full wording is in the hover and in the table below)."""
+    if value is None:
+        return t("level." + ("unverified" if s.level == "unverified" else "incomplete"), lang)
+    return format_score(value, s.main_method) + f" · {t('level.' + s.level, lang)}"
+
+
+def _bar_hover(s: InstrumentSummary, value: float | None, label: str, lang: str) -> str:
+    name = plain(s.title)
+    if value is None:
+        return f"{name}: {label}"
+    return f"{name}: {format_score(value, s.main_method)} · {plain(s.verdict_label) or t('level.' + s.level, lang)}"
+
+
+def _text_colours(inside: list[bool], colours: list[str]) -> list[str]:
+    """Dark text, white only inside a bar of a dark fill (contrast of at least 4.5:1, as in the SVG charts)."""
+    return ["#fff" if k and c.lower() in DARK else "#222" for k, c in zip(inside, colours, strict=True)]
 
 
 def alliance_chart(report: Report) -> dict | None:

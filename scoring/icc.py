@@ -30,6 +30,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats as sps
 
 COMPARE_AT = 0.7  # the reliability a provider mean needs before means are compared or ordered
@@ -57,13 +58,13 @@ class ICC:
 class GroupStats:
     """Per provider: responses, mean and within-provider sum of squares (all a one-way random
     intercept model needs); labels sorted as text."""
-    labels: list
+    labels: list[str]
     sizes: np.ndarray
     means: np.ndarray
     ssw: np.ndarray
 
     @classmethod
-    def of(cls, values, groups) -> GroupStats:
+    def of(cls, values: ArrayLike, groups: ArrayLike) -> GroupStats:
         y, codes, labels = _groups(values, groups)
         sizes = np.bincount(codes, minlength=len(labels)).astype(float)
         means = np.bincount(codes, weights=y, minlength=len(labels)) / np.maximum(sizes, 1)
@@ -89,61 +90,80 @@ class GroupStats:
         return GroupStats(labels, n, m, q)
 
 
-def _groups(values, groups) -> tuple[np.ndarray, np.ndarray, list]:
-    values = np.asarray(values, dtype=float)
-    groups = np.asarray(groups, dtype=object)
-    keep = ~np.isnan(values)
-    values, groups = values[keep], groups[keep]
-    labels, codes = np.unique(groups.astype(str), return_inverse=True)
-    return values, codes, list(labels)
+def _groups(values: ArrayLike, groups: ArrayLike) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    y = np.asarray(values, dtype=float)
+    g = np.asarray(groups, dtype=object)
+    keep = ~np.isnan(y)
+    labels, codes = np.unique(g[keep].astype(str), return_inverse=True)
+    return y[keep], codes, [str(label) for label in labels]
 
 
-def anova_parts(values, groups=None) -> dict:
-    """The one-way ANOVA's mean squares, the average group size n0 and the group sizes and means
-    (from rows, or from a ``GroupStats`` passed as ``values``)."""
-    st = values if isinstance(values, GroupStats) else GroupStats.of(values, groups)
+@dataclass(frozen=True)
+class Anova:
+    """The one-way ANOVA's mean squares, the average group size n0, and the groups' sizes and means."""
+    msb: float
+    msw: float
+    n0: float
+    a: int  # groups
+    n: int  # responses
+    sizes: np.ndarray
+    means: np.ndarray
+    labels: list[str]
+
+
+def anova_parts(values: GroupStats | ArrayLike, groups: ArrayLike | None = None) -> Anova:
+    """The one-way ANOVA's parts (from rows, or from a ``GroupStats`` passed as ``values``)."""
+    st = _stats(values, groups)
     sizes, means, labels = st.sizes, st.means, st.labels
     a, n_total = len(labels), int(sizes.sum())
     grand = float((sizes * means).sum() / n_total)
     ssb = float((sizes * (means - grand) ** 2).sum())
     ssw = float(st.ssw.sum())
     msb, msw = ssb / (a - 1), ssw / (n_total - a)
-    n0 = (n_total - (sizes ** 2).sum() / n_total) / (a - 1)
-    return {"msb": msb, "msw": msw, "n0": n0, "a": a, "n": n_total, "sizes": sizes, "means": means,
-            "labels": labels}
+    n0 = float((n_total - (sizes ** 2).sum() / n_total) / (a - 1))
+    return Anova(msb, msw, n0, a, n_total, sizes, means, labels)
 
 
-def _interval(p: dict) -> tuple[float, float]:
-    if p["msw"] <= 0:
+def _stats(values: GroupStats | ArrayLike, groups: ArrayLike | None) -> GroupStats:
+    """``values`` if it is a ``GroupStats``, else the statistics of rows ``values`` in ``groups``."""
+    if isinstance(values, GroupStats):
+        return values
+    if groups is None:
+        raise TypeError("rows need their groups")
+    return GroupStats.of(values, groups)
+
+
+def _interval(p: Anova) -> tuple[float, float]:
+    if p.msw <= 0:
         return float("nan"), float("nan")
-    f = p["msb"] / p["msw"]
-    d1, d2, n0 = p["a"] - 1, p["n"] - p["a"], p["n0"]
+    f = p.msb / p.msw
+    d1, d2, n0 = p.a - 1, p.n - p.a, p.n0
     f_low = f / sps.f.ppf(0.975, d1, d2)
     f_high = f * sps.f.ppf(0.975, d2, d1)
-    return (f_low - 1) / (f_low + n0 - 1), (f_high - 1) / (f_high + n0 - 1)
+    return float((f_low - 1) / (f_low + n0 - 1)), float((f_high - 1) / (f_high + n0 - 1))
 
 
 def _usable(st: GroupStats) -> bool:
     return len(st.labels) >= 2 and st.sizes.sum() > len(st.labels)
 
 
-def _precision_mean(p: dict, tau2: float, sigma2: float) -> float:
-    weights = 1.0 / (tau2 + sigma2 / p["sizes"]) if tau2 + sigma2 > 0 else p["sizes"]
-    return float((weights * p["means"]).sum() / weights.sum())
+def _precision_mean(p: Anova, tau2: float, sigma2: float) -> float:
+    weights = 1.0 / (tau2 + sigma2 / p.sizes) if tau2 + sigma2 > 0 else p.sizes
+    return float((weights * p.means).sum() / weights.sum())
 
 
-def icc_anova(values, groups=None) -> ICC:
+def icc_anova(values: GroupStats | ArrayLike, groups: ArrayLike | None = None) -> ICC:
     """ICC(1) by the one-way ANOVA estimator (MSB − MSW) / (MSB + (n0 − 1)·MSW)."""
     p = anova_parts(values, groups)
-    sigma2 = p["msw"]
-    tau2 = (p["msb"] - p["msw"]) / p["n0"]
-    icc = (p["msb"] - p["msw"]) / (p["msb"] + (p["n0"] - 1) * p["msw"]) if p["msb"] + p["msw"] > 0 else float("nan")
+    sigma2 = p.msw
+    tau2 = (p.msb - p.msw) / p.n0
+    icc = (p.msb - p.msw) / (p.msb + (p.n0 - 1) * p.msw) if p.msb + p.msw > 0 else float("nan")
     low, high = _interval(p)
-    return ICC(icc, low, high, max(tau2, 0.0), sigma2, _precision_mean(p, max(tau2, 0.0), sigma2), p["n"], p["a"],
+    return ICC(icc, low, high, max(tau2, 0.0), sigma2, _precision_mean(p, max(tau2, 0.0), sigma2), p.n, p.a,
                "anova")
 
 
-def icc_mixedlm(values, groups) -> ICC:
+def icc_mixedlm(values: ArrayLike, groups: ArrayLike) -> ICC:
     """ICC(1) from a random-intercept model fitted by REML (statsmodels MixedLM)."""
     import statsmodels.api as sm  # imported here: it takes a second to load and most commands never need it
 
@@ -162,7 +182,7 @@ def icc_mixedlm(values, groups) -> ICC:
         raise FloatingPointError("MixedLM gave no usable variance components")
     p = anova_parts(y, codes)
     low, high = _interval(p)
-    return ICC(tau2 / (tau2 + sigma2), low, high, tau2, sigma2, _precision_mean(p, tau2, sigma2), p["n"], p["a"],
+    return ICC(tau2 / (tau2 + sigma2), low, high, tau2, sigma2, _precision_mean(p, tau2, sigma2), p.n, p.a,
                "mixedlm")
 
 
@@ -173,7 +193,7 @@ def icc_reml(st: GroupStats) -> ICC:
     n, means, big_n = st.sizes, st.means, float(st.sizes.sum())
     ssw = float(st.ssw.sum())
 
-    def parts(gamma: float):
+    def parts(gamma: float) -> tuple[np.ndarray, float, float]:
         w = n / (1 + n * gamma)
         mu = float((w * means).sum() / w.sum())
         q = ssw + float((w * (means - mu) ** 2).sum())
@@ -200,15 +220,15 @@ def icc_reml(st: GroupStats) -> ICC:
         raise FloatingPointError("REML gave no usable variance components")
     p = anova_parts(st)
     low, high = _interval(p)
-    return ICC(tau2 / (tau2 + sigma2), low, high, tau2, sigma2, _precision_mean(p, tau2, sigma2), p["n"], p["a"],
+    return ICC(tau2 / (tau2 + sigma2), low, high, tau2, sigma2, _precision_mean(p, tau2, sigma2), p.n, p.a,
                "reml")
 
 
-def provider_icc(values, groups=None) -> ICC | None:
+def provider_icc(values: GroupStats | ArrayLike, groups: ArrayLike | None = None) -> ICC | None:
     """ICC(1) of one score across providers (None with fewer than two providers or no replication),
     from rows or from a ``GroupStats`` passed as ``values``: the ANOVA estimator on balanced data,
     REML otherwise (ANOVA if that fails)."""
-    st = values if isinstance(values, GroupStats) else GroupStats.of(values, groups)
+    st = _stats(values, groups)
     if not _usable(st):
         return None
     if np.all(st.sizes == st.sizes[0]):
@@ -219,12 +239,12 @@ def provider_icc(values, groups=None) -> ICC | None:
         return icc_anova(st)
 
 
-def spearman_brown(rho: float, k) -> np.ndarray | float:
-    """The reliability of a mean of k responses: k·rho / (1 + (k − 1)·rho)."""
-    k = np.asarray(k, dtype=float)
-    return k * rho / (1 + (k - 1) * rho)
+def spearman_brown(rho: float, k: ArrayLike) -> np.ndarray:
+    """The reliability of a mean of k responses: k·rho / (1 + (k − 1)·rho) (a NumPy scalar for one k)."""
+    ks = np.asarray(k, dtype=float)
+    return ks * rho / (1 + (ks - 1) * rho)
 
 
-def shrunken(raw_mean, k, fit: ICC):
+def shrunken(raw_mean: ArrayLike, k: ArrayLike, fit: ICC) -> np.ndarray:
     """Empirical-Bayes means: the overall mean plus each raw mean's distance from it, times its reliability."""
     return fit.mean + spearman_brown(fit.rho, k) * (np.asarray(raw_mean, dtype=float) - fit.mean)

@@ -11,6 +11,8 @@ period of the row's batch of K instead of its date."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, overload
 from urllib.parse import parse_qs, quote, urlencode
 
 import numpy as np
@@ -28,9 +30,12 @@ from .aggregate import (
     with_reliability,
 )
 from .icc import GroupStats
-from .instrument import Instrument
+from .instrument import Instrument, ItemInfo
 from .plaintext import clean
-from .store import Store, Study
+from .store import Store, Study, Sums
+
+Totals = dict[str, Sums]  # the running totals (Store.tally)
+Vectors = tuple[np.ndarray, np.ndarray, np.ndarray]  # providers, scores, points (Store.vectors)
 
 NONE = "(no provider)"
 MAX_PROVIDER = 80  # the store's column
@@ -43,7 +48,7 @@ def participant_link(study_code: str, provider: str | None = None) -> str:
     return "?" + urlencode(query, quote_via=quote, safe="")
 
 
-def bad_provider_codes(codes) -> list[str]:
+def bad_provider_codes(codes: Iterable[str]) -> list[str]:
     """The provider codes that cannot be used: longer than the store keeps, holding invisible or
     control characters or spaces at either end, or not read back from a link as they are."""
     bad = []
@@ -65,11 +70,16 @@ def bad_provider_codes(codes) -> list[str]:
 #   path the tests hold the totals to.
 
 
-def _split(counts: dict, prefix: str, parts: int = 2) -> list[tuple]:
+@overload
+def _split(counts: Totals, prefix: str, parts: Literal[1]) -> list[tuple[str, Sums]]: ...
+@overload
+def _split(counts: Totals, prefix: str, parts: Literal[2] = 2) -> list[tuple[str, str, Sums]]: ...
+def _split(counts: Totals, prefix: str, parts: int = 2) -> list[tuple[Any, ...]]:
+    """The totals under ``prefix``: (the key's ``parts`` fields after the prefix..., the totals)."""
     return [(*key.split("|", parts)[1:], value) for key, value in counts.items() if key.startswith(prefix + "|")]
 
 
-def provider_means(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
+def provider_means(vectors: Totals | Vectors, study: Study, inst: Instrument) -> pd.DataFrame:
     """Per-provider means and intervals under the suppression rule, on whole columns, with each
     provider mean's reliability and shrunken mean (the ICCs in ``.attrs["icc"]``)."""
     if isinstance(vectors, dict):
@@ -81,10 +91,11 @@ def provider_means(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
                             inst.score_ids)
 
 
-def _provider_means_from_totals(counts: dict, study: Study, inst: Instrument) -> pd.DataFrame:
+def _provider_means_from_totals(counts: Totals, study: Study, inst: Instrument) -> pd.DataFrame:
     sizes = {g: int(v[0]) for g, v in _split(counts, "n", 1)}
-    rows, per_score = [], {}
-    parts = {}
+    rows: list[dict[str, object]] = []
+    per_score: dict[str, GroupStats] = {}
+    parts: dict[str, list[tuple[str, float, float, float]]] = {}
     for i, g, (n, total, sq) in _split(counts, "s"):
         sid = inst.score_ids[int(i)]
         rows.append({"group": g, "score_id": sid, "n": int(n), "sum": total, "sumsq": sq})
@@ -93,15 +104,15 @@ def _provider_means_from_totals(counts: dict, study: Study, inst: Instrument) ->
     stats = pd.DataFrame(rows, columns=["group", "score_id", "n", "sum", "sumsq"])
     for sid in inst.score_ids:
         found = sorted(parts.get(sid, []))
-        n = np.array([p[1] for p in found], dtype=float)
-        means = np.array([p[2] for p in found], dtype=float) / np.maximum(n, 1)
-        ssw = np.maximum(np.array([p[3] for p in found], dtype=float) - n * means * means, 0.0)
-        per_score[sid] = GroupStats([p[0] for p in found], n, means, ssw)
+        ns = np.array([p[1] for p in found], dtype=float)
+        means = np.array([p[2] for p in found], dtype=float) / np.maximum(ns, 1)
+        ssw = np.maximum(np.array([p[3] for p in found], dtype=float) - ns * means * means, 0.0)
+        per_score[sid] = GroupStats([p[0] for p in found], ns, means, ssw)
     return reliability_from_stats(from_stats(stats, sizes, study.min_group, inst.score_ids), per_score,
                                   inst.score_ids)
 
 
-def per_day(counts: dict) -> pd.DataFrame:
+def per_day(counts: Totals) -> pd.DataFrame:
     """Responses per date, from the running totals."""
     import datetime as dt
 
@@ -109,14 +120,14 @@ def per_day(counts: dict) -> pd.DataFrame:
     return pd.DataFrame(days, columns=["date", "n"])
 
 
-def icc_table(means: pd.DataFrame, labels: dict) -> pd.DataFrame:
+def icc_table(means: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
     """One row per score: the provider ICC(1) and its 95 % interval (rows only where computed)."""
     rows = [{"score": labels.get(sid, sid), "icc": fit.icc, "ci_low": fit.low, "ci_high": fit.high,
              "providers": fit.groups, "n": fit.n} for sid, fit in means.attrs.get("icc", {}).items() if fit]
     return pd.DataFrame(rows, columns=["score", "icc", "ci_low", "ci_high", "providers", "n"])
 
 
-def alphas(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
+def alphas(vectors: Totals | Vectors, study: Study, inst: Instrument) -> pd.DataFrame:
     """Cronbach's alpha per mean or sum score over complete cases (withheld below the minimum)."""
     if isinstance(vectors, dict):
         rows = []
@@ -143,12 +154,12 @@ def alphas(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["score", "items", "n", "alpha"])
 
 
-def likert_shares(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
+def likert_shares(vectors: Totals | Vectors, study: Study, inst: Instrument) -> pd.DataFrame:
     """Per likert item, the share of each scale point among its answers (unsure and unanswered
     left out): answers are the points turned back where an item is reverse keyed."""
-    out = []
+    out: list[dict[str, object]] = []
     if isinstance(vectors, dict):
-        given: dict[int, dict] = {}
+        given: dict[int, dict[float, int]] = {}
         for j, v, (n, _, _) in _split(vectors, "l"):
             given.setdefault(int(j), {})[float(v)] = int(n)
         for k, (iid, info) in enumerate(inst.items.items()):
@@ -156,7 +167,7 @@ def likert_shares(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
                 continue
             counts = given[k]
             if info.spec.reverse:
-                counts = {info.pmin + info.pmax - v: n for v, n in counts.items()}
+                counts = {_turned(info) - v: n for v, n in counts.items()}
             counts = dict(sorted(counts.items()))
             total = sum(counts.values())
             if total < study.min_group:
@@ -172,19 +183,27 @@ def likert_shares(vectors, study: Study, inst: Instrument) -> pd.DataFrame:
         column = points[:, k]
         column = column[~np.isnan(column)]
         if info.spec.reverse:
-            column = info.pmin + info.pmax - column
+            column = _turned(info) - column
         if len(column) < study.min_group:
             continue
-        values, counts = np.unique(column, return_counts=True)
+        values, chosen = np.unique(column, return_counts=True)
         # a scale point chosen fewer than K times is not drawn (with the next-smallest where needed,
         # so it cannot be worked out from the others): else a flag on a rating could be read off here
-        shown = plan_groups(dict(zip(values.tolist(), counts.tolist(), strict=True)), study.min_group)
+        shown = plan_groups(dict(zip(values.tolist(), chosen.tolist(), strict=True)), study.min_group)
         out += [{"item": iid, "value": v, "share": c / len(column), "n": len(column)}
-                for v, c in zip(values, counts, strict=True) if shown[v] != OTHER]
+                for v, c in zip(values, chosen, strict=True) if shown[v] != OTHER]
     return pd.DataFrame(out, columns=["item", "value", "share", "n"])
 
 
-def distribution(vectors, inst: Instrument, score_id: str, bins: int = 20) -> pd.DataFrame:
+def _turned(info: ItemInfo) -> float:
+    """The sum of a likert item's lowest and highest points: that minus its points is the answer given,
+    where it is reverse keyed."""
+    if info.pmin is None or info.pmax is None:  # the loader refuses a likert item without scale points
+        raise ValueError(f"likert item {info.id} has no scale points")
+    return info.pmin + info.pmax
+
+
+def distribution(vectors: Totals | Vectors, inst: Instrument, score_id: str, bins: int = 20) -> pd.DataFrame:
     """A histogram of one score as counts per bin (what is drawn, not every value)."""
     if isinstance(vectors, dict):
         i = inst.score_ids.index(score_id)
@@ -212,13 +231,13 @@ def flag_shares(store: Store, study: Study, inst: Instrument, content_hash: str,
     return suppress_flags(counts, study.min_group, total, inst.severity)
 
 
-def flag_shares_from(counts: dict, study: Study, inst: Instrument, total: int) -> pd.DataFrame:
+def flag_shares_from(counts: Totals, study: Study, inst: Instrument, total: int) -> pd.DataFrame:
     """``flag_shares`` from the running totals."""
     found = pd.DataFrame([(f, int(v[0])) for f, v in _split(counts, "f", 1)], columns=["flag_id", "n"])
     return suppress_flags(found, study.min_group, total, inst.severity)
 
 
-def suppress_flags(counts: pd.DataFrame, k: int, total: int, severity: dict) -> pd.DataFrame:
+def suppress_flags(counts: pd.DataFrame, k: int, total: int, severity: Mapping[str, str]) -> pd.DataFrame:
     sizes = {str(f): int(n) for f, n in zip(counts["flag_id"], counts["n"], strict=True)}
     mapping = plan_groups(sizes, k)
     rows = [{"flag_id": f, "n": n} for f, n in sizes.items() if mapping[f] != OTHER]
@@ -243,8 +262,8 @@ def export_frame(store: Store, study: Study, inst: Instrument, content_hash: str
     batch = np.arange(len(frame)) // study.min_group  # stored order: batches of K, as the snapshots
     dates = frame.pop("date").astype(str)
     spans = dates.groupby(batch).agg(["min", "max"])
-    period = [f"{spans.loc[b, 'min']}/{spans.loc[b, 'max']}" for b in batch]
-    frame.insert(frame.columns.get_loc("language") + 1, "period", period)
+    period = (spans["min"] + "/" + spans["max"]).to_numpy()[batch].tolist()  # batch b is row b of spans
+    frame.insert(list(frame.columns).index("language") + 1, "period", period)
     frame["response_id"] = [secrets.token_hex(16) for _ in range(len(frame))]
     order = list(range(len(frame)))
     secrets.SystemRandom().shuffle(order)  # not submission order

@@ -99,23 +99,7 @@ def parse(raw: bytes, instruments: dict[str, Instrument], *, kind: str | None = 
     to unknown instruments or items are dropped with a warning (unknown items summed up in one);
     answers that no longer fit an item are dropped with a warning too. The work is linear in the
     file: each answer is checked against its item alone."""
-    if len(raw) > MAX_BYTES:
-        raise ResultFileError(t("results.too_big", lang, size=f"{len(raw):,}", limit=f"{MAX_BYTES:,}"))
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        # ValueError: not JSON, or a number of more than 4,300 digits; RecursionError: nested too deep
-        log.info("result file refused: not readable JSON: %s", str(exc)[:200])
-        raise ResultFileError(t("results.not_json", lang)) from None
-    try:
-        file = ResultFile.model_validate(data)
-    except (ValidationError, RecursionError) as exc:
-        log.info("result file refused: %s", str(exc)[:500])
-        where = ""
-        if isinstance(exc, ValidationError):
-            first = exc.errors(include_url=False)[0]
-            where = ".".join(str(part)[:40] for part in first["loc"])[:120]
-        raise ResultFileError(t("results.not_result", lang, where=where)) from None
+    file = _read(raw, lang)
     if kind is not None and file.kind != kind:
         raise ResultFileError(t("results.wrong_kind", lang, found=t("results.kind_" + file.kind, lang),
                                 wanted=t("results.kind_" + kind, lang)))
@@ -131,25 +115,55 @@ def parse(raw: bytes, instruments: dict[str, Instrument], *, kind: str | None = 
         if entry.version != inst.version or (entry.content_hash and entry.content_hash != inst.content_hash):
             warnings.append(t("results.other_version", lang, id=entry.id, old=entry.version[:40] or "?",
                               new=inst.version))
-        kept, unknown, scales = {}, [], inst.spec.scales
-        for item_id, value in entry.answers.items():
-            info = inst.items.get(item_id)
-            if info is None:
-                unknown.append(item_id)
-                continue
-            try:
-                check_value(info.spec, value, scales)
-            except (BadAnswer, OverflowError) as exc:
-                problem = render(str(exc), lang)[:200] if isinstance(exc, BadAnswer) else t("results.too_large", lang)
-                warnings.append(t("results.bad_answer", lang, id=entry.id, item=item_id, problem=problem))
-                continue
-            kept[item_id] = value
-        if unknown:
-            shown = ", ".join(f"'{u[:40]}'" for u in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
-            warnings.append(t("results.unknown_items", lang, id=entry.id, count=len(unknown), n=f"{len(unknown):,}",
-                              ids=shown))
-        answers[entry.id] = kept
+        answers[entry.id] = _kept_answers(entry, inst, lang, warnings)
     return file, answers, warnings
+
+
+def _read(raw: bytes, lang: str) -> ResultFile:
+    """The file's content as a ``ResultFile``, or ResultFileError saying why not (in ``lang``)."""
+    if len(raw) > MAX_BYTES:
+        raise ResultFileError(t("results.too_big", lang, size=f"{len(raw):,}", limit=f"{MAX_BYTES:,}"))
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # ValueError: not JSON, or a number of more than 4,300 digits; RecursionError: nested too deep
+        log.info("result file refused: not readable JSON: %s", str(exc)[:200])
+        raise ResultFileError(t("results.not_json", lang)) from None
+    try:
+        return ResultFile.model_validate(data)
+    except (ValidationError, RecursionError) as exc:
+        log.info("result file refused: %s", str(exc)[:500])
+        where = ""
+        if isinstance(exc, ValidationError):
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(part)[:40] for part in first["loc"])[:120]
+        raise ResultFileError(t("results.not_result", lang, where=where)) from None
+
+
+def _kept_answers(entry: InstrumentEntry, inst: Instrument, lang: str, warnings: list[str]) -> dict[str, Any]:
+    """The answers of ``entry`` that still fit ``inst``'s items; a warning (added to ``warnings``)
+    for each that does not, and one for all the unknown items together."""
+    kept: dict[str, Any] = {}
+    unknown: list[str] = []
+    scales = inst.spec.scales
+    for item_id, value in entry.answers.items():
+        info = inst.items.get(item_id)
+        if info is None:
+            unknown.append(item_id)
+            continue
+        try:
+            check_value(info.spec, value, scales)
+        except (BadAnswer, OverflowError) as exc:
+            problem = render(str(exc), lang)[:200] if isinstance(exc, BadAnswer) else t("results.too_large", lang)
+            warnings.append(t("results.bad_answer", lang, id=entry.id, item=item_id, problem=problem))
+            continue
+        kept[item_id] = value
+    if unknown:
+        shown = ", ".join(f"'{u[:40]}'" for u in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+        warnings.append(t("results.unknown_items", lang, id=entry.id, count=len(unknown), n=f"{len(unknown):,}",
+                          ids=shown))
+    return kept
+
 
 def score_all(instruments: dict[str, Instrument], answers: dict[str, dict], *, context: str,
               audience: str, stage: str = "after_session") -> dict[str, Result]:

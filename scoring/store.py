@@ -26,7 +26,9 @@ import json
 import logging
 import os
 import secrets
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Concatenate, NamedTuple, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -54,13 +56,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql import Select
 
 from . import migrations, model, settings
 from .engine import Result, score_response
 from .errors import GuideCheckError
 from .instrument import Instrument, build
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # in typing from Python 3.11
 
 SCHEMA_VERSION = 3
 TALLY_VERSION = 1  # the keys of ``tallies``; another value rebuilds them on start
@@ -148,17 +156,30 @@ class StoreError(GuideCheckError, RuntimeError):
     """A problem with the database a person can act on (the message says what)."""
 
 
+Sums = list[float]  # a running total: [n, total, sum of squares] (n a whole number)
+
+
+class Chunk(NamedTuple):
+    """Responses of one instrument version read together (``Store._stream``): one entry per response."""
+    last: int  # the id of the last of them
+    providers: np.ndarray  # object: the provider code, or None
+    dates: np.ndarray  # object: the date stored
+    scores: np.ndarray  # float64, responses x the version's scores (NaN: null)
+    points: np.ndarray  # float64, responses x the version's items (NaN: null)
+    flags: list[list[str]]  # the flags each raised
+
+
 @dataclass(frozen=True)
 class Study:
     id: int
     code: str
     title: str
-    instruments: list
-    languages: list
+    instruments: list[str]
+    languages: list[str]
     min_group: int
     free_text: bool
     consent: str
-    providers: list
+    providers: list[str]
     is_open: bool
     created: dt.date
 
@@ -185,7 +206,7 @@ def _sqlite_setup(engine: Engine) -> None:
     second server writing to the same file never makes a read fail with "database is locked"."""
 
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, record):
+    def on_connect(dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy, not pysqlite, issues BEGIN
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -195,16 +216,30 @@ def _sqlite_setup(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def on_begin(conn):
+    def on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("guidecheck_write") else "BEGIN")
 
 
-def _plain_errors(method):
+_Select = TypeVar("_Select", bound="Select[Unpack[tuple[Any, ...]]]")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+@dataclass
+class _Held:
+    """What a study holds of one instrument version (``Store.versions``)."""
+    content_hash: str
+    version: str | None = None
+    n: int = 0
+    last: str | None = None  # the newest date, ISO
+
+
+def _plain_errors(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
     """The database driver's errors (a server that is down, a locked or missing file) become a
     StoreError without host, port, user or file path; the details and traceback go to the log."""
 
     @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
+    def wrapper(self: Store, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
             return method(self, *args, **kwargs)
         except DBAPIError:
@@ -218,8 +253,8 @@ class Store:
     def __init__(self, url: str | None = None):
         self.url = database_url(url)
         sqlite = self.url.startswith("sqlite")
-        kwargs = {"connect_args": {"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False}} if sqlite else {
-            "pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+        kwargs: dict[str, object] = {"connect_args": {"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False}} \
+            if sqlite else {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
         try:
             self.engine = create_engine(self.url, **kwargs)
         except Exception as exc:  # noqa: BLE001 - a bad URL or a missing driver, said plainly
@@ -274,23 +309,26 @@ class Store:
 
     # ------------------------------------------------------------------ studies
 
-    def create_study(self, title: str, instruments: list[str], *, languages=("en", "nl"),
+    def create_study(self, title: str, instruments: list[str], *, languages: Sequence[str] = ("en", "nl"),
                      min_group: int = MIN_GROUP_DEFAULT, free_text: bool = False, consent: str = "",
-                     providers=()) -> Study:
+                     providers: Iterable[str] = ()) -> Study:
         if min_group < MIN_GROUP_FLOOR:
             raise ValueError(f"the minimum group size cannot be below {MIN_GROUP_FLOOR}")
         if not instruments:
             raise ValueError("a study needs at least one instrument")
-        providers = sorted({p.strip() for p in providers if p and p.strip()})
-        if any(len(p) > 80 for p in providers):
+        codes = sorted({p.strip() for p in providers if p and p.strip()})
+        if any(len(p) > 80 for p in codes):
             raise ValueError("provider codes are at most 80 characters")
         code = secrets.token_urlsafe(16)  # 128 bits: not guessable
         with self._writer.begin() as conn:
             conn.execute(studies.insert().values(
                 code=code, title=title.strip()[:200], instruments=list(instruments), languages=list(languages),
-                min_group=int(min_group), free_text=bool(free_text), consent=consent, providers=providers,
+                min_group=int(min_group), free_text=bool(free_text), consent=consent, providers=codes,
                 is_open=True, created=dt.date.today()))
-        return self.study(code)
+        study = self.study(code)
+        if study is None:  # just written in a committed transaction: only a broken database loses it
+            raise StoreError(f"the study just created cannot be read back from {self.safe_url}")
+        return study
 
     def study(self, code: str | None) -> Study | None:
         if not code or len(code) > 64:
@@ -312,7 +350,7 @@ class Store:
 
     # ------------------------------------------------------------------ instrument versions
 
-    def register(self, inst: Instrument, conn=None) -> None:
+    def register(self, inst: Instrument, conn: Connection | None = None) -> None:
         """Keep ``inst``'s definition under its content hash (once: later calls change nothing)."""
         if self._versions.get(inst.content_hash) is not None:
             return
@@ -358,7 +396,8 @@ class Store:
 
     # ------------------------------------------------------------------ responses
 
-    def submit(self, study: Study, submission: str, results: dict[str, tuple[Instrument, dict, Result]], *,
+    def submit(self, study: Study, submission: str,
+               results: Mapping[str, tuple[Instrument, Mapping[str, object], Result]], *,
                provider: str | None, language: str, context: str = "unknown") -> bool:
         """Store one participant's submission (one row per instrument) in one transaction.
 
@@ -373,7 +412,7 @@ class Store:
             for inst_id, (inst, _, result) in results.items()}
         with self._writer.begin() as conn:
             fresh = False
-            counts: dict[tuple, list] = {}
+            counts: dict[tuple[int, str, str], Sums] = {}
             for inst_id, (inst, answers, result) in results.items():
                 self.register(inst, conn)
                 stmt = self._insert(responses).values(
@@ -418,7 +457,7 @@ class Store:
             chunk = targets[start:start + 500]
             versions = {h: self.instrument(h) for h in {r.instrument_hash for r in chunk}}  # before the write lock
             with self._writer.begin() as conn:
-                given: dict[int, dict] = {r.id: {} for r in chunk}
+                given: dict[int, dict[str, object]] = {r.id: {} for r in chunk}
                 for rid, item_id, value in conn.execute(
                         select(answers_table.c.response_id, answers_table.c.item_id, answers_table.c.value)
                         .where(answers_table.c.response_id.in_(list(given)))):
@@ -443,7 +482,7 @@ class Store:
             log.warning("%d responses kept their cached vectors: their instrument version is not stored", skipped)
         return rebuilt, skipped
 
-    def _add_tallies(self, conn, counts: dict) -> None:
+    def _add_tallies(self, conn: Connection, counts: dict[tuple[int, str, str], Sums]) -> None:
         """Add ``counts`` ((study, version, key) -> [n, total, sq]) to the running totals, in key
         order, so that two transactions adding to the same rows lock them in the same order and
         never deadlock."""
@@ -456,8 +495,8 @@ class Store:
         conn.execute(stmt, [{"study_id": k[0], "instrument_hash": k[1], "key": k[2], "n": int(v[0]),
                              "total": float(v[1]), "sq": float(v[2])} for k, v in sorted(counts.items())])
 
-    def _stream(self, conn, study_id: int, inst: Instrument, instrument_hash: str, after: int = 0,
-                upto: int | None = None, chunk: int = 50_000):
+    def _stream(self, conn: Connection, study_id: int, inst: Instrument, instrument_hash: str, after: int = 0,
+                upto: int | None = None, chunk: int = 50_000) -> Iterator[Chunk]:
         """(last id, providers, dates, scores, points, flags) of one version's responses with id in
         (after, upto], in chunks, as arrays (the cached vectors; flags from raised_flags)."""
         n_scores, n_items = len(inst.score_ids), len(inst.items)
@@ -472,16 +511,17 @@ class Store:
             if not all(len(r[3]) == 8 * n_scores and len(r[4]) == 8 * n_items for r in rows):
                 raise StoreError(f"the cached scores of instrument version {instrument_hash} do not fit it")
             ids = [r[0] for r in rows]
-            raised: dict[int, list] = {}
+            raised: dict[int, list[str]] = {}
             for rid, flag in conn.execute(select(raised_flags.c.response_id, raised_flags.c.flag_id)
                                           .where(raised_flags.c.response_id.in_(ids))):
                 raised.setdefault(rid, []).append(flag)
             last = ids[-1]
             self.rows_read += len(rows)
-            yield (last, np.array([r[1] for r in rows], dtype=object), np.array([r[2] for r in rows], dtype=object),
-                   np.frombuffer(b"".join(r[3] for r in rows), dtype=np.float64).reshape(len(rows), n_scores),
-                   np.frombuffer(b"".join(r[4] for r in rows), dtype=np.float64).reshape(len(rows), n_items),
-                   [raised.get(i, []) for i in ids])
+            yield Chunk(
+                last, np.array([r[1] for r in rows], dtype=object), np.array([r[2] for r in rows], dtype=object),
+                np.frombuffer(b"".join(r[3] for r in rows), dtype=np.float64).reshape(len(rows), n_scores),
+                np.frombuffer(b"".join(r[4] for r in rows), dtype=np.float64).reshape(len(rows), n_items),
+                [raised.get(i, []) for i in ids])
 
     def rebuild_tallies(self, study_id: int | None = None, instrument_hash: str | None = None) -> int:
         """Recompute the running totals from the cached vectors (all, or one study's, or one
@@ -498,24 +538,13 @@ class Store:
             inst = self.instrument(h)
             with self._writer.begin() as conn:
                 conn.execute(tallies.delete().where(tallies.c.study_id == sid, tallies.c.instrument_hash == h))
-                if inst is None:  # only what needs no definition: responses per version, group and day
-                    log.warning("instrument version %s has no stored definition: only its counts are kept", h)
-                    scope = (responses.c.study_id == sid, responses.c.instrument_hash == h)
-                    counts = {}
-                    for i, v, n in conn.execute(select(responses.c.instrument_id, responses.c.instrument_version,
-                                                       func.count()).where(*scope).group_by(
-                                                           responses.c.instrument_id, responses.c.instrument_version)):
-                        counts[(sid, h, f"v|{i}|{v}")] = [n, 0.0, 0.0]
-                    for column, prefix in ((responses.c.provider, "n"), (responses.c.submitted, "d")):
-                        for value, n in conn.execute(select(column, func.count()).where(*scope).group_by(column)):
-                            label = NO_PROVIDER if prefix == "n" and value is None else str(value)
-                            counts[(sid, h, f"{prefix}|{label}")] = [n, 0.0, 0.0]
-                    self._add_tallies(conn, counts)
+                if inst is None:
+                    self._add_tallies(conn, self._counts_only(conn, sid, h))
                     continue
-                counts: dict[str, list] = {}
-                for _, *chunk in self._stream(conn, sid, inst, h):
-                    _merge(counts, tally_increments(inst, *chunk))
-                    read += len(chunk[0])
+                counts: dict[str, Sums] = {}
+                for chunk in self._stream(conn, sid, inst, h):
+                    _merge(counts, _chunk_increments(inst, chunk))
+                    read += len(chunk.providers)
                 self._add_tallies(conn, {(sid, h, k): v for k, v in counts.items()})
         if study_id is None and instrument_hash is None:
             with self._writer.begin() as conn:
@@ -523,8 +552,25 @@ class Store:
                              .on_conflict_do_update(index_elements=["key"], set_={"value": str(TALLY_VERSION)}))
         return read
 
+    @staticmethod
+    def _counts_only(conn: Connection, sid: int, h: str) -> dict[tuple[int, str, str], Sums]:
+        """The running totals that need no instrument definition (responses per version, group and
+        day), for a version whose definition is not stored."""
+        log.warning("instrument version %s has no stored definition: only its counts are kept", h)
+        scope = (responses.c.study_id == sid, responses.c.instrument_hash == h)
+        counts: dict[tuple[int, str, str], Sums] = {}
+        for i, v, n in conn.execute(select(responses.c.instrument_id, responses.c.instrument_version,
+                                           func.count()).where(*scope).group_by(
+                                               responses.c.instrument_id, responses.c.instrument_version)):
+            counts[(sid, h, f"v|{i}|{v}")] = [n, 0.0, 0.0]
+        for column, prefix in ((responses.c.provider, "n"), (responses.c.submitted, "d")):
+            for value, n in conn.execute(select(column, func.count()).where(*scope).group_by(column)):
+                label = NO_PROVIDER if prefix == "n" and value is None else str(value)
+                counts[(sid, h, f"{prefix}|{label}")] = [n, 0.0, 0.0]
+        return counts
+
     def tally(self, study_id: int, instrument: Instrument | None, instrument_hash: str, upto: int
-              ) -> dict[str, list]:
+              ) -> dict[str, Sums]:
         """The running totals of one version's responses up to id ``upto`` (key -> [n, total, sq]):
         the stored totals, minus what the responses after ``upto`` added (fewer than K when
         ``upto`` is the current snapshot's end). Both are read in one transaction, so a response
@@ -534,11 +580,11 @@ class Store:
             counts = {k: [n, t, q] for k, n, t, q in conn.execute(
                 select(tallies.c.key, tallies.c.n, tallies.c.total, tallies.c.sq)
                 .where(tallies.c.study_id == study_id, tallies.c.instrument_hash == instrument_hash))}
-            for _, *chunk in self._stream(conn, study_id, inst, instrument_hash, after=upto):
-                _merge(counts, tally_increments(inst, *chunk), sign=-1)
+            for chunk in self._stream(conn, study_id, inst, instrument_hash, after=upto):
+                _merge(counts, _chunk_increments(inst, chunk), sign=-1)
         return {k: v for k, v in counts.items() if v[0] != 0}
 
-    def _reader(self):
+    def _reader(self) -> Connection:
         """A connection whose reads all see one snapshot of the database (SQLite's read
         transactions always do; PostgreSQL needs REPEATABLE READ for that)."""
         if self.dialect == "postgresql":
@@ -548,7 +594,7 @@ class Store:
     def has_submission(self, submission: str) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(responses)
-                                .where(responses.c.submission == submission)).scalar() > 0
+                                .where(responses.c.submission == submission)).scalar_one() > 0
 
     def latest(self, study_id: int) -> int:
         """The newest response's id in a study (0 for none): a cheap key for caches, one index seek."""
@@ -563,36 +609,36 @@ class Store:
         else:
             q = select(func.count()).select_from(responses)
         with self.engine.connect() as conn:
-            return int(conn.execute(q).scalar())
+            return int(conn.execute(q).scalar_one())
 
     def versions(self, study_id: int, instrument_id: str) -> pd.DataFrame:
         """The instrument versions a study holds answers to, newest first, with their counts (from
         the running totals, and one index seek per version for its newest response)."""
-        found: dict[str, dict] = {}
+        found: dict[str, _Held] = {}
         with self._reader() as conn:
             for h, key, n in conn.execute(select(tallies.c.instrument_hash, tallies.c.key, tallies.c.n).where(
                     tallies.c.study_id == study_id, tallies.c.key.like("v|%") | tallies.c.key.like("d|%"))):
-                entry = found.setdefault(h, {"instrument_version": None, "instrument_hash": h, "n": 0, "last": None})
+                entry = found.setdefault(h, _Held(h))
                 if key.startswith("v|"):
                     inst_id, version = key.split("|", 2)[1:]
                     if inst_id == instrument_id:
-                        entry["instrument_version"], entry["n"] = version, entry["n"] + n
-                elif entry["last"] is None or key[2:] > entry["last"]:
-                    entry["last"] = key[2:]
-            rows = [e for e in found.values() if e["instrument_version"] is not None and e["n"] > 0]
-            for e in rows:
-                e["newest"] = conn.execute(select(func.max(responses.c.id)).where(
-                    responses.c.study_id == study_id, responses.c.instrument_id == instrument_id,
-                    responses.c.instrument_hash == e["instrument_hash"])).scalar() or 0
-                e["last"] = dt.date.fromisoformat(e["last"]) if e["last"] else None
-        rows.sort(key=lambda e: -e["newest"])
-        return pd.DataFrame(rows, columns=["instrument_version", "instrument_hash", "n", "last"])
+                        entry.version, entry.n = version, entry.n + n
+                elif entry.last is None or key[2:] > entry.last:
+                    entry.last = key[2:]
+            held = [e for e in found.values() if e.version is not None and e.n > 0]
+            newest = {e.content_hash: conn.execute(select(func.max(responses.c.id)).where(
+                responses.c.study_id == study_id, responses.c.instrument_id == instrument_id,
+                responses.c.instrument_hash == e.content_hash)).scalar() or 0 for e in held}
+        held.sort(key=lambda e: -newest[e.content_hash])
+        return pd.DataFrame([(e.version, e.content_hash, e.n, dt.date.fromisoformat(e.last) if e.last else None)
+                             for e in held], columns=["instrument_version", "instrument_hash", "n", "last"])
 
-    def _scope(self, q, study_id, instrument_id, instrument_hash):
+    @staticmethod
+    def _scope(q: _Select, study_id: int, instrument_id: str, instrument_hash: str) -> _Select:
         return q.where(responses.c.study_id == study_id, responses.c.instrument_id == instrument_id,
                        responses.c.instrument_hash == instrument_hash)
 
-    def snapshot(self, study_id, instrument_id, instrument_hash, k: int) -> tuple[int, int]:
+    def snapshot(self, study_id: int, instrument_id: str, instrument_hash: str, k: int) -> tuple[int, int]:
         """(n, upto): the first ``n`` responses of one instrument version in the order they were
         stored, ``n`` the largest multiple of ``k`` there is, and ``upto`` the id of the last of them
         (0 when fewer than ``k``). Everything a researcher sees is read from these rows only, so it
@@ -607,10 +653,10 @@ class Store:
                 return 0, 0
             upto = conn.execute(self._scope(select(responses.c.id), study_id, instrument_id, instrument_hash)
                                 .order_by(responses.c.id.desc()).offset(total - n).limit(1)).scalar()
-        return n, upto
+        return n, int(upto or 0)  # no row there only when rows were deleted behind the totals' back
 
     @staticmethod
-    def _upto(q, upto: int | None):
+    def _upto(q: _Select, upto: int | None) -> _Select:
         return q if upto is None else q.where(responses.c.id <= upto)
 
     def per_day(self, study_id: int, instrument_id: str | None = None, instrument_hash: str | None = None,
@@ -618,18 +664,19 @@ class Store:
         """Submissions per date in a study (or in one instrument version's responses up to ``upto``)."""
         q = select(responses.c.submitted.label("date"), func.count(func.distinct(responses.c.submission))
                    .label("n"))
-        q = self._scope(q, study_id, instrument_id, instrument_hash) if instrument_id else \
+        q = self._scope(q, study_id, instrument_id, instrument_hash) if instrument_id and instrument_hash else \
             q.where(responses.c.study_id == study_id)
         q = self._upto(q, upto).group_by(responses.c.submitted).order_by(responses.c.submitted)
         return self._frame(q, ["date", "n"])
 
-    def flag_counts(self, study_id, instrument_id, instrument_hash, upto: int | None = None) -> pd.DataFrame:
+    def flag_counts(self, study_id: int, instrument_id: str, instrument_hash: str, upto: int | None = None
+                    ) -> pd.DataFrame:
         q = self._scope(select(raised_flags.c.flag_id, func.count().label("n"))
                         .join(responses, raised_flags.c.response_id == responses.c.id),
                         study_id, instrument_id, instrument_hash)
         return self._frame(self._upto(q, upto).group_by(raised_flags.c.flag_id), ["flag_id", "n"])
 
-    def vectors(self, study_id, instrument: Instrument | None, instrument_hash, upto: int | None = None
+    def vectors(self, study_id: int, instrument: Instrument | None, instrument_hash: str, upto: int | None = None
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(providers, scores, points) of every response to one instrument version, from one query:
         scores is responses x that version's scores, points is responses x its items (NaN: null).
@@ -655,7 +702,8 @@ class Store:
         points = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float64).reshape(len(rows), n_items)
         return providers, scores, points
 
-    def export_frame(self, study_id, instrument_id, instrument_hash, instrument: Instrument | None = None,
+    def export_frame(self, study_id: int, instrument_id: str, instrument_hash: str,
+                     instrument: Instrument | None = None,
                      include_text: bool = False, upto: int | None = None) -> pd.DataFrame:
         """Tidy rows: one per response (up to id ``upto``), in the order stored, one column per item
         and per score of the version answered (every one, even where all are empty), answers in
@@ -688,7 +736,7 @@ class Store:
         fixed = [c for c in wide.columns if c not in inst.items and not c.startswith("score_")]
         return wide.reindex(columns=fixed + items + [f"score_{s}" for s in inst.score_ids])
 
-    def _frame(self, query, columns) -> pd.DataFrame:
+    def _frame(self, query: Select[Unpack[tuple[Any, ...]]], columns: list[str]) -> pd.DataFrame:
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return pd.DataFrame(rows, columns=columns)
@@ -700,7 +748,7 @@ for _name in ("create_study", "study", "studies", "set_open", "register", "instr
     setattr(Store, _name, _plain_errors(getattr(Store, _name)))
 
 
-def _answer(result: Result, item_id: str, given=None) -> str | None:
+def _answer(result: Result, item_id: str, given: object = None) -> str | None:
     status = result.status[item_id]
     if status == "unsure":
         # a choice's own "don't know" option is kept as chosen (the answer as given); else "unsure"
@@ -712,7 +760,7 @@ def _answer(result: Result, item_id: str, given=None) -> str | None:
     return answer_text(value)
 
 
-def answer_text(value) -> str:
+def answer_text(value: object) -> str:
     """An answer as text, in full: a multiple choice as its values joined by ';'."""
     if isinstance(value, (set, frozenset, list, tuple)):
         return ";".join(sorted(map(str, value)))
@@ -721,8 +769,8 @@ def answer_text(value) -> str:
     return str(value)
 
 
-def tally_increments(inst: Instrument, providers, dates, scores: np.ndarray, points: np.ndarray, flags
-                     ) -> dict[str, list]:
+def tally_increments(inst: Instrument, providers: np.ndarray, dates: np.ndarray, scores: np.ndarray,
+                     points: np.ndarray, flags: Sequence[Sequence[str]]) -> dict[str, Sums]:
     """What responses to ``inst`` (this version) add to the running totals: key -> [n, total, sq].
     ``scores`` and ``points`` are the cached vectors (NaN: null), one row per response.
 
@@ -739,21 +787,47 @@ def tally_increments(inst: Instrument, providers, dates, scores: np.ndarray, poi
     text so that SQL adds them up without knowing an instrument."""
     if len(providers) == 1:
         return _one_increment(inst, providers[0], dates[0], scores[0], points[0], flags[0])
-    out: dict[str, list] = {}
-
-    def add(key, n, total=0.0, sq=0.0):
-        entry = out.setdefault(key, [0, 0.0, 0.0])
-        entry[0] += int(n)
-        entry[1] += float(total)
-        entry[2] += float(sq)
-
-    labels = np.array([NO_PROVIDER if p is None or (isinstance(p, float) and p != p) else str(p) for p in providers],
-                      dtype=object)
-    groups, codes = np.unique(labels.astype(str), return_inverse=True) if len(labels) else ([], np.array([], int))
-    if len(labels):
-        add(f"v|{inst.id}|{inst.version}", len(labels))
+    out: dict[str, Sums] = {}
+    groups, codes = _groups(providers)
+    if len(providers):
+        _add(out, f"v|{inst.id}|{inst.version}", len(providers))
     for g, k in zip(groups, np.bincount(codes, minlength=len(groups)), strict=True):
-        add(f"n|{g}", k)
+        _add(out, f"n|{g}", k)
+    _add_scores(out, scores, groups, codes)
+    _add_likert(out, inst, points)
+    _add_complete_cases(out, inst, points)
+    if len(dates):
+        for d, n in zip(*np.unique(np.array([str(d) for d in dates], dtype=object), return_counts=True), strict=True):
+            _add(out, f"d|{d}", n)
+    for raised in flags:
+        for f in raised:
+            _add(out, f"f|{f}", 1)
+    return out
+
+
+def _add(out: dict[str, Sums], key: str, n: float, total: float = 0.0, sq: float = 0.0) -> None:
+    entry = out.setdefault(key, [0, 0.0, 0.0])
+    entry[0] += int(n)
+    entry[1] += float(total)
+    entry[2] += float(sq)
+
+
+def _group(provider: object) -> str:
+    """The group a response counts in: its provider, or NO_PROVIDER (None, or NaN from a frame)."""
+    return NO_PROVIDER if provider is None or (isinstance(provider, float) and provider != provider) else str(provider)
+
+
+def _groups(providers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the groups, sorted; each response's position among them)."""
+    if not len(providers):
+        return np.array([], dtype=str), np.array([], dtype=int)
+    labels = np.array([_group(p) for p in providers], dtype=str)
+    groups, codes = np.unique(labels, return_inverse=True)
+    return groups, codes
+
+
+def _add_scores(out: dict[str, Sums], scores: np.ndarray, groups: np.ndarray, codes: np.ndarray) -> None:
+    """``s|i|G`` and ``h|i|v`` of every score, one group or value at a time."""
     for i in range(scores.shape[1]):
         column = scores[:, i]
         has = ~np.isnan(column)
@@ -763,14 +837,22 @@ def tally_increments(inst: Instrument, providers, dates, scores: np.ndarray, poi
         squares = np.bincount(codes, weights=value * value, minlength=len(groups))
         for g, n, t, q in zip(groups, ns, sums, squares, strict=True):
             if n:
-                add(f"s|{i}|{g}", n, t, q)
+                _add(out, f"s|{i}|{g}", n, t, q)
         for v, n in zip(*np.unique(column[has], return_counts=True), strict=True):
-            add(f"h|{i}|{float(v)!r}", n)
+            _add(out, f"h|{i}|{float(v)!r}", n)
+
+
+def _add_likert(out: dict[str, Sums], inst: Instrument, points: np.ndarray) -> None:
+    """``l|j|v``: the points given to each likert item."""
     for j, info in enumerate(inst.items.values()):
         if info.spec.type == "likert":
             column = points[:, j]
             for v, n in zip(*np.unique(column[~np.isnan(column)], return_counts=True), strict=True):
-                add(f"l|{j}|{float(v)!r}", n)
+                _add(out, f"l|{j}|{float(v)!r}", n)
+
+
+def _add_complete_cases(out: dict[str, Sums], inst: Instrument, points: np.ndarray) -> None:
+    """``a|i`` and ``a|i|j``: the complete cases of each mean or sum score's items (for alpha)."""
     positions = {iid: j for j, iid in enumerate(inst.items)}
     for i, score in enumerate(inst.scores):
         if score.spec.method not in ("mean", "sum"):
@@ -779,26 +861,24 @@ def tally_increments(inst: Instrument, providers, dates, scores: np.ndarray, poi
         part = part[~np.isnan(part).any(axis=1)]
         if len(part):
             part = np.column_stack([part, part.sum(axis=1)])
-            add(f"a|{i}", len(part))
+            _add(out, f"a|{i}", len(part))
             for j in range(part.shape[1]):
-                add(f"a|{i}|{j}", len(part), part[:, j].sum(), np.dot(part[:, j], part[:, j]))
-    if len(dates):
-        for d, n in zip(*np.unique(np.array([str(d) for d in dates], dtype=object), return_counts=True), strict=True):
-            add(f"d|{d}", n)
-    for raised in flags:
-        for f in raised:
-            add(f"f|{f}", 1)
-    return out
+                _add(out, f"a|{i}|{j}", len(part), part[:, j].sum(), np.dot(part[:, j], part[:, j]))
 
 
 NO_PROVIDER = "(no provider)"
 
 
-def _one_increment(inst: Instrument, provider, date, scores, points, flags) -> dict[str, list]:
+def _chunk_increments(inst: Instrument, chunk: Chunk) -> dict[str, Sums]:
+    return tally_increments(inst, chunk.providers, chunk.dates, chunk.scores, chunk.points, chunk.flags)
+
+
+def _one_increment(inst: Instrument, provider: object, date: object, scores: np.ndarray, points: np.ndarray,
+                   flags: Sequence[str]) -> dict[str, Sums]:
     """``tally_increments`` for one response in plain Python (a submission: NumPy's per-call cost
     is most of the time for one row); the same keys and values."""
-    group = NO_PROVIDER if provider is None or (isinstance(provider, float) and provider != provider) else str(provider)
-    out: dict[str, list] = {f"v|{inst.id}|{inst.version}": [1, 0.0, 0.0], f"n|{group}": [1, 0.0, 0.0],
+    group = _group(provider)
+    out: dict[str, Sums] = {f"v|{inst.id}|{inst.version}": [1, 0.0, 0.0], f"n|{group}": [1, 0.0, 0.0],
                             f"d|{date}": [1, 0.0, 0.0]}
     for i, v in enumerate(scores):
         v = float(v)
@@ -824,7 +904,7 @@ def _one_increment(inst: Instrument, provider, date, scores, points, flags) -> d
     return out
 
 
-def _merge(into: dict, counts: dict, sign: int = 1) -> None:
+def _merge(into: dict[str, Sums], counts: dict[str, Sums], sign: int = 1) -> None:
     for key, (n, t, q) in counts.items():
         entry = into.setdefault(key, [0, 0.0, 0.0])
         entry[0] += sign * n
@@ -832,14 +912,14 @@ def _merge(into: dict, counts: dict, sign: int = 1) -> None:
         entry[2] += sign * q
 
 
-def _num(value) -> float:
+def _num(value: float | None) -> float:
     return np.nan if value is None else float(value)
 
 
-def _vector(values) -> bytes:
+def _vector(values: Iterable[float | None]) -> bytes:
     return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64).tobytes()
 
 
-def _jsonable(answers: dict) -> dict:
+def _jsonable(answers: Mapping[str, object]) -> dict[str, object]:
     return json.loads(json.dumps({k: sorted(v) if isinstance(v, (set, frozenset)) else v
                                   for k, v in answers.items()}, default=str))

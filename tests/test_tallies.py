@@ -199,3 +199,36 @@ def test_totals_kept_by_concurrent_submissions_equal_a_rebuild(store):
         assert kept.keys() == rebuilt.keys()
         for key, (n, total, sq) in kept.items():
             assert rebuilt[key][0] == n and rebuilt[key][1:] == pytest.approx([total, sq], rel=1e-12), key
+
+
+@pytest.mark.parametrize("name", ["working-alliance", "setting"])
+def test_increments_of_a_batch_equal_those_of_each_response_added_up(name):
+    """``tally_increments`` on whole columns (a rebuild, a snapshot step) and its one-response
+    form (each submission) give the same keys and totals: providers missing as None or NaN,
+    scores and points with gaps, flags, several days."""
+    from scoring.store import _merge, tally_increments
+
+    inst = BUILTIN[name]
+    rng = np.random.default_rng(7)
+    n = 60
+    kinds = ["a", "b", None, float("nan"), "c d"]
+    providers = np.array([kinds[k] for k in rng.integers(0, len(kinds), n)], dtype=object)
+    days = [pd.Timestamp("2026-01-01").date() + pd.Timedelta(days=int(d)) for d in rng.integers(0, 4, n)]
+    dates = np.array(days, dtype=object)
+    scores = rng.integers(0, 5, (n, len(inst.score_ids))).astype(float)
+    scores[rng.random(scores.shape) < 0.2] = np.nan
+    points = rng.integers(1, 6, (n, len(inst.items))).astype(float)
+    points[rng.random(points.shape) < 0.1] = np.nan
+    flags = [[f for f in inst.flag_ids if rng.random() < 0.1] for _ in range(n)]
+
+    batch = tally_increments(inst, providers, dates, scores, points, flags)
+    added: dict[str, list[float]] = {}
+    for r in range(n):
+        _merge(added, tally_increments(inst, providers[r:r + 1], dates[r:r + 1], scores[r:r + 1],
+                                       points[r:r + 1], flags[r:r + 1]))
+    assert sorted(batch) == sorted(added)
+    expected = {"v", "n", "s", "h", "l", "d"} | ({"a"} if name == "working-alliance" else {"f"})
+    assert {k[0] for k in batch} >= expected  # every kind of key is compared
+    for key, (count, total, sq) in batch.items():
+        assert count == added[key][0], key
+        assert total == pytest.approx(added[key][1]) and sq == pytest.approx(added[key][2]), key
