@@ -7,6 +7,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
+from app_pages import state
 from app_pages.common import CHART_CONFIG, T, app_url, builtin_instruments, lang, not_a_guarantee, safe
 from app_pages.research_access import get_store, logout_button, researcher_gate, unavailable
 from scoring import charts, consent, export, research
@@ -115,7 +116,7 @@ STUDY_FORM_KEYS = ("study_title", "study_instruments", "study_languages", "study
 def studies_tab():
     # not clear_on_submit: a refused study (a consent text missing, a bad provider code) keeps what
     # was typed; the fields are cleared only once the study exists
-    if st.session_state.pop("study_created", False):
+    if state.take_study_created():
         st.success(T("research.created"))
     with st.form("new_study"):
         st.subheader(T("research.new_study"))
@@ -146,9 +147,9 @@ def studies_tab():
             else:
                 store.create_study(title, chosen, languages=langs or ["en"], min_group=int(min_group),
                                    free_text=free_text, consent=consent_texts, providers=codes)
-                for key in [*STUDY_FORM_KEYS, *(f"consent_{code}" for code in LANGUAGES)]:
-                    st.session_state.pop(key, None)  # a fresh form for the next study
-                st.session_state["study_created"] = True
+                # a fresh form for the next study
+                state.drop_widgets([*STUDY_FORM_KEYS, *(state.widget_key("consent", code) for code in LANGUAGES)])
+                state.mark_study_created()
                 st.rerun()
     existing = store.studies()
     if not existing:
