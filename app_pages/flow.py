@@ -9,7 +9,7 @@ survives leaving the page and switching language.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any, cast, no_type_check
 
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
@@ -374,6 +374,7 @@ def question_text(audience: str, inst: Instrument, item: ItemBase) -> str:
     return inst.text(item.text, lang())
 
 
+@no_type_check  # being rewritten (item-type plugins, issue 13): typed there; then this line goes
 def question(audience: str, flow: Answering, inst, item) -> None:
     answers = flow.answers.setdefault(inst.id, {})
     key = f"q:{audience}:{inst.id}:{item.id}"
@@ -442,6 +443,7 @@ def question(audience: str, flow: Answering, inst, item) -> None:
             st.caption(T("flow.carried", question=safe(question_text(audience, red, red.items[source].spec))))
 
 
+@no_type_check  # as question
 def unsure_box(key: str, current, store) -> None:
     box = key + ":unsure"
 
