@@ -30,10 +30,6 @@ FIRST = "red-flags"
 Step = tuple[str, int]  # (instrument id, section index)
 
 
-def state(audience: str) -> FlowState:
-    return session.flow(audience)
-
-
 def applicable(audience: str, context: str) -> list[str]:
     available = instruments()
     ids = [i for i, inst in available.items() if audience in inst.spec.audiences
@@ -42,7 +38,7 @@ def applicable(audience: str, context: str) -> list[str]:
 
 
 def run(audience: str) -> None:
-    flow = state(audience)
+    flow = session.flow(audience)
     if flow.stage == "report" and session.saved_report(audience) is None:
         flow.stage = "questions"
     # on a part, the questions' fragment keeps the answers in the browser (it reruns on its own)
