@@ -163,6 +163,11 @@ def progress_files() -> dict[str, tuple[str, bytes]]:
     return _mapping(KEYS.PROGRESS_FILES)
 
 
+def download_files() -> dict[str, tuple[str, dict[str, bytes]]]:
+    """The report's downloads by audience (report_view._files): (what they were built from, files)."""
+    return _mapping(KEYS.DOWNLOAD_FILES)
+
+
 def mark_forget(audience: str) -> None:
     """Clear this browser's stored answers on the next run (else a reload would bring them back)."""
     _state()[KEYS.FORGET.format(audience=audience)] = True
