@@ -14,6 +14,8 @@ import secrets
 
 import streamlit as st
 
+from app_pages import state
+
 _JS = """
 export default function(component) {
   const { data, setTriggerValue } = component;
@@ -45,13 +47,11 @@ def sync(name: str, *, save: str | None, loaded: bool, clear: bool = False, slot
     the page that reruns on its own (an ``st.fragment``): its writes then reach the browser too."""
     # a new session (a reload, or a server restart under an open page) gets new data, so the
     # browser runs the bridge again and reports what it holds even when nothing else changed
-    session = st.session_state.get("_browser_store_session")
-    if session is None:  # not setdefault: that would draw random bytes on every call
-        session = st.session_state["_browser_store_session"] = secrets.token_hex(8)
+    session = state.browser_session(lambda: secrets.token_hex(8))  # random bytes drawn once a session
     # the browser runs the bridge only when its data changes; with a second bridge for the same
     # entry (``slot``), one bridge's data can be the same as last time while the other wrote since:
     # a count of this entry's changes makes every change reach the browser, whichever bridge sends it
-    changes = st.session_state.setdefault("_browser_store_changes", {})
+    changes = state.browser_changes()
     last, count = changes.get(name, (None, 0))
     if (save or "", clear) != last:
         changes[name] = ((save or "", clear), count + 1)

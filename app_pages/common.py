@@ -8,12 +8,17 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from app_pages import state
 from scoring import plaintext, validate_bytes, validate_paths
 from scoring.i18n import LANGUAGE_NAMES, LANGUAGES, render, t
+from scoring.instrument import Instrument
 from scoring.resources import COUNTRIES, COUNTRY_KEYS, crisis_resources, default_country, resource_parts
+from scoring.yamlsafe import Problem
 
 # the built-in instruments; GUIDECHECK_QUESTIONNAIRES points elsewhere (the browser tests edit a copy)
 QUESTIONNAIRES = Path(os.environ.get("GUIDECHECK_QUESTIONNAIRES")
@@ -29,8 +34,8 @@ def start_run() -> str:
     touching the URL again (reading query parameters costs ~20 µs a call, a page makes hundreds)."""
     wanted = st.query_params.get("lang")
     if wanted in LANGUAGES:
-        st.session_state["lang"] = wanted
-    current = st.session_state.get("lang", "en")
+        state.set_chosen_language(wanted)
+    current = state.chosen_language() or "en"
     if wanted != current:
         st.query_params["lang"] = current
     _run.lang = current
@@ -43,16 +48,16 @@ def lang() -> str:
 
 
 def set_language(code: str) -> None:
-    st.session_state["lang"] = code
+    state.set_chosen_language(code)
     st.query_params["lang"] = code
     _run.lang = code
 
 
-def T(key: str, **values) -> str:  # noqa: N802 - short on purpose: used on every line of the pages
+def T(key: str, **values: object) -> str:  # noqa: N802 - short on purpose: used on every line of the pages
     return t(key, lang(), **values)
 
 
-def problem_line(problem) -> str:
+def problem_line(problem: Problem) -> str:
     """A file's problem (``PATH:LINE: message``) with its message in the page's language."""
     where = f"{problem.path}:{problem.line}" if problem.line else problem.path
     return f"{where}: {render(problem.message, lang())}"
@@ -70,7 +75,7 @@ def page_language() -> None:
             # wide markdown tables scroll inside their box instead of widening the page on a phone
             "[data-testid='stMarkdownContainer'] table{display:block;overflow-x:auto;max-width:100%}</style>",
             unsafe_allow_javascript=True, width="content")
-    if st.session_state.pop("_scroll_top", False):
+    if state.take_scroll_top():
         scroll_to_top()
 
 
@@ -80,7 +85,7 @@ def scroll_to_top() -> None:
     # The browser runs an st.html script again only when its text changed (a new number each time),
     # and every run of it is a script of the page's own: in a block, so that a second run does not
     # stop at "m has already been declared" (which left every part after the first scrolled down).
-    count = st.session_state["_scroll_count"] = st.session_state.get("_scroll_count", 0) + 1
+    count = state.next_scroll_count()
     st.html(f"<script>/* {count} */ {{ const m = document.querySelector('[data-testid=\"stMain\"]');"
             "if (m) { m.scrollTo(0, 0); } window.scrollTo(0, 0); }</script>", unsafe_allow_javascript=True,
             width="content")
@@ -88,37 +93,41 @@ def scroll_to_top() -> None:
 
 # Plotly's toolbar hovered over chart titles on phones; the charts need none of its tools.
 CHART_CONFIG = {"displayModeBar": False}
+LANGUAGE_PICKER = "_lang_picker"  # the sidebar's language radio
 
 
 def language_picker() -> None:
     current = lang()
 
-    def changed():
-        set_language(st.session_state["_lang_picker"])
+    def changed() -> None:
+        set_language(state.widget_value(LANGUAGE_PICKER))
 
     st.sidebar.radio(f"{t('nav.language', 'en')} / {t('nav.language', 'nl')}", LANGUAGES,
-                     index=LANGUAGES.index(current), format_func=LANGUAGE_NAMES.get, key="_lang_picker",
+                     index=LANGUAGES.index(current), format_func=LANGUAGE_NAMES.get, key=LANGUAGE_PICKER,
                      on_change=changed, horizontal=True)
 
 
-def safe(value) -> str:
+def safe(value: object) -> str:
     """A person's or a file's text as Markdown that can only be plain text (scoring.plaintext)."""
     return plaintext.markdown(value)
 
 
-def _fingerprint() -> tuple:
+Loaded = tuple[dict[str, Instrument], list[Problem]]  # instruments by id, and the problems found
+
+
+def _fingerprint() -> tuple[tuple[str, int], ...]:
     return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(QUESTIONNAIRES.glob("*.y*ml")))
 
 
 @st.cache_resource(show_spinner=False)
-def _load(fingerprint: tuple):
+def _load(fingerprint: tuple[tuple[str, int], ...]) -> Loaded:
     return validate_paths([QUESTIONNAIRES])
 
 
-_builtin: dict = {}  # the last load of the folder and when it was looked at (builtin_instruments)
+_builtin: dict[str, Any] = {}  # the last load of the folder and when it was looked at (builtin_instruments)
 
 
-def builtin_instruments():
+def builtin_instruments() -> Loaded:
     """(instruments by id, problems): loaded once, again only when a file in questionnaires/ changes.
     The folder is looked at once a second at most: a page calls instruments() dozens of times a run,
     and the stat of every file (0.7 ms) and the cache lookup on each call were a sixth of an answer's
@@ -126,31 +135,32 @@ def builtin_instruments():
     now = time.monotonic()
     if "loaded" not in _builtin or now - _builtin["checked"] > 1.0:
         _builtin["loaded"], _builtin["checked"] = _load(_fingerprint()), now
-    return _builtin["loaded"]
+    loaded: Loaded = _builtin["loaded"]
+    return loaded
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)  # a few files, bounded memory
-def _validate_upload(digest: str, name: str, _raw: bytes):
+def _validate_upload(digest: str, name: str, _raw: bytes) -> tuple[Instrument | None, list[Problem]]:
     return validate_bytes(_raw, name)
 
 
-def validated_upload(upload):
+def validated_upload(upload: UploadedFile) -> tuple[Instrument | None, list[Problem]]:
     """(instrument or None, problems) of an uploaded instrument, validated once per file content:
     Streamlit reruns the page on every click while the file stays in the uploader."""
     raw = upload.getvalue()
     return _validate_upload(hashlib.sha256(raw).hexdigest(), upload.name, raw)
 
 
-def instruments() -> dict:
+def instruments() -> dict[str, Instrument]:
     """Built-in instruments plus those uploaded in this session (uploads never replace built-ins)."""
     loaded, _ = builtin_instruments()
-    custom = st.session_state.get("custom_instruments", {})
+    custom = state.custom_instruments()
     return {**loaded, **{k: v for k, v in custom.items() if k not in loaded}}
 
 
 def crisis_country() -> str:
     """The country whose resources lead: the person's pick this session, else from the language."""
-    picked = st.session_state.get("crisis_country")
+    picked = state.crisis_pick()
     return picked if picked in COUNTRIES else default_country(lang())
 
 
@@ -158,12 +168,12 @@ def crisis_box(where: str = "page") -> None:
     """Crisis and support resources with a country picker (NL / US / elsewhere). Call once per page
     run; app.py adds one in the sidebar (where="sidebar"), and both pickers share the pick."""
     language = lang()
-    key = f"_crisis_country_{where}"
+    key = state.widget_key("_crisis_country", where)
     # the pick lives under a key of its own: Streamlit drops a widget's state on pages without it
-    st.session_state[key] = crisis_country()
+    state.set_widget_value(key, crisis_country())
 
-    def picked():
-        st.session_state["crisis_country"] = st.session_state[key]
+    def picked() -> None:
+        state.set_crisis_pick(state.widget_value(key))
 
     with st.container(border=True):
         st.markdown(f"**{T('crisis.title')}**")

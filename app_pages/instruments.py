@@ -1,6 +1,8 @@
 import streamlit as st
 
+from app_pages import state
 from app_pages.common import T, builtin_instruments, lang, problem_line, safe, validated_upload
+from scoring.instrument import Instrument
 from scoring.plaintext import clean
 
 st.title(T("instruments.title"))
@@ -8,7 +10,7 @@ st.markdown(T("instruments.intro_people"))
 language = lang()
 
 
-def describe(inst) -> None:
+def describe(inst: Instrument) -> None:
     """What a person reads: the purpose, the parts and their questions, and the sources by author,
     title and section. Ids, hashes, expressions and source keys are under "For developers"."""
     st.caption(T("instruments.size", items=len(inst.items), sections=len(inst.spec.sections)))
@@ -30,7 +32,7 @@ def describe(inst) -> None:
         developer_details(inst)
 
 
-def sources_cited(inst) -> dict[str, list[str]]:
+def sources_cited(inst: Instrument) -> dict[str, list[str]]:
     """Each source the questions cite (its full reference), with the sections cited, in order."""
     out: dict[str, list[str]] = {}
     for item_id in inst.items:
@@ -44,7 +46,7 @@ def sources_cited(inst) -> dict[str, list[str]]:
     return out
 
 
-def developer_details(inst) -> None:
+def developer_details(inst: Instrument) -> None:
     st.caption(T("instruments.developers_help"))
     st.markdown(safe(f"{inst.id} · " + T("instruments.summary", items=len(inst.items),
                                          sections=len(inst.spec.sections), version=inst.version)
@@ -89,18 +91,18 @@ for inst in (loaded[i] for i in order):
 st.header(T("instruments.upload"))
 upload = st.file_uploader(T("instruments.upload"), type=["yaml", "yml"], label_visibility="collapsed")
 if upload is not None:
-    inst, found = validated_upload(upload)
-    if found:
+    uploaded, found = validated_upload(upload)
+    if found or uploaded is None:  # no instrument comes without a problem saying why
         st.error(T("instruments.problems", n=len(found)))
         st.code(clean("\n".join(problem_line(p) for p in found)), language=None, wrap_lines=True)
     else:
         st.success(T("instruments.valid"))
-        if inst.id in loaded:
-            st.error(T("instruments.clash", id=inst.id))
+        if uploaded.id in loaded:
+            st.error(T("instruments.clash", id=uploaded.id))
         else:
             with st.container(border=True):
-                st.subheader(safe(inst.title(language)))
-                describe(inst)
+                st.subheader(safe(uploaded.title(language)))
+                describe(uploaded)
             if st.button(T("instruments.use"), type="primary"):
-                st.session_state.setdefault("custom_instruments", {})[inst.id] = inst
+                state.add_custom_instrument(uploaded)
                 st.success(T("instruments.used"))

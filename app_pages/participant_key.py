@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scoring.answers import BadAnswer, check_value
@@ -35,7 +36,8 @@ class Saved:
     answers: dict = field(default_factory=dict)
 
 
-def decide(url_key: str | None, session_key: str | None, saved_key: str | None, is_stored) -> tuple[str | None, bool]:
+def decide(url_key: str | None, session_key: str | None, saved_key: str | None,
+           is_stored: Callable[[str], bool]) -> tuple[str | None, bool]:
     """(the key this page uses, whether its submission is already stored: say thanks).
 
     ``url_key`` is whatever the address bar holds: it is used only when it is one of the keys this

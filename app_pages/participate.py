@@ -14,11 +14,13 @@ import logging
 import streamlit as st
 
 from app_pages import browser_store
+from app_pages import state as session
 from app_pages.common import T, builtin_instruments, crisis_box, lang, safe, set_language
 from app_pages.flow import question
 from app_pages.participant_key import Saved, decide, new_key, read_saved, saved_text
 from app_pages.research_access import get_store, unavailable
 from scoring import consent, score_response
+from scoring.instrument import Instrument
 from scoring.store import StoreError
 
 log = logging.getLogger("guidecheck")
@@ -44,8 +46,7 @@ provider = provider if provider in study.providers else None
 
 st.title(safe(study.title))
 available, _ = builtin_instruments()
-state = st.session_state.setdefault("participant", {}).setdefault(
-    study.code, {"answers": {}, "consented": False, "key": None, "saved_key": None, "loaded": False, "sent": False})
+state = session.participant(study.code)
 url_key = st.query_params.get("sub")
 if url_key is not None:
     del st.query_params["sub"]  # never proof of a submission, and kept out of the browser's history
@@ -54,70 +55,70 @@ STORE_NAME = f"study:{study.code}"
 
 def kept() -> str | None:
     """What this browser keeps for the study: the key, the consent and the answers not yet sent."""
-    if not state["key"]:
+    if not state.key:
         return None
-    return saved_text(Saved(key=state["key"], consented=state["consented"],
-                            answers={} if state["sent"] else state["answers"]))
+    return saved_text(Saved(key=state.key, consented=state.consented, answers={} if state.sent else state.answers))
 
 
 # this browser's own copy: written after every change, read back once per session
-stored = browser_store.sync(STORE_NAME, save=kept(), loaded=state["loaded"])
-if stored is not None and not state["loaded"]:
-    state["loaded"] = True
+stored = browser_store.sync(STORE_NAME, save=kept(), loaded=state.loaded)
+if stored is not None and not state.loaded:
+    state.loaded = True
     saved = read_saved(stored, available)
     if saved is not None:
-        state["saved_key"] = saved.key
-        if (saved.answers or saved.consented) and not any(state["answers"].values()) and not state["key"]:
+        state.saved_key = saved.key
+        if (saved.answers or saved.consented) and not any(state.answers.values()) and not state.key:
             # a reload, a closed tab, a server restart or a move to another server: pick up where this
             # person left off, without asking for consent they gave in this browser already
-            state.update(answers=saved.answers, key=saved.key, consented=saved.consented,
-                         restored="answers" if saved.answers else "consent")
-if not state["loaded"]:
+            state.answers, state.key, state.consented = saved.answers, saved.key, saved.consented
+            state.restored = "answers" if saved.answers else "consent"
+if not state.loaded:
     # until this browser says what it keeps (a moment), show nothing to answer: a person who already
     # agreed, and whose page reconnected to a new session (a restart, another server), must not see
     # the consent page flash up before their questions come back
     st.caption(T("study.opening"))
     st.stop()
 try:
-    submission, sent = decide(url_key, state["key"], state["saved_key"], store.has_submission)
+    submission, sent = decide(url_key, state.key, state.saved_key, store.has_submission)
 except StoreError:
     unavailable(participant=True)
     st.stop()
 if sent:
-    state.update(key=submission, sent=True)
+    state.key, state.sent = submission, True
     st.success(T("study.thanks"))
     crisis_box()
     st.stop()
 
-if not state["consented"] or not submission:
+if not state.consented or not submission:
     consent_text = consent.for_language(study.consent, lang(), study.languages)
     if consent_text:
         st.markdown(safe(consent_text))
     st.caption(T("study.anonymous", k=study.min_group))
     agreed = st.checkbox(T("study.consent"), key="consent")
     if st.button(T("study.start"), type="primary", disabled=not agreed):
-        state.update(consented=True, key=submission or new_key())
+        state.consented, state.key = True, submission or new_key()
         st.rerun()
     crisis_box()
     st.stop()
 
-restored = state.pop("restored", None)
+restored = state.take_restored()
 if restored:
     st.info(T("study.restored" if restored == "answers" else "study.restored_consent"))
 chosen = [available[i] for i in study.instruments if i in available]
-if study.free_text:
+free_text = study.free_text  # a name the fragment below can read (study is narrowed here only)
+if free_text:
     st.warning(T("study.free_text_warning"))
 
 
 @st.fragment
-def questions(inst) -> None:
+def questions(inst: Instrument) -> None:
     """One instrument's questions. A fragment: an answer reruns only this instrument's questions
     (whose visibility can depend on it), not the whole page: with two instruments the server's
     CPU per answer went from 21 to 11 ms (issue 16). Send is outside, so it sees every answer."""
-    result = score_response(inst, state["answers"].get(inst.id, {}), audience="research")
+    result = score_response(inst, state.answers.get(inst.id, {}), audience="research")
     for section in inst.spec.sections:
         for item in section.items:
-            if result.status[item.id] == "hidden" or (item.type == "text" and not study.free_text):
+            if result.status[item.id] == "hidden" or (item.type == "text" and not free_text):
                 continue
             question("research", state, inst, item)
     # an answer reruns only this fragment, so the browser's copy is written from here too (the
@@ -133,7 +134,7 @@ for inst in chosen:
 if st.button(T("study.submit"), type="primary"):
     results, missing = {}, []
     for inst in chosen:
-        answers = {k: v for k, v in state["answers"].get(inst.id, {}).items()
+        answers = {k: v for k, v in state.answers.get(inst.id, {}).items()
                    if study.free_text or inst.items[k].spec.type != "text"}
         result = score_response(inst, answers, audience="research")
         missing += [inst.text(inst.items[i].spec.text, lang()) for i, s in result.status.items()
@@ -145,7 +146,7 @@ if st.button(T("study.submit"), type="primary"):
         st.stop()
     try:
         store.submit(study, submission, results, provider=provider, language=lang())
-        state["sent"] = True
+        state.sent = True
     except Exception:  # noqa: BLE001 - the participant sees a plain message; their answers stay in the session
         log.exception("a submission to study %s could not be stored", study.id)
         st.error(T("study.failed"))

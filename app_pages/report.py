@@ -1,12 +1,14 @@
+from typing import cast
+
 import streamlit as st
 
+from app_pages import state
 from app_pages.common import T, crisis_box
-from app_pages.flow import state
 from app_pages.report_view import render
 
-audience = st.session_state.get("last_report")
-saved = st.session_state.get("reports", {}).get(audience)
-if saved is None:
+audience = state.last_report()
+saved = state.saved_report(audience)
+if audience is None or saved is None:
     st.title(T("report.title"))
     st.info(T("report.none"))
     left, right = st.columns(2)
@@ -18,9 +20,9 @@ if saved is None:
     st.stop()
 
 
-def edit():
-    state(audience)["stage"] = "questions"
+def edit(audience: str = audience) -> None:
+    state.flow(audience).stage = "questions"
     st.switch_page("app_pages/vet.py" if audience == "vetting" else "app_pages/self_audit.py")
 
 
-render(audience, saved, edit)
+render(audience, cast(dict, saved), edit)  # report_view takes a dict

@@ -3,10 +3,13 @@ Every run starts at the gate: without a login nothing below it is computed or sh
 
 import io
 import logging
+from collections.abc import Callable
+from typing import Any, cast
 
 import pandas as pd
 import streamlit as st
 
+from app_pages import state
 from app_pages.common import CHART_CONFIG, T, app_url, builtin_instruments, lang, not_a_guarantee, safe
 from app_pages.research_access import get_store, logout_button, researcher_gate, unavailable
 from scoring import charts, consent, export, research
@@ -15,16 +18,18 @@ from scoring.answers import AnswerError, AnswerFileError, read_csv_compact
 from scoring.codebook import codebook
 from scoring.convert.imports import normalise
 from scoring.i18n import LANGUAGE_NAMES, LANGUAGES
-from scoring.store import StoreError
+from scoring.instrument import Instrument
+from scoring.store import Store, StoreError, Study
 
 log = logging.getLogger("guidecheck")
 
 st.title(T("research.title"))
 researcher_gate()
 logout_button()
-store = get_store()
-if store is None:
+found_store = get_store()
+if found_store is None:
     st.stop()
+store: Store = found_store
 available, _ = builtin_instruments()
 research_instruments = [i for i, inst in available.items() if "research" in inst.spec.audiences]
 language = lang()
@@ -32,7 +37,7 @@ language = lang()
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def figures(url: str, study_code: str, instrument_id: str, content_hash: str, count: int, upto: int,
-            language: str):
+            language: str) -> dict[str, Any]:
     """Everything the dashboard draws for one study, instrument and version, figures included
     (as plain dicts: a cached go.Figure would be validated again on every unpickling), from the
     snapshot of the first ``count`` responses (up to id ``upto``, see ``Store.snapshot``): it moves
@@ -40,6 +45,8 @@ def figures(url: str, study_code: str, instrument_id: str, content_hash: str, co
     nothing new. It reads the version's running totals (a few hundred rows, kept as responses
     are stored) minus the fewer than K responses after the snapshot, never every response."""
     study = store.study(study_code)
+    if study is None:
+        raise StoreError(f"study {study_code} is not stored")
     inst = version_of(instrument_id, content_hash)  # the version answered, never today's file
     totals = store.tally(study.id, inst, content_hash, upto)
     labels = {s.spec.id: inst.text(s.spec.label, language) for s in inst.scores}
@@ -62,7 +69,7 @@ def figures(url: str, study_code: str, instrument_id: str, content_hash: str, co
             "after": [_plain(f) for f in after]}
 
 
-def version_of(instrument_id: str, content_hash: str):
+def version_of(instrument_id: str, content_hash: str) -> Instrument:
     """The instrument version the responses were answered with, from the store (registered from
     the loaded instrument when it is that version and the store does not have it yet)."""
     loaded = available.get(instrument_id)
@@ -81,7 +88,7 @@ def _title(instrument_id: str) -> str:
     return instrument_id
 
 
-def _marked(means):
+def _marked(means: pd.DataFrame) -> pd.DataFrame:
     """The means table as shown: providers whose mean is not reliable enough marked in words."""
     shown = means.copy()
     shown.attrs = {}  # the fitted ICCs are shown in a table of their own
@@ -89,16 +96,16 @@ def _marked(means):
     return shown.rename(columns={"note": T("research.compare_column")})
 
 
-def _plain(fig) -> dict:
+def _plain(fig: Any) -> dict[str, Any]:
     """A figure as a plain dict without Plotly's default template: st.plotly_chart applies
     Streamlit's theme anyway, and validating the written-out template costs ~10 ms a chart."""
-    spec = fig.to_dict()
+    spec: dict[str, Any] = fig.to_dict()
     spec["layout"].pop("template", None)
     return spec
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def versions(url: str, study_id: int, instrument_id: str, latest: int):
+def versions(url: str, study_id: int, instrument_id: str, latest: int) -> pd.DataFrame:
     return store.versions(study_id, instrument_id)
 
 
@@ -112,83 +119,112 @@ STUDY_FORM_KEYS = ("study_title", "study_instruments", "study_languages", "study
                    "study_providers")
 
 
-def studies_tab():
-    # not clear_on_submit: a refused study (a consent text missing, a bad provider code) keeps what
-    # was typed; the fields are cleared only once the study exists
-    if st.session_state.pop("study_created", False):
+def _language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def studies_tab() -> None:
+    if state.take_study_created():
         st.success(T("research.created"))
+    new_study_form()
+    existing = store.studies()
+    if not existing:
+        st.info(T("research.no_studies"))
+    for study in reversed(existing):
+        study_box(study)
+
+
+def new_study_form() -> None:
+    """The form for a new study. Not clear_on_submit: a refused study (a consent text missing, a bad
+    provider code) keeps what was typed; the fields are cleared only once the study exists."""
     with st.form("new_study"):
         st.subheader(T("research.new_study"))
         title = st.text_input(T("research.study_title"), max_chars=200, key="study_title")
         chosen = st.multiselect(T("research.study_instruments"), research_instruments,
                                 format_func=lambda i: available[i].title(language), key="study_instruments")
         langs = st.multiselect(T("research.study_languages"), LANGUAGES, default=list(LANGUAGES),
-                               format_func=LANGUAGE_NAMES.get, key="study_languages")
+                               format_func=_language_name, key="study_languages") or ["en"]
         min_group = st.number_input(T("research.min_group"), min_value=5, max_value=1000, value=11, step=1,
                                     key="study_min_group")
         free_text = st.checkbox(T("research.free_text"), help=T("research.free_text_warning"), key="study_free_text")
         # one consent text per language: a participant reads it in the page's language (issue 15)
         consents = {code: st.text_area(T("research.consent_text_in", language=LANGUAGE_NAMES[code]),
-                                       max_chars=5000, key=f"consent_{code}") for code in LANGUAGES}
+                                       max_chars=5000, key=state.widget_key("consent", code)) for code in LANGUAGES}
         providers = st.text_area(T("research.providers"), max_chars=20000, key="study_providers")
         if st.form_submit_button(T("research.create"), type="primary"):
-            codes = [line.strip() for line in providers.splitlines() if line.strip()]
-            bad = research.bad_provider_codes(codes)
-            consent_texts = consent.pack({code: consents[code] for code in (langs or ["en"])})
-            if not title.strip() or not chosen:
-                st.error(T("research.need_title"))
-            elif consent.missing(consent_texts, langs or ["en"]):
-                st.error(T("research.consent_missing", languages=", ".join(
-                    LANGUAGE_NAMES[c] for c in consent.missing(consent_texts, langs or ["en"]))))
-            elif bad:
-                st.error(T("research.bad_providers", max=research.MAX_PROVIDER,
-                           codes=", ".join(safe(c) for c in bad[:10])))
-            else:
-                store.create_study(title, chosen, languages=langs or ["en"], min_group=int(min_group),
-                                   free_text=free_text, consent=consent_texts, providers=codes)
-                for key in [*STUDY_FORM_KEYS, *(f"consent_{code}" for code in LANGUAGES)]:
-                    st.session_state.pop(key, None)  # a fresh form for the next study
-                st.session_state["study_created"] = True
-                st.rerun()
-    existing = store.studies()
-    if not existing:
-        st.info(T("research.no_studies"))
-    for study in reversed(existing):
-        n = count_responses(store.url, study.id, store.latest(study.id), study.min_group)
-        responses = T("research.responses", n=n)
-        with st.expander(f"{safe(study.title)} · {responses}"):
-            # as code blocks: plain text that copies as it is, whatever a code holds
-            st.markdown(T("research.link"))
-            st.code(app_url("research") + research.participant_link(study.code), language=None)
-            if study.providers:
-                st.markdown(T("research.links_per_provider"))
-                base = app_url("research")
-                st.code("\n".join(base + research.participant_link(study.code, p) for p in study.providers),
-                        language=None)
-            if study.free_text:
-                st.warning(T("research.free_text_warning"))
-            is_open = st.toggle(T("research.open"), value=study.is_open, key=f"open_{study.code}")
-            if is_open != study.is_open:
-                store.set_open(study.code, is_open)
-                st.rerun()
+            create_study(title, chosen, langs, int(min_group), free_text, consents, providers)
+
+
+def create_study(title: str, chosen: list[str], langs: list[str], min_group: int, free_text: bool,
+                 consents: dict[str, str], providers: str) -> None:
+    """Make the study as filled in, or say (in the form) why not."""
+    codes = [line.strip() for line in providers.splitlines() if line.strip()]
+    consent_texts = consent.pack({code: consents[code] for code in langs})
+    refused = study_refused(title, chosen, langs, consent_texts, codes)
+    if refused:
+        st.error(refused)
+        return
+    store.create_study(title, chosen, languages=langs, min_group=min_group, free_text=free_text,
+                       consent=consent_texts, providers=codes)
+    # a fresh form for the next study
+    state.drop_widgets([*STUDY_FORM_KEYS, *(state.widget_key("consent", code) for code in LANGUAGES)])
+    state.mark_study_created()
+    st.rerun()
+
+
+def study_refused(title: str, chosen: list[str], langs: list[str], consent_texts: str, codes: list[str]) -> str | None:
+    """Why a new study cannot be made as filled in (in the page's language), or None."""
+    if not title.strip() or not chosen:
+        return T("research.need_title")
+    missing = consent.missing(consent_texts, langs)
+    if missing:
+        return T("research.consent_missing", languages=", ".join(LANGUAGE_NAMES[c] for c in missing))
+    bad = research.bad_provider_codes(codes)
+    if bad:
+        return T("research.bad_providers", max=research.MAX_PROVIDER, codes=", ".join(safe(c) for c in bad[:10]))
+    return None
+
+
+def study_box(study: Study) -> None:
+    """One study: its links (per provider too), the free-text warning, and open or closed."""
+    n = count_responses(store.url, study.id, store.latest(study.id), study.min_group)
+    with st.expander(f"{safe(study.title)} · {T('research.responses', n=n)}"):
+        # as code blocks: plain text that copies as it is, whatever a code holds
+        st.markdown(T("research.link"))
+        base = app_url("research")
+        st.code(base + research.participant_link(study.code), language=None)
+        if study.providers:
+            st.markdown(T("research.links_per_provider"))
+            st.code("\n".join(base + research.participant_link(study.code, p) for p in study.providers),
+                    language=None)
+        if study.free_text:
+            st.warning(T("research.free_text_warning"))
+        is_open = st.toggle(T("research.open"), value=study.is_open, key=state.widget_key("open", study.code))
+        if is_open != study.is_open:
+            store.set_open(study.code, is_open)
+            st.rerun()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def snapshot(url: str, study_id: int, instrument_id: str, content_hash: str, k: int, latest: int):
+def snapshot(url: str, study_id: int, instrument_id: str, content_hash: str, k: int, latest: int) -> tuple[int, int]:
     return store.snapshot(study_id, instrument_id, content_hash, k)
 
 
-def pick(key: str):
+Picked = tuple[Study, Instrument, str, int, int]  # study, instrument version, its hash, snapshot count, last id
+
+
+def pick(key: str) -> Picked | None:
     """(study, instrument, version hash, snapshot count, snapshot's last id) chosen by the
     researcher, or None (said why). Counts are shown in steps of K, as the figures move."""
     existing = store.studies()
     if not existing:
         st.info(T("research.no_studies"))
         return None
-    study = st.selectbox(T("research.choose_study"), existing, format_func=lambda s: s.title,
-                         index=len(existing) - 1, key=f"study_{key}")
-    inst_id = st.selectbox(T("research.choose_instrument"), list(study.instruments),
-                           format_func=_title, key=f"instrument_{key}")
+    # cast: under mypy's python_version 3.10, Streamlit's "typing.Never" overload makes a selectbox None
+    study = cast(Study, st.selectbox(T("research.choose_study"), existing, format_func=lambda s: s.title,
+                                     index=len(existing) - 1, key=state.widget_key("study", key)))
+    inst_id = cast(str, st.selectbox(T("research.choose_instrument"), list(study.instruments),
+                                     format_func=_title, key=state.widget_key("instrument", key)))
     latest = store.latest(study.id)
     found = versions(store.url, study.id, inst_id, latest)
     if found.empty:
@@ -197,7 +233,7 @@ def pick(key: str):
     if len(found) > 1:
         st.warning(T("research.versions_warning", n=len(found)))
     k_min = study.min_group
-    row = st.selectbox(T("research.choose_version"), found.index, key=f"version_{key}",
+    row = st.selectbox(T("research.choose_version"), found.index, key=state.widget_key("version", key),
                        format_func=lambda k: f"{found.loc[k, 'instrument_version']} · "
                                              f"{found.loc[k, 'instrument_hash']} · "
                                              f"n={found.loc[k, 'n'] // k_min * k_min}")
@@ -212,7 +248,7 @@ def pick(key: str):
     return study, inst, content_hash, n, upto
 
 
-def dashboard_tab():
+def dashboard_tab() -> None:
     picked = pick("dashboard")
     if picked is None:
         return
@@ -245,7 +281,7 @@ def dashboard_tab():
         st.plotly_chart(fig, width="stretch", config=CHART_CONFIG)
 
 
-def export_tab():
+def export_tab() -> None:
     picked = pick("export")
     if picked is None:
         return
@@ -257,10 +293,10 @@ def export_tab():
     st.caption(T("research.snapshot", k=study.min_group, n=n))
     stem = f"guidecheck-{inst.id}-{inst.version}-{content_hash}"
 
-    def frame():
+    def frame() -> pd.DataFrame:
         return research.export_frame(store, study, inst, content_hash, upto, include_text=study.free_text)
 
-    def parquet():
+    def parquet() -> bytes:
         data = frame()
         buffer = io.BytesIO()
         data.astype({c: "string" for c in data.columns if data[c].dtype == object}).to_parquet(buffer, index=False)
@@ -287,10 +323,10 @@ def export_tab():
                             f"{stem}-datapackage.zip", "application/zip", width="stretch")
 
 
-def import_tab():
+def import_tab() -> None:
     st.markdown(T("research.import_intro"))
-    inst_id = st.selectbox(T("research.choose_instrument"), research_instruments,
-                           format_func=lambda i: available[i].title(language), key="import_instrument")
+    inst_id = cast(str, st.selectbox(T("research.choose_instrument"), research_instruments,
+                                     format_func=lambda i: available[i].title(language), key="import_instrument"))
     upload = st.file_uploader(T("research.import_file"), type=["csv"])
     if upload is None:
         return
@@ -337,7 +373,7 @@ studies, dashboard, exports, imports = st.tabs([T("research.tab_studies"), T("re
                                                 T("research.tab_export"), T("research.tab_import")])
 
 
-def guarded(tab) -> None:
+def guarded(tab: Callable[[], None]) -> None:
     """A tab whose database went away says so plainly; the log has the details (Store logs them)."""
     try:
         tab()

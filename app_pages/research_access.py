@@ -8,9 +8,11 @@ import hmac
 import logging
 import math
 import os
+from typing import Any
 
 import streamlit as st
 
+from app_pages import state
 from app_pages.common import T
 from app_pages.throttle import LoginThrottle
 from scoring.store import Store, StoreError
@@ -42,7 +44,7 @@ def unavailable(participant: bool) -> None:
     st.error(T("study.unavailable") if participant else T("research.store_error"))
 
 
-def _secret(name: str):
+def _secret(name: str) -> Any:
     try:
         return st.secrets.get(name)
     except Exception:  # noqa: BLE001 - no secrets file at all is the common case
@@ -72,7 +74,7 @@ def researcher_gate() -> None:
         log.warning("research mode is off: the researcher password is shorter than %d characters", MIN_PASSWORD)
         st.error(T("research.password_too_short", n=MIN_PASSWORD))
         st.stop()
-    token = st.session_state.get("researcher")
+    token = state.researcher_token()
     if token and hmac.compare_digest(token, _token(secret)):
         return
     with st.form("research_login"):
@@ -87,7 +89,7 @@ def researcher_gate() -> None:
             st.stop()
         if hmac.compare_digest(given.encode("utf-8"), secret.encode("utf-8")):
             THROTTLE.succeeded(client)
-            st.session_state["researcher"] = _token(secret)
+            state.set_researcher_token(_token(secret))
             st.rerun()
         failures = THROTTLE.failed(client)
         log.warning("research login failed: client %s, %d wrong in a row", _tag(client), failures)
@@ -118,5 +120,5 @@ def _token(secret: str) -> str:
 
 def logout_button() -> None:
     if st.sidebar.button(T("research.logout")):
-        st.session_state.pop("researcher", None)
+        state.set_researcher_token(None)
         st.rerun()

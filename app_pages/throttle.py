@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -30,7 +31,8 @@ class _Client:
 
 class LoginThrottle:
     def __init__(self, *, free: int = 3, base: float = 1.0, cap: float = 300.0, global_free: int = 20,
-                 window: float = 60.0, global_cap: float = 60.0, max_clients: int = 10_000, clock=time.monotonic):
+                 window: float = 60.0, global_cap: float = 60.0, max_clients: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.free, self.base, self.cap = free, base, cap
         self.global_free, self.window, self.global_cap = global_free, window, global_cap
         self.max_clients, self.clock = max_clients, clock

@@ -1,5 +1,6 @@
-"""The core type-checks: mypy with the settings in pyproject.toml ([tool.mypy]: every function in
-scoring/ annotated) finds no error. Modules still on the to-do list there are not reported yet."""
+"""The core and the app type-check: mypy with the settings in pyproject.toml ([tool.mypy]: every
+function in scoring/, app_pages/ and app.py annotated) finds no error. Modules still on the to-do list
+there are not reported yet."""
 
 import subprocess
 import sys
@@ -7,6 +8,8 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
+
+PAGES_BEING_REWRITTEN = {"app_pages.report_view", "app_pages.compare"}
 
 
 def _mypy_installed() -> bool:
@@ -23,11 +26,12 @@ def test_mypy_finds_no_error_in_the_core():
 def test_the_configuration_is_at_least_sqlite_utils_level():
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
-    assert config["files"] == ["scoring"]
+    assert config["files"] == ["scoring", "app_pages", "app.py"]
     assert config["disallow_untyped_defs"] is True and config["check_untyped_defs"] is True
     for override in config.get("overrides", []):
         assert override.get("disallow_untyped_defs", True) is not False, "no module may opt out of annotations"
         modules = override["module"]
-        # only the to-do list of not-yet-clean core modules may hide errors, and only per module
+        # only the to-do list of not-yet-clean core modules may hide errors, and only per module;
+        # of the app, only the two report pages being rewritten (issue 13) until that rewrite lands
         if override.get("ignore_errors"):
-            assert all(m.startswith("scoring.") for m in modules), modules
+            assert all(m.startswith("scoring.") or m in PAGES_BEING_REWRITTEN for m in modules), modules

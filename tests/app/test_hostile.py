@@ -114,7 +114,7 @@ def test_compare_shows_result_labels_and_file_names_as_plain_text():
 def test_the_report_caption_shows_the_result_label_as_plain_text():
 
     at = start(app(), "vetting", ["red-flags"])
-    at.session_state["flows"]["vetting"]["label"] = PAYLOAD
+    at.session_state["flows"]["vetting"].label = PAYLOAD
     walk(at, "vetting", careful)
     assert any("evil" in c.value for c in at.caption), "the label is in the caption"
     assert_page_plain(at)
@@ -282,7 +282,7 @@ def test_a_submission_key_the_server_never_makes_is_replaced_at_the_door(db, sub
     at.checkbox(key="consent").check().run()
     [b for b in at.button if b.label == "Start"][0].click().run()
     assert "sub" not in at.query_params  # removed from the link: the key lives in this session and browser
-    key = at.session_state["participant"][study.code]["key"]
+    key = at.session_state["participant"][study.code].key
     assert re.fullmatch(r"[0-9a-f]{32}", key), key
     for radio in at.radio:
         if radio.key and radio.key.startswith("q:research:"):

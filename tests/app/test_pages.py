@@ -199,7 +199,7 @@ def test_empty_submission_is_refused_with_what_is_missing():
     goto = [b for b in at.button if b.key and b.key.startswith("goto_vetting_")]
     assert goto and "Part 1" in listed
     goto[0].click().run()
-    assert at.session_state["flows"]["vetting"]["step"] == int(goto[0].key.rsplit("_", 1)[1])
+    assert at.session_state["flows"]["vetting"].step == int(goto[0].key.rsplit("_", 1)[1])
 
 
 def test_answers_survive_a_language_switch():
@@ -209,7 +209,7 @@ def test_answers_survive_a_language_switch():
     assert not at.exception
     assert at.radio(key="q:vetting:red-flags:rf_guarantee").value == "no"
     assert "Beloftes en informatie" in all_text(at)
-    assert at.session_state["flows"]["vetting"]["answers"]["red-flags"]["rf_guarantee"] == "no"
+    assert at.session_state["flows"]["vetting"].answers["red-flags"]["rf_guarantee"] == "no"
 
 
 def test_red_flag_answers_are_never_carried_into_the_full_check():
@@ -220,7 +220,7 @@ def test_red_flag_answers_are_never_carried_into_the_full_check():
     for _ in BUILTIN["red-flags"].spec.sections:
         answer_step(at, careful)
         at.button(key="next_vetting").click().run()
-    answers = at.session_state["flows"]["vetting"]["answers"]
+    answers = at.session_state["flows"]["vetting"].answers
     assert answers["red-flags"]["rf_intake"] == "yes"
     assert not answers.get("screening"), answers.get("screening")
 
@@ -233,15 +233,15 @@ def test_save_progress_and_resume():
     assert any(b.key == "save_vetting" for b in at.get("download_button"))
     flow = at.session_state["flows"]["vetting"]
     # the same function the download button calls
-    data = results.build({"red-flags": BUILTIN["red-flags"]}, flow["answers"], kind="vetting",
-                         context=flow["context"], submitted=False)
+    data = results.build({"red-flags": BUILTIN["red-flags"]}, flow.answers, kind="vetting",
+                         context=flow.context, submitted=False)
     assert data["instruments"][0]["answers"] == {"rf_guarantee": "no"}
 
     fresh = app()
     fresh.switch_page("app_pages/vet.py").run()
     fresh.get("file_uploader")[0].set_value(("progress.json", results.dumps(data), "application/json")).run()
     assert not fresh.exception
-    assert fresh.session_state["flows"]["vetting"]["answers"]["red-flags"] == {"rf_guarantee": "no"}
+    assert fresh.session_state["flows"]["vetting"].answers["red-flags"] == {"rf_guarantee": "no"}
     assert fresh.radio(key="q:vetting:red-flags:rf_guarantee").value == "no"
     assert any("saved answers are back" in s.value for s in fresh.success)
 
@@ -269,8 +269,8 @@ def test_resume_starts_at_the_first_part_with_an_open_question_or_at_the_report(
         at.get("file_uploader")[0].set_value(("progress.json", results.dumps(data), "application/json")).run()
         assert not at.exception
         flow = at.session_state["flows"]["vetting"]
-        assert flow["step"] == want_step
-        assert (flow["stage"] == "report") == want_report
+        assert flow.step == want_step
+        assert (flow.stage == "report") == want_report
         if want_report:
             assert any("Meets the criteria" in s.value for s in at.success)
 
@@ -298,7 +298,7 @@ def test_resume_file_of_another_instrument_version_warns_and_rescores():
     at.get("file_uploader")[0].set_value(("old.json", json.dumps(data).encode(), "application/json")).run()
     warnings = " ".join(w.value for w in at.warning).replace("\\", "")  # shown escaped: it quotes the file
     assert f"this is version {inst.version}" in warnings and "rf_retired" in warnings
-    assert at.session_state["flows"]["vetting"]["answers"]["red-flags"] == {"rf_intake": "yes"}
+    assert at.session_state["flows"]["vetting"].answers["red-flags"] == {"rf_intake": "yes"}
 
 
 def test_report_page_without_a_report():
@@ -576,11 +576,11 @@ def test_call_before_booking_is_the_default_and_offers_the_full_check_by_stage()
     full[0].click().run()
     assert not at.exception
     flow = at.session_state["flows"]["vetting"]
-    assert flow["stage"] == "questions" and flow["answer_stage"] == "after_intake"
-    assert "red-flags" in flow["selected"] and len(flow["selected"]) > 5
-    assert "working-alliance" in flow["selected"]  # asked from the intake on
-    assert flow["answers"]["red-flags"]  # the call's answers are kept
-    plan_first = at.session_state["flows"]["vetting"]["step"]
+    assert flow.stage == "questions" and flow.answer_stage == "after_intake"
+    assert "red-flags" in flow.selected and len(flow.selected) > 5
+    assert "working-alliance" in flow.selected  # asked from the intake on
+    assert flow.answers["red-flags"]  # the call's answers are kept
+    plan_first = at.session_state["flows"]["vetting"].step
     assert plan_first > 0  # the red-flag parts are done: it starts at the first open part
 
 
@@ -594,7 +594,7 @@ def test_the_full_check_does_not_ask_again_what_the_call_answered():
     at = walk(at, "vetting", lambda inst, item: "no" if item == "rf_no_sexual_contact" else careful(inst, item))
     at.switch_page("app_pages/vet.py").run()
     at.button(key="full_vetting_after_intake").click().run()
-    answers = at.session_state["flows"]["vetting"]["answers"]
+    answers = at.session_state["flows"]["vetting"].answers
     assert answers["staffing"]["st_line_of_sight"] == "yes"
     assert answers["boundaries"]["bnd_commits_no_sexual"] == "no"
     assert "st_sober_present" not in answers["staffing"]  # not the same question: still asked
