@@ -431,7 +431,7 @@ def _parse(src: str, loc: Loc, out: _Problems) -> ex.Tree | None:
     try:
         return ex.parse(src)
     except ex.ExprError as exc:
-        out.add(loc, str(exc))
+        out.add(loc, exc.message)
         return None
 
 
@@ -442,10 +442,10 @@ def _typed(tree: ex.Tree | None, env: Mapping[str, ex.NameType], loc: Loc, want:
     try:
         t = ex.check_types(tree, env)
     except ex.ExprError as exc:
-        out.add(loc, f"{what}: {exc}")
+        out.add(loc, Message("instrument.at", where=what, message=exc.message))
         return None
     if want and t.type not in (want, ex.NULL):
-        out.add(loc, Message("instrument.not_boolean", what=what, type=t.type))
+        out.add(loc, Message("instrument.not_boolean", what=what, type=ex.type_text(t.type)))
         return None
     return t
 
@@ -518,9 +518,9 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
     for did in order:
         if did not in parsed:
             continue
-        t = _typed(parsed[did], env, dloc[did] + ("expr",), None, out, f"derived '{did}'")
+        t = _typed(parsed[did], env, dloc[did] + ("expr",), None, out, Message("instrument.expr_derived", id=did))
         if t is not None:
-            env[did] = ex.NameType(t.type, None, f"derived {did}")
+            env[did] = ex.NameType(t.type, None, Message("instrument.derived_label", id=did))
             inst.derived[did] = parsed[did]
             reads = frozenset(ex.names(parsed[did]))
             inst.derived_items.reads[did] = reads
@@ -557,7 +557,7 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
             out.add(loc + ("id",), Message("instrument.rule_twice", id=rule.id))
             continue
         tree = _parse(rule.when, loc + ("when",), out)
-        if tree is not None and _typed(tree, env, loc + ("when",), ex.BOOL, out, f"rule '{rule.id}'"):
+        if tree is not None and _typed(tree, env, loc + ("when",), ex.BOOL, out, Message("instrument.expr_rule", id=rule.id)):
             inst.rules.append((rule, tree))
             inst.flag_ids.append(rule.id)
             inst.severity[rule.id] = rule.severity
