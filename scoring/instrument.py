@@ -294,27 +294,32 @@ def _check_texts(node: object, loc: Loc, langs: list[str], out: _Problems) -> No
     for name in type(node).model_fields:
         value = getattr(node, name)
         if name in TEXT_FIELDS and (isinstance(value, (str, dict))):
-            if isinstance(value, str):
-                if len(langs) > 1:
-                    out.add(loc + (name,), Message("instrument.text_per_language", name=name, langs=", ".join(langs),
-                                                   first=langs[0], second=langs[1]))
-                elif not value.strip():
-                    out.add(loc + (name,), Message("instrument.text_empty", name=name))
-            else:
-                for lang in langs:
-                    if lang not in value:
-                        out.add(loc + (name,), Message("instrument.text_missing", name=name, lang=lang))
-                    elif not value[lang].strip():
-                        out.add(loc + (name, lang), Message("instrument.text_lang_empty", name=name, lang=lang))
-                for lang in value:
-                    if lang not in langs:
-                        out.add(loc + (name, lang), Message("instrument.text_extra_lang", name=name, lang=lang,
-                                                            langs=", ".join(langs)))
+            _check_text(name, value, loc, langs, out)
         elif isinstance(value, (list, model.Strict)):
             _check_texts(value, loc + (name,), langs, out)
         elif isinstance(value, dict) and name == "scales":
             for key, points in value.items():
                 _check_texts(points, loc + (name, key), langs, out)
+
+
+def _check_text(name: str, value: str | dict[str, str], loc: Loc, langs: list[str], out: _Problems) -> None:
+    """One text field: a string (one language) or a mapping with exactly the declared languages."""
+    if isinstance(value, str):
+        if len(langs) > 1:
+            out.add(loc + (name,), Message("instrument.text_per_language", name=name, langs=", ".join(langs),
+                                           first=langs[0], second=langs[1]))
+        elif not value.strip():
+            out.add(loc + (name,), Message("instrument.text_empty", name=name))
+        return
+    for lang in langs:
+        if lang not in value:
+            out.add(loc + (name,), Message("instrument.text_missing", name=name, lang=lang))
+        elif not value[lang].strip():
+            out.add(loc + (name, lang), Message("instrument.text_lang_empty", name=name, lang=lang))
+    for lang in value:
+        if lang not in langs:
+            out.add(loc + (name, lang), Message("instrument.text_extra_lang", name=name, lang=lang,
+                                                langs=", ".join(langs)))
 
 
 def _points_range(item: model.AnyItem, scales: Mapping[str, list[model.ScalePoint]]
