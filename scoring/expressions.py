@@ -484,13 +484,15 @@ def names(tree: Node) -> set[str]:
     out: set[str] = set()
     stack = [tree]
     while stack:
-        match stack.pop():
+        match stack.pop():  # the commonest nodes first
             case Name(name):
                 out.add(name)
+            case Lit():
+                pass
+            case Cmp(_, left, right) | And(left, right) | Or(left, right) | Arith(_, left, right) | InSet(left, right):
+                stack += (left, right)
             case Not(operand) | Neg(operand) | InList(operand):
                 stack.append(operand)
-            case And(left, right) | Or(left, right) | Arith(_, left, right) | Cmp(_, left, right) | InSet(left, right):
-                stack += (left, right)
     return out
 
 
