@@ -69,7 +69,7 @@ class ItemInfo:
 @dataclass(frozen=True)
 class ScoreInfo:
     spec: model.Score
-    items: tuple[str, ...]  # the items it adds up, in order
+    items: list[str]  # the items it adds up, in order (a list: pandas takes it as a list of columns)
 
 
 class CompiledRule(NamedTuple):
@@ -96,7 +96,7 @@ class Instrument:
     band_score: str | None = None
     caps: Mapping[str, int] = field(default_factory=dict)  # severity -> index of the band it caps at
     flag_ids: tuple[str, ...] = ()  # items with a flag, in order, then rules
-    severity: Mapping[str, str] = field(default_factory=dict)  # flag id -> severity
+    severity: dict[str, str] = field(default_factory=dict)  # flag id -> severity (a dict: research takes one)
     expression_names: frozenset[str] = frozenset()  # names some expression reads (others need no value)
 
     @property
@@ -687,7 +687,7 @@ def _scores(spec: model.InstrumentSpec, items: Mapping[str, ItemInfo], section_i
         else:
             ids = _listed_items(score, items, loc, out)
         if ids is not None:
-            scores.append(ScoreInfo(score, ids))
+            scores.append(ScoreInfo(score, list(ids)))
     return tuple(scores)
 
 

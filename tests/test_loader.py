@@ -152,7 +152,7 @@ def test_build_returns_typed_frozen_parts(load):
     assert rule.id == "r" and inst.rules[0].when == tree
     assert inst.flag_ids == ("q1", "r") and inst.severity == {"q1": "critical", "r": "critical"}
     assert [i for i, info in inst.items.items() if info.critical] == ["q1", "q2"]  # q2 through low
-    assert inst.scores[0].items == ("q1", "q2", "q3")
+    assert inst.scores[0].items == ["q1", "q2", "q3"]
     assert inst.expression_names == {"q1", "q2", "low", "value"}
     with pytest.raises(dataclasses.FrozenInstanceError):
         inst.items["q1"].critical = False  # type: ignore[misc]
