@@ -11,8 +11,9 @@ import graphlib
 import hashlib
 import json
 from collections import ChainMap
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple, cast
 
 from . import expressions as ex
 from . import model
@@ -35,7 +36,7 @@ Loc = tuple[str | int, ...]  # a path in the YAML: ("sections", 0, "items", 2, "
 Problem = tuple[Loc, str]
 
 
-@dataclass
+@dataclass(frozen=True)
 class ItemInfo:
     spec: model.AnyItem
     section: str
@@ -43,8 +44,8 @@ class ItemInfo:
     name_type: ex.NameType  # what its id stands for in expressions
     pmin: float | None = None  # least points it can give; None: the item gives no points
     pmax: float | None = None
-    show_if: ex.Tree | None = None
-    flag: ex.Tree | None = None
+    show_if: ex.Node | None = None
+    flag: ex.Node | None = None  # its flag's compiled ``when``
     critical: bool = False  # critical-capable: an answer to it could raise a critical flag or rule
 
     @property
@@ -65,28 +66,37 @@ class ItemInfo:
         return self.pmin is not None
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScoreInfo:
     spec: model.Score
-    items: list[str]
+    items: list[str]  # the items it adds up, in order (a list: pandas takes it as a list of columns)
+
+
+class CompiledRule(NamedTuple):
+    """A rule with its compiled ``when``; unpacks as ``rule, tree``."""
+
+    spec: model.Rule
+    when: ex.Node
 
 
 @dataclass
 class Instrument:
-    """A validated instrument, ready to score. ``spec`` is the parsed YAML."""
+    """A validated instrument, ready to score. ``spec`` is the parsed YAML. Its parts are built by
+    ``build`` and not changed afterwards (``content_hash`` excepted: the store sets the hash a
+    version was stored under)."""
 
     spec: model.InstrumentSpec
     path: str = ""
     content_hash: str = ""
-    items: dict[str, ItemInfo] = field(default_factory=dict)
-    derived: dict[str, ex.Tree] = field(default_factory=dict)  # in evaluation order
+    items: Mapping[str, ItemInfo] = field(default_factory=dict)
+    derived: Mapping[str, ex.Node] = field(default_factory=dict)  # in evaluation order
     derived_items: DerivedItems = field(default_factory=lambda: DerivedItems({}))  # items each derived value rests on
-    rules: list[tuple[model.Rule, ex.Tree]] = field(default_factory=list)  # (rule spec, tree)
-    scores: list[ScoreInfo] = field(default_factory=list)
+    rules: tuple[CompiledRule, ...] = ()
+    scores: tuple[ScoreInfo, ...] = ()
     band_score: str | None = None
-    caps: dict[str, int] = field(default_factory=dict)  # severity -> index of the band it caps at
-    flag_ids: list[str] = field(default_factory=list)
-    severity: dict[str, str] = field(default_factory=dict)
+    caps: Mapping[str, int] = field(default_factory=dict)  # severity -> index of the band it caps at
+    flag_ids: tuple[str, ...] = ()  # items with a flag, in order, then rules
+    severity: dict[str, str] = field(default_factory=dict)  # flag id -> severity (a dict: research takes one)
     expression_names: frozenset[str] = frozenset()  # names some expression reads (others need no value)
 
     @property
@@ -173,9 +183,9 @@ class DerivedItems(Mapping[str, set[str]]):
     Found when asked rather than stored: a chain of derived values, each reading the one before,
     held a set of thousands of items per value (264 MB for one upload inside the caps)."""
 
-    def __init__(self, items: Mapping[str, object]):
+    def __init__(self, items: Mapping[str, object], reads: Mapping[str, frozenset[str]] | None = None):
         self.item_ids = items  # not ``items``: that would hide Mapping.items()
-        self.reads: dict[str, frozenset[str]] = {}  # derived id -> the names its expression reads
+        self.reads: Mapping[str, frozenset[str]] = reads or {}  # derived id -> the names its expression reads
 
     def of(self, names: Iterable[str]) -> set[str]:
         """The items that ``names`` (items, derived values, other names) rest on; one pass."""
@@ -284,27 +294,32 @@ def _check_texts(node: object, loc: Loc, langs: list[str], out: _Problems) -> No
     for name in type(node).model_fields:
         value = getattr(node, name)
         if name in TEXT_FIELDS and (isinstance(value, (str, dict))):
-            if isinstance(value, str):
-                if len(langs) > 1:
-                    out.add(loc + (name,), Message("instrument.text_per_language", name=name, langs=", ".join(langs),
-                                                   first=langs[0], second=langs[1]))
-                elif not value.strip():
-                    out.add(loc + (name,), Message("instrument.text_empty", name=name))
-            else:
-                for lang in langs:
-                    if lang not in value:
-                        out.add(loc + (name,), Message("instrument.text_missing", name=name, lang=lang))
-                    elif not value[lang].strip():
-                        out.add(loc + (name, lang), Message("instrument.text_lang_empty", name=name, lang=lang))
-                for lang in value:
-                    if lang not in langs:
-                        out.add(loc + (name, lang), Message("instrument.text_extra_lang", name=name, lang=lang,
-                                                            langs=", ".join(langs)))
+            _check_text(name, value, loc, langs, out)
         elif isinstance(value, (list, model.Strict)):
             _check_texts(value, loc + (name,), langs, out)
         elif isinstance(value, dict) and name == "scales":
             for key, points in value.items():
                 _check_texts(points, loc + (name, key), langs, out)
+
+
+def _check_text(name: str, value: str | dict[str, str], loc: Loc, langs: list[str], out: _Problems) -> None:
+    """One text field: a string (one language) or a mapping with exactly the declared languages."""
+    if isinstance(value, str):
+        if len(langs) > 1:
+            out.add(loc + (name,), Message("instrument.text_per_language", name=name, langs=", ".join(langs),
+                                           first=langs[0], second=langs[1]))
+        elif not value.strip():
+            out.add(loc + (name,), Message("instrument.text_empty", name=name))
+        return
+    for lang in langs:
+        if lang not in value:
+            out.add(loc + (name,), Message("instrument.text_missing", name=name, lang=lang))
+        elif not value[lang].strip():
+            out.add(loc + (name, lang), Message("instrument.text_lang_empty", name=name, lang=lang))
+    for lang in value:
+        if lang not in langs:
+            out.add(loc + (name, lang), Message("instrument.text_extra_lang", name=name, lang=lang,
+                                                langs=", ".join(langs)))
 
 
 def _points_range(item: model.AnyItem, scales: Mapping[str, list[model.ScalePoint]]
@@ -403,22 +418,22 @@ def _check_item(item: model.AnyItem, loc: Loc, spec: model.InstrumentSpec, out: 
                     out.add(loc + ("options", i, "points"), Message("instrument.unsure_points"))
 
 
-def _check_caps(spec: model.InstrumentSpec, inst: Instrument, out: _Problems) -> None:
-    """caps: severity (major or minor) -> a band id of this instrument (revision 2)."""
+def _caps(spec: model.InstrumentSpec, out: _Problems) -> Mapping[str, int]:
+    """caps: severity (major or minor) -> a band id of this instrument (revision 2); the index of that band."""
     band_ids = [b.id for b in spec.bands]
+    caps: dict[str, int] = {}
     for severity, band in spec.caps.items():
         loc = ("caps", severity)
         if severity == "critical":
             out.add(loc, Message("instrument.cap_critical"))
-            continue
-        if severity not in CAPPABLE:
+        elif severity not in CAPPABLE:
             out.add(loc, Message("instrument.cap_severity", severity=severity))
-            continue
-        if band not in band_ids:
+        elif band not in band_ids:
             known = ", ".join(band_ids) or Message("instrument.no_bands")
             out.add(loc, Message("instrument.cap_band", severity=severity, band=band, known=known))
-            continue
-        inst.caps[severity] = band_ids.index(band)
+        else:
+            caps[severity] = band_ids.index(band)
+    return caps
 
 
 def _check_scale(points: list[model.ScalePoint], loc: Loc, out: _Problems) -> None:
@@ -427,33 +442,37 @@ def _check_scale(points: list[model.ScalePoint], loc: Loc, out: _Problems) -> No
         out.add(loc, Message("instrument.scale_distinct"))
 
 
-def _parse(src: str, loc: Loc, out: _Problems) -> ex.Tree | None:
+def _parse(src: str, loc: Loc, out: _Problems) -> ex.Node | None:
     try:
         return ex.parse(src)
     except ex.ExprError as exc:
-        out.add(loc, str(exc))
+        out.add(loc, exc.message)
         return None
 
 
-def _typed(tree: ex.Tree | None, env: Mapping[str, ex.NameType], loc: Loc, want: str | None, out: _Problems,
+def _typed(tree: ex.Node | None, env: Mapping[str, ex.NameType], loc: Loc, want: str | None, out: _Problems,
            what: str) -> ex.NameType | None:
     if tree is None:
         return None
     try:
         t = ex.check_types(tree, env)
     except ex.ExprError as exc:
-        out.add(loc, f"{what}: {exc}")
+        out.add(loc, Message("instrument.at", where=what, message=exc.message))
         return None
     if want and t.type not in (want, ex.NULL):
-        out.add(loc, Message("instrument.not_boolean", what=what, type=t.type))
+        out.add(loc, Message("instrument.not_boolean", what=what, type=ex.type_text(t.type)))
         return None
     return t
 
 
-def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[Problem]]:
-    """Check ``spec`` beyond the schema and compile it. Returns (instrument, [(loc, message)])."""
-    out = _Problems()
-    inst = Instrument(spec=spec, path=path, content_hash=content_hash(spec))
+# --------------------------------------------------------------------------- build, pass by pass
+# Each pass reads the spec and the parts of the passes before it, adds its problems to ``out`` and
+# returns its own part; ``build`` puts the parts together. The order of the passes is the order of
+# the problems in the output.
+
+
+def _check_spec(spec: model.InstrumentSpec, out: _Problems) -> None:
+    """Languages, texts in every language, named scales, audiences and contexts."""
     langs = list(spec.languages)
     if len(set(langs)) != len(langs):
         out.add(("languages",), Message("instrument.language_twice"))
@@ -465,8 +484,17 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
         if len(set(values)) != len(values):
             out.add((field_name,), Message("instrument.value_twice", field=field_name))
 
-    # sections and items
-    section_ids: dict[str, int] = {}  # id -> index in spec.sections
+
+@dataclass(frozen=True)
+class _Sections:
+    items: Mapping[str, ItemInfo]  # in order; expressions not yet compiled
+    section_ids: Mapping[str, int]  # section id -> index in spec.sections
+
+
+def _items(spec: model.InstrumentSpec, out: _Problems) -> _Sections:
+    """Sections and items: ids, each item's own checks, its points range and expression type."""
+    items: dict[str, ItemInfo] = {}
+    section_ids: dict[str, int] = {}
     for si, section in enumerate(spec.sections):
         sloc: Loc = ("sections", si)
         if section.id in section_ids:
@@ -474,162 +502,279 @@ def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[
         section_ids[section.id] = si
         for ii, item in enumerate(section.items):
             loc = sloc + ("items", ii)
-            if item.id in inst.items:
+            if item.id in items:
                 out.add(loc + ("id",), Message("instrument.item_twice", id=item.id))
                 continue
             if item.id in RESERVED:
                 out.add(loc + ("id",), Message("instrument.item_reserved", id=item.id))
             _check_item(item, loc, spec, out)
             pmin, pmax = _points_range(item, spec.scales)
-            inst.items[item.id] = ItemInfo(item, section.id, loc, _name_type(item, spec.scales), pmin, pmax)
+            items[item.id] = ItemInfo(item, section.id, loc, _name_type(item, spec.scales), pmin, pmax)
+    return _Sections(items, section_ids)
 
-    base = {"context": ex.NameType(ex.STR, model.CONTEXTS, "context"),
-            "audience": ex.NameType(ex.STR, model.AUDIENCES, "audience"),
-            "stage": ex.NameType(ex.STR, model.STAGES, "stage")}
-    item_env = {iid: info.name_type for iid, info in inst.items.items()}
 
-    # derived values: parse, order (no cycles), type
-    parsed: dict[str, ex.Tree] = {}
+# The names every expression may read besides items and derived values
+BASE_NAMES: Mapping[str, ex.NameType] = {
+    "context": ex.NameType(ex.STR, model.CONTEXTS, "context"),
+    "audience": ex.NameType(ex.STR, model.AUDIENCES, "audience"),
+    "stage": ex.NameType(ex.STR, model.STAGES, "stage")}
+
+
+@dataclass(frozen=True)
+class _Derived:
+    trees: Mapping[str, ex.Node]  # the derived values that check, in evaluation order
+    env: Mapping[str, ex.NameType]  # base names, items and those derived values
+    reads: Mapping[str, frozenset[str]]  # derived id -> the names its expression reads
+    last: Mapping[str, int]  # derived id -> position of the last item it rests on (-1: none)
+
+
+def _parse_derived(spec: model.InstrumentSpec, items: Mapping[str, ItemInfo], out: _Problems
+                   ) -> tuple[dict[str, ex.Node], dict[str, Loc]]:
+    """Each derived value's tree (those that parse) and location (every id, first use)."""
+    parsed: dict[str, ex.Node] = {}
     dloc: dict[str, Loc] = {}
     for di, d in enumerate(spec.derived):
         loc = ("derived", di)
-        if d.id in parsed or d.id in dloc:
+        if d.id in dloc:
             out.add(loc + ("id",), Message("instrument.derived_twice", id=d.id))
             continue
         dloc[d.id] = loc
-        if d.id in inst.items:
+        if d.id in items:
             out.add(loc + ("id",), Message("instrument.derived_item", id=d.id))
         if d.id in RESERVED:
             out.add(loc + ("id",), Message("instrument.reserved", id=d.id))
         tree = _parse(d.expr, loc + ("expr",), out)
         if tree is not None:
             parsed[d.id] = tree
+    return parsed, dloc
+
+
+def _derived_order(parsed: Mapping[str, ex.Node], dloc: Mapping[str, Loc], out: _Problems) -> list[str]:
+    """Derived ids, each after those it reads; none when they form a cycle (reported)."""
     graph = {did: {n for n in ex.names(tree) if n in dloc} for did, tree in parsed.items()}
     try:
-        order = list(graphlib.TopologicalSorter(graph).static_order())
+        return list(graphlib.TopologicalSorter(graph).static_order())
     except graphlib.CycleError as exc:
         cycle = exc.args[1]
         out.add(dloc[cycle[0]] + ("expr",), Message("instrument.cycle", cycle=" -> ".join(cycle)))
-        order = []
-    env = dict(base) | item_env
-    inst.derived_items = DerivedItems(inst.items)
-    position = {iid: k for k, iid in enumerate(inst.items)}
-    last: dict[str, int] = {}  # derived id -> position of the last item it rests on (-1: none)
-    for did in order:
+        return []
+
+
+def _derived(spec: model.InstrumentSpec, items: Mapping[str, ItemInfo], out: _Problems) -> _Derived:
+    """Derived values: parsed, ordered (no cycles), typed against what comes before them."""
+    parsed, dloc = _parse_derived(spec, items, out)
+    env = dict(BASE_NAMES) | {iid: info.name_type for iid, info in items.items()}
+    position = {iid: k for k, iid in enumerate(items)}
+    trees: dict[str, ex.Node] = {}
+    reads: dict[str, frozenset[str]] = {}
+    last: dict[str, int] = {}
+    for did in _derived_order(parsed, dloc, out):
         if did not in parsed:
             continue
-        t = _typed(parsed[did], env, dloc[did] + ("expr",), None, out, f"derived '{did}'")
+        what = Message("instrument.expr_derived", id=did)
+        t = _typed(parsed[did], env, dloc[did] + ("expr",), None, out, what)
         if t is not None:
-            env[did] = ex.NameType(t.type, None, f"derived {did}")
-            inst.derived[did] = parsed[did]
-            reads = frozenset(ex.names(parsed[did]))
-            inst.derived_items.reads[did] = reads
-            last[did] = max((last[n] if n in last else position.get(n, -1) for n in reads), default=-1)
+            env[did] = ex.NameType(t.type, None, Message("instrument.derived_label", id=did))
+            trees[did] = parsed[did]
+            reads[did] = frozenset(ex.names(parsed[did]))
+            last[did] = max((last[n] if n in last else position.get(n, -1) for n in reads[did]), default=-1)
+    return _Derived(trees, env, reads, last)
 
-    # show_if (earlier items only), item flags
-    visible_env = _Before(base, env, position, last)
-    for iid, info in inst.items.items():
-        item = info.spec
-        visible_env.pos = position[iid]
-        if item.show_if is not None:
-            tree = _parse(item.show_if, info.loc + ("show_if",), out)
-            if tree is not None:
-                later = [n for n in ex.names(tree) if n not in visible_env and (n in inst.items or n in env)]
-                if later:
-                    out.add(info.loc + ("show_if",), Message("instrument.show_if_later", id=iid,
-                                                             later=", ".join(sorted(later))))
-                elif _typed(tree, visible_env, info.loc + ("show_if",), ex.BOOL, out, "show_if"):
-                    info.show_if = tree
-        if item.flag is not None:
-            floc = info.loc + ("flag", "when")
-            tree = _parse(item.flag.when, floc, out)
-            if _typed(tree, ChainMap({"value": info.name_type}, env), floc, ex.BOOL, out, "flag"):
-                info.flag = tree
-                inst.flag_ids.append(iid)
-                inst.severity[iid] = item.flag.severity
-                info.critical = item.flag.severity == "critical"
 
-    # rules
+@dataclass(frozen=True)
+class _ItemExpressions:
+    show_if: Mapping[str, ex.Node]  # item id -> compiled show_if
+    flags: Mapping[str, ex.Node]  # item id -> compiled flag ``when``, in item order
+    severity: Mapping[str, str]  # item id -> severity of its flag
+
+
+def _item_expressions(items: Mapping[str, ItemInfo], derived: _Derived, out: _Problems) -> _ItemExpressions:
+    """Each item's show_if (reading earlier items only) and flag."""
+    show_if: dict[str, ex.Node] = {}
+    flags: dict[str, ex.Node] = {}
+    severity: dict[str, str] = {}
+    position = {iid: k for k, iid in enumerate(items)}
+    visible = _Before(BASE_NAMES, derived.env, position, derived.last)
+    for iid, info in items.items():
+        visible.pos = position[iid]
+        if info.spec.show_if is not None and (tree := _show_if(info, info.spec.show_if, visible, derived.env, out)):
+            show_if[iid] = tree
+        flag = info.spec.flag
+        if flag is not None and (tree := _flag(info, flag.when, derived.env, out)):
+            flags[iid] = tree
+            severity[iid] = flag.severity
+    return _ItemExpressions(show_if, flags, severity)
+
+
+def _show_if(info: ItemInfo, source: str, visible: _Before, env: Mapping[str, ex.NameType], out: _Problems
+             ) -> ex.Node | None:
+    loc = info.loc + ("show_if",)
+    tree = _parse(source, loc, out)
+    if tree is None:
+        return None
+    later = [n for n in ex.names(tree) if n not in visible and n in env]
+    if later:
+        out.add(loc, Message("instrument.show_if_later", id=info.id, later=", ".join(sorted(later))))
+        return None
+    return tree if _typed(tree, visible, loc, ex.BOOL, out, "show_if") else None
+
+
+def _flag(info: ItemInfo, source: str, env: Mapping[str, ex.NameType], out: _Problems) -> ex.Node | None:
+    loc = info.loc + ("flag", "when")
+    tree = _parse(source, loc, out)
+    # a view, not a copy (a copy per flag is quadratic in large instruments); ChainMap only reads env here
+    with_value = ChainMap({"value": info.name_type}, cast("MutableMapping[str, ex.NameType]", env))
+    return tree if _typed(tree, with_value, loc, ex.BOOL, out, "flag") else None
+
+
+@dataclass(frozen=True)
+class _Rules:
+    rules: tuple[CompiledRule, ...]
+    critical_names: frozenset[str]  # names that critical rules read
+
+
+def _rules(spec: model.InstrumentSpec, item_flags: Iterable[str], env: Mapping[str, ex.NameType], out: _Problems
+           ) -> _Rules:
+    """Rules: ids unique among flag ids, ``when`` a true/false expression over every name."""
+    taken = set(item_flags)
+    rules: list[CompiledRule] = []
     critical_names: set[str] = set()
     for ri, rule in enumerate(spec.rules):
         loc = ("rules", ri)
-        if rule.id in inst.severity:
+        if rule.id in taken:
             out.add(loc + ("id",), Message("instrument.rule_twice", id=rule.id))
             continue
         tree = _parse(rule.when, loc + ("when",), out)
-        if tree is not None and _typed(tree, env, loc + ("when",), ex.BOOL, out, f"rule '{rule.id}'"):
-            inst.rules.append((rule, tree))
-            inst.flag_ids.append(rule.id)
-            inst.severity[rule.id] = rule.severity
+        if tree is not None and _typed(tree, env, loc + ("when",), ex.BOOL, out,
+                                       Message("instrument.expr_rule", id=rule.id)):
+            rules.append(CompiledRule(rule, tree))
+            taken.add(rule.id)
             if rule.severity == "critical":
                 critical_names |= ex.names(tree)
-    for dep in inst.derived_items.of(critical_names):  # one pass for all rules, not one per rule
-        inst.items[dep].critical = True
+    return _Rules(tuple(rules), frozenset(critical_names))
 
-    trees = [t for t in (*inst.derived.values(), *(r[1] for r in inst.rules)) if t]
-    trees += [t for info in inst.items.values() for t in (info.show_if, info.flag) if t]
-    inst.expression_names = frozenset(n for tree in trees for n in ex.names(tree))
 
-    # scores
-    seen_scores: set[str] = set()
+def _compiled_items(items: Mapping[str, ItemInfo], exprs: _ItemExpressions, critical: set[str]
+                    ) -> dict[str, ItemInfo]:
+    """The items with their expressions, and critical-capable where a critical flag or rule reads them."""
+    out: dict[str, ItemInfo] = {}
+    for iid, info in items.items():
+        show_if, flag = exprs.show_if.get(iid), exprs.flags.get(iid)
+        is_critical = iid in critical or exprs.severity.get(iid) == "critical"
+        changed = show_if is not None or flag is not None or is_critical
+        out[iid] = replace(info, show_if=show_if, flag=flag, critical=is_critical) if changed else info
+    return out
+
+
+def _scores(spec: model.InstrumentSpec, items: Mapping[str, ItemInfo], section_ids: Mapping[str, int],
+            out: _Problems) -> tuple[ScoreInfo, ...]:
+    """Scores: unique ids, and the scored items of a section or of a list."""
+    scores: list[ScoreInfo] = []
+    seen: set[str] = set()
     for si, score in enumerate(spec.scores):
         loc = ("scores", si)
-        if score.id in seen_scores:
+        if score.id in seen:
             out.add(loc + ("id",), Message("instrument.score_twice", id=score.id))
             continue
-        seen_scores.add(score.id)
+        seen.add(score.id)
         if score.id in RESERVED:
             out.add(loc + ("id",), Message("instrument.score_reserved", id=score.id))
         if (score.items is None) == (score.section is None):
             out.add(loc, Message("instrument.score_source", id=score.id))
             continue
         if score.section is not None:
-            if score.section not in section_ids:
-                out.add(loc + ("section",), Message("instrument.no_section", section=score.section))
-                continue
-            ids = [i.id for i in spec.sections[section_ids[score.section]].items
-                   if inst.items.get(i.id) and inst.items[i.id].scored]
-            if not ids:
-                out.add(loc + ("section",), Message("instrument.section_no_points", section=score.section))
-                continue
+            ids = _section_items(spec, score.section, items, section_ids, loc, out)
         else:
-            ids, listed = [], set()
-            if not score.items:
-                out.add(loc + ("items",), Message("instrument.score_empty", id=score.id))
-            for k, iid in enumerate(score.items or []):  # not None: checked above
-                if iid not in inst.items:
-                    out.add(loc + ("items", k), Message("instrument.no_item", id=iid))
-                elif not inst.items[iid].scored:
-                    if inst.items[iid].spec.type == "likert":
-                        continue  # its scale is missing or wrong: reported at the item already
-                    out.add(loc + ("items", k), Message("instrument.item_no_points", id=iid))
-                elif iid in listed:  # a set beside the list: `in ids` was quadratic in long scores
-                    out.add(loc + ("items", k), Message("instrument.item_listed_twice", id=iid))
-                else:
-                    ids.append(iid)
-                    listed.add(iid)
-        inst.scores.append(ScoreInfo(score, ids))
+            ids = _listed_items(score, items, loc, out)
+        if ids is not None:
+            scores.append(ScoreInfo(score, list(ids)))
+    return tuple(scores)
 
-    # bands
-    if spec.bands:
-        names = {b.score or "total" for b in spec.bands}
-        target = next(iter(names))
-        if len(names) > 1:
-            out.add(("bands",), Message("instrument.bands_scores", names=", ".join(sorted(names))))
-        elif target not in seen_scores:
-            out.add(("bands", 0), Message("instrument.bands_total" if target == "total" else "instrument.bands_target",
-                                              target=target))
+
+def _section_items(spec: model.InstrumentSpec, section: str, items: Mapping[str, ItemInfo],
+                   section_ids: Mapping[str, int], loc: Loc, out: _Problems) -> tuple[str, ...] | None:
+    """The scored items of a section (None, reported: no such section, or none scored)."""
+    if section not in section_ids:
+        out.add(loc + ("section",), Message("instrument.no_section", section=section))
+        return None
+    ids = tuple(i.id for i in spec.sections[section_ids[section]].items if items.get(i.id) and items[i.id].scored)
+    if not ids:
+        out.add(loc + ("section",), Message("instrument.section_no_points", section=section))
+        return None
+    return ids
+
+
+def _listed_items(score: model.Score, items: Mapping[str, ItemInfo], loc: Loc, out: _Problems) -> tuple[str, ...]:
+    """The items a score lists, each existing, scored and listed once (others reported and left out)."""
+    ids: list[str] = []
+    listed: set[str] = set()  # a set beside the list: `in ids` was quadratic in long scores
+    if not score.items:
+        out.add(loc + ("items",), Message("instrument.score_empty", id=score.id))
+    for k, iid in enumerate(score.items or []):
+        if iid not in items:
+            out.add(loc + ("items", k), Message("instrument.no_item", id=iid))
+        elif not items[iid].scored:
+            if items[iid].spec.type == "likert":
+                continue  # its scale is missing or wrong: reported at the item already
+            out.add(loc + ("items", k), Message("instrument.item_no_points", id=iid))
+        elif iid in listed:
+            out.add(loc + ("items", k), Message("instrument.item_listed_twice", id=iid))
         else:
-            inst.band_score = target
-        band_ids: list[str] = []
-        for bi, band in enumerate(spec.bands):
-            if band.id in band_ids:
-                out.add(("bands", bi, "id"), Message("instrument.band_twice", id=band.id))
-            if band.id in OUTCOMES:
-                out.add(("bands", bi, "id"), Message("instrument.band_verdict", id=band.id))
-            band_ids.append(band.id)
-            if bi and band.min >= spec.bands[bi - 1].min:
-                out.add(("bands", bi, "min"), Message("instrument.bands_order"))
-    _check_caps(spec, inst, out)
+            ids.append(iid)
+            listed.add(iid)
+    return tuple(ids)
 
+
+def _bands(spec: model.InstrumentSpec, out: _Problems) -> str | None:
+    """Bands: all on one existing score (returned), ids unique and no verdict, highest min first."""
+    if not spec.bands:
+        return None
+    band_score = None
+    names = {b.score or "total" for b in spec.bands}
+    target = next(iter(names))
+    if len(names) > 1:
+        out.add(("bands",), Message("instrument.bands_scores", names=", ".join(sorted(names))))
+    elif target not in {s.id for s in spec.scores}:
+        out.add(("bands", 0), Message("instrument.bands_total" if target == "total" else "instrument.bands_target",
+                                      target=target))
+    else:
+        band_score = target
+    band_ids: list[str] = []
+    for bi, band in enumerate(spec.bands):
+        if band.id in band_ids:
+            out.add(("bands", bi, "id"), Message("instrument.band_twice", id=band.id))
+        if band.id in OUTCOMES:
+            out.add(("bands", bi, "id"), Message("instrument.band_verdict", id=band.id))
+        band_ids.append(band.id)
+        if bi and band.min >= spec.bands[bi - 1].min:
+            out.add(("bands", bi, "min"), Message("instrument.bands_order"))
+    return band_score
+
+
+def _expression_names(items: Mapping[str, ItemInfo], derived: Iterable[ex.Node], rules: Iterable[CompiledRule]
+                      ) -> frozenset[str]:
+    trees = [*derived, *(r.when for r in rules)]
+    trees += [t for info in items.values() for t in (info.show_if, info.flag) if t is not None]
+    return frozenset(n for tree in trees for n in ex.names(tree))
+
+
+def build(spec: model.InstrumentSpec, path: str = "") -> tuple[Instrument, list[Problem]]:
+    """Check ``spec`` beyond the schema and compile it. Returns (instrument, [(loc, message)])."""
+    out = _Problems()
+    _check_spec(spec, out)
+    sections = _items(spec, out)
+    derived = _derived(spec, sections.items, out)
+    exprs = _item_expressions(sections.items, derived, out)
+    rules = _rules(spec, exprs.flags, derived.env, out)
+    derived_items = DerivedItems(sections.items, derived.reads)
+    items = _compiled_items(sections.items, exprs, derived_items.of(rules.critical_names))
+    scores = _scores(spec, items, sections.section_ids, out)
+    band_score = _bands(spec, out)
+    caps = _caps(spec, out)
+    inst = Instrument(
+        spec=spec, path=path, content_hash=content_hash(spec), items=items, derived=derived.trees,
+        derived_items=derived_items, rules=rules.rules, scores=scores, band_score=band_score, caps=caps,
+        flag_ids=(*exprs.flags, *(r.spec.id for r in rules.rules)),
+        severity={**exprs.severity, **{r.spec.id: r.spec.severity for r in rules.rules}},
+        expression_names=_expression_names(items, derived.trees.values(), rules.rules))
     return inst, list(out)

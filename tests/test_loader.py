@@ -97,3 +97,62 @@ def test_builtin_instruments_are_valid():
     loaded, found = validate_paths([QUESTIONNAIRES])
     assert not found, "\n".join(map(str, found))
     assert loaded and all(i.spec.examples for i in loaded.values())
+
+
+# --------------------------------------------------------------------------- issue 13: build by passes, typed parts
+
+
+def _with_text_item(**item):
+    spec = base_spec()
+    spec["sections"][0]["items"].insert(0, {"id": "t0", "type": "text", "text": "T?"})
+    spec["sections"][0]["items"][2].update(item)  # q2
+    return spec
+
+
+def test_a_string_in_an_in_list_is_not_read_as_a_name(load):
+    """Before typed nodes, names() walked the strings of an 'in' list as a tree: ["name", "q3"]
+    read as the name q3, and this show_if was refused for using a later item."""
+    inst = load(_with_text_item(show_if='t0 in ["name", "q3"]'))
+    assert inst.items["q2"].show_if is not None
+
+
+def test_a_huge_number_in_an_expression_is_a_problem_not_a_crash(problems):
+    """float() of a 400-digit literal raised OverflowError out of the loader."""
+    found = problems(base_spec(derived=[{"id": "big", "expr": "1" * 400 + " + 1"}]))
+    assert any("is too large" in p for p in found), found
+
+
+def test_expression_problems_render_in_dutch(write):
+    from scoring import validate_file
+    from scoring.i18n import render
+
+    spec = base_spec(derived=[{"id": "d", "expr": "q1 + 1"}],
+                     rules=[{"id": "r", "when": "q2 > 3 and q1", "severity": "major", "message": "M"}])
+    _, found = validate_file(write(spec))
+    english = sorted(str(p.message) for p in found)
+    assert english == ["derived 'd': '+' needs a number, got a text (item q1)",
+                       "rule 'r': 'and' needs a true/false, got a text (item q1)"], english
+    dutch = sorted(render(p.message, "nl") for p in found)
+    assert dutch == ["derived-waarde 'd': '+' heeft een getal nodig, maar krijgt een tekst (item q1)",
+                     "rule 'r': 'and' heeft een waar/onwaar nodig, maar krijgt een tekst (item q1)"], dutch
+
+
+def test_build_returns_typed_frozen_parts(load):
+    import dataclasses
+
+    from scoring import expressions as ex
+    from scoring.instrument import CompiledRule
+
+    spec = base_spec(derived=[{"id": "low", "expr": "q2 < 3"}],
+                     rules=[{"id": "r", "when": 'low and q1 == "no"', "severity": "critical", "message": "M"}])
+    inst = load(spec)
+    assert inst.derived == {"low": ex.Cmp("<", ex.Name("q2"), ex.Lit(3.0))}
+    assert inst.rules == (CompiledRule(inst.spec.rules[0], ex.parse('low and q1 == "no"')),)
+    rule, tree = inst.rules[0]  # unpacks as the (rule, tree) pairs it replaced
+    assert rule.id == "r" and inst.rules[0].when == tree
+    assert inst.flag_ids == ("q1", "r") and inst.severity == {"q1": "critical", "r": "critical"}
+    assert [i for i, info in inst.items.items() if info.critical] == ["q1", "q2"]  # q2 through low
+    assert inst.scores[0].items == ["q1", "q2", "q3"]
+    assert inst.expression_names == {"q1", "q2", "low", "value"}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        inst.items["q1"].critical = False  # type: ignore[misc]

@@ -117,7 +117,7 @@ def to_redcap_dictionary(inst: Instrument, lang: str | None = None) -> bytes:
     for d in inst.spec.derived:
         tree = ex.parse(d.expr)
         logic = to_redcap(d.expr, checkbox)
-        if tree[0] in ("cmp", "and", "or", "not", "inlist", "inset"):  # REDCap calc fields are numbers
+        if isinstance(tree, (ex.Cmp, ex.And, ex.Or, ex.Not, ex.InList, ex.InSet)):  # REDCap calc fields are numbers
             logic = f"if({logic}, 1, 0)"
         row(**{"Variable / Field Name": d.id, "Field Type": "calc", "Field Label": tx(d.label) or d.id,
                "Choices, Calculations, OR Slider Labels": logic,

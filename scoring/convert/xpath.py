@@ -53,38 +53,42 @@ def to_xpath(source: str) -> str:
     return _xp(ex.parse(source))[0]
 
 
-def _xp(node: ex.Tree) -> tuple[str, int]:
-    kind = node[0]
-    if kind == "lit":
-        v = node[1]
-        if v is None:
-            return "''", 9
-        if isinstance(v, bool):
-            return ("true()" if v else "false()"), 9
-        if isinstance(v, float):
-            return _num(v), 9
-        return _quote(v), 9
-    if kind == "name":
-        return "${" + node[1] + "}", 9
-    if kind == "not":
-        return f"not({_xp(node[1])[0]})", 9
-    if kind == "neg":
-        return f"-{_wrap(*_xp(node[1]), 5)}", 6
-    if kind in ("and", "or"):
-        p = _PREC[kind]
-        return f"{_wrap(*_xp(node[1]), p)} {kind} {_wrap(*_xp(node[2]), p)}", p
-    if kind == "arith":
-        p = _PREC[node[1]]
-        return f"{_wrap(*_xp(node[2]), p - 1)} {_XPATH_ARITH[node[1]]} {_wrap(*_xp(node[3]), p)}", p
-    if kind == "cmp":
-        return f"{_wrap(*_xp(node[2]), 3)} {_XPATH_CMP[node[1]]} {_wrap(*_xp(node[3]), 3)}", 3
-    if kind == "inlist":
-        left = _xp(node[1])[0]
-        parts = [f"{left} = {_xp(('lit', v))[0]}" for v in node[2]]
-        return " or ".join(parts), (3 if len(parts) == 1 else 1)
-    if kind == "inset":
-        return f"selected({_xp(node[2])[0]}, {_xp(('lit', _option_text(node[1][1])))[0]})", 9
-    raise Unsupported(kind)  # pragma: no cover - every node kind of expressions.py is listed above
+def _literal(value: ex.Constant, redcap: bool = False) -> str:
+    if value is None:
+        return "''"
+    if isinstance(value, bool):
+        return ("1" if value else "0") if redcap else ("true()" if value else "false()")
+    if isinstance(value, float):
+        return _num(value)
+    return _quote(value, redcap)
+
+
+def _xp(node: ex.Node) -> tuple[str, int]:
+    match node:
+        case ex.Lit(value):
+            return _literal(value), 9
+        case ex.Name(name):
+            return "${" + name + "}", 9
+        case ex.Not(operand):
+            return f"not({_xp(operand)[0]})", 9
+        case ex.Neg(operand):
+            return f"-{_wrap(*_xp(operand), 5)}", 6
+        case ex.And(left, right) | ex.Or(left, right):
+            kind = "and" if isinstance(node, ex.And) else "or"
+            p = _PREC[kind]
+            return f"{_wrap(*_xp(left), p)} {kind} {_wrap(*_xp(right), p)}", p
+        case ex.Arith(op, left, right):
+            p = _PREC[op]
+            return f"{_wrap(*_xp(left), p - 1)} {_XPATH_ARITH[op]} {_wrap(*_xp(right), p)}", p
+        case ex.Cmp(op, left, right):
+            return f"{_wrap(*_xp(left), 3)} {_XPATH_CMP[op]} {_wrap(*_xp(right), 3)}", 3
+        case ex.InList(left, values):
+            shown = _xp(left)[0]
+            parts = [f"{shown} = {_literal(v)}" for v in values]
+            return " or ".join(parts), (3 if len(parts) == 1 else 1)
+        case ex.InSet(ex.Lit(option), ex.Name(name)):
+            return f"selected(${{{name}}}, {_literal(_option_text(option))})", 9
+    raise Unsupported(type(node).__name__)  # pragma: no cover - every node of expressions.py is listed above
 
 
 def _option_text(value: object) -> str:
@@ -96,52 +100,55 @@ def to_redcap(source: str, checkbox: set[str]) -> str:
     return _rc(ex.parse(source), checkbox)[0]
 
 
-def _rc(node: ex.Tree, checkbox: set[str]) -> tuple[str, int]:
-    kind = node[0]
-    if kind == "lit":
-        v = node[1]
-        if v is None:
-            return "''", 9
-        if isinstance(v, bool):
-            return ("1" if v else "0"), 9
-        if isinstance(v, float):
-            return _num(v), 9
-        return _quote(v, redcap=True), 9
-    if kind == "name":
-        return f"[{node[1]}]", 9
-    if kind == "not":  # REDCap logic has no not(): push the negation inwards
-        inner = node[1]
-        if inner[0] == "cmp":
-            opposite = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}[inner[1]]
-            return _rc(("cmp", opposite, inner[2], inner[3]), checkbox)
-        if inner[0] == "inset":
-            return f"[{inner[2][1]}({_option_text(inner[1][1])})] = '0'", 3
-        if inner[0] == "inlist":
-            left = _rc(inner[1], checkbox)[0]
-            return " and ".join(f"{left} <> {_rc(('lit', v), checkbox)[0]}" for v in inner[2]), 2
-        if inner[0] in ("and", "or"):  # De Morgan
-            return _rc(("or" if inner[0] == "and" else "and", ("not", inner[1]), ("not", inner[2])), checkbox)
-        if inner[0] == "not":
-            return _rc(inner[1], checkbox)
-        raise Unsupported("REDCap logic cannot negate this expression")
-    if kind == "neg":
-        return f"-{_wrap(*_rc(node[1], checkbox), 5)}", 6
-    if kind in ("and", "or"):
-        p = _PREC[kind]
-        return f"{_wrap(*_rc(node[1], checkbox), p)} {kind} {_wrap(*_rc(node[2], checkbox), p)}", p
-    if kind == "arith":
-        p = _PREC[node[1]]
-        return f"{_wrap(*_rc(node[2], checkbox), p - 1)} {node[1]} {_wrap(*_rc(node[3], checkbox), p)}", p
-    if kind == "cmp":
-        op = "<>" if node[1] == "!=" else ("=" if node[1] == "==" else node[1])
-        return f"{_wrap(*_rc(node[2], checkbox), 3)} {op} {_wrap(*_rc(node[3], checkbox), 3)}", 3
-    if kind == "inlist":
-        left = _rc(node[1], checkbox)[0]
-        parts = [f"{left} = {_rc(('lit', v), checkbox)[0]}" for v in node[2]]
-        return " or ".join(parts), (3 if len(parts) == 1 else 1)
-    if kind == "inset":
-        return f"[{node[2][1]}({_option_text(node[1][1])})] = '1'", 3
-    raise Unsupported(kind)  # pragma: no cover
+_OPPOSITE = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+
+
+def _rc(node: ex.Node, checkbox: set[str]) -> tuple[str, int]:
+    match node:
+        case ex.Lit(value):
+            return _literal(value, redcap=True), 9
+        case ex.Name(name):
+            return f"[{name}]", 9
+        case ex.Not(operand):
+            return _rc_not(operand, checkbox)
+        case ex.Neg(operand):
+            return f"-{_wrap(*_rc(operand, checkbox), 5)}", 6
+        case ex.And(left, right) | ex.Or(left, right):
+            kind = "and" if isinstance(node, ex.And) else "or"
+            p = _PREC[kind]
+            return f"{_wrap(*_rc(left, checkbox), p)} {kind} {_wrap(*_rc(right, checkbox), p)}", p
+        case ex.Arith(op, left, right):
+            p = _PREC[op]
+            return f"{_wrap(*_rc(left, checkbox), p - 1)} {op} {_wrap(*_rc(right, checkbox), p)}", p
+        case ex.Cmp(op, left, right):
+            shown = "<>" if op == "!=" else ("=" if op == "==" else op)
+            return f"{_wrap(*_rc(left, checkbox), 3)} {shown} {_wrap(*_rc(right, checkbox), 3)}", 3
+        case ex.InList(left, values):
+            shown = _rc(left, checkbox)[0]
+            parts = [f"{shown} = {_literal(v, redcap=True)}" for v in values]
+            return " or ".join(parts), (3 if len(parts) == 1 else 1)
+        case ex.InSet(ex.Lit(option), ex.Name(name)):
+            return f"[{name}({_option_text(option)})] = '1'", 3
+    raise Unsupported(type(node).__name__)  # pragma: no cover
+
+
+def _rc_not(inner: ex.Node, checkbox: set[str]) -> tuple[str, int]:
+    """``not inner``: REDCap logic has no not(), so the negation is pushed inwards."""
+    match inner:
+        case ex.Cmp(op, left, right):
+            return _rc(ex.Cmp(_OPPOSITE[op], left, right), checkbox)
+        case ex.InSet(ex.Lit(option), ex.Name(name)):
+            return f"[{name}({_option_text(option)})] = '0'", 3
+        case ex.InList(left, values):
+            shown = _rc(left, checkbox)[0]
+            return " and ".join(f"{shown} <> {_literal(v, redcap=True)}" for v in values), 2
+        case ex.And(left, right):  # De Morgan
+            return _rc(ex.Or(ex.Not(left), ex.Not(right)), checkbox)
+        case ex.Or(left, right):
+            return _rc(ex.And(ex.Not(left), ex.Not(right)), checkbox)
+        case ex.Not(operand):
+            return _rc(operand, checkbox)
+    raise Unsupported("REDCap logic cannot negate this expression")
 
 
 # --------------------------------------------------------------------------- XPath -> GuideCheck
