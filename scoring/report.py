@@ -38,7 +38,7 @@ def format_score(value: float | None, method: str | None) -> str:
 
 
 @lru_cache(maxsize=1)
-def _criteria_rows() -> dict[str, dict]:
+def _criteria_rows() -> dict[str, dict[str, str]]:
     """The criteria catalogue by id. Without it every item would silently read as minor, so a
     missing criteria.csv is an error (MissingFileError)."""
     with builtin_file("criteria.csv").open(encoding="utf-8") as f:
@@ -118,8 +118,10 @@ class Report:
     unverified: list[ItemRow]
     questions: list[ItemRow]
     action_plan: list[ActionRow] = field(default_factory=list)  # self-audit only; critical first
-    rows: list[dict] = field(default_factory=list)  # item by item
+    rows: list[dict[str, Any]] = field(default_factory=list)  # item by item
     stage: str = "after_session"  # when the answers were given
+    # what the page and the HTML file show, in order, worded for the audience and the language
+    sections: tuple[Section, ...] = ()
 
     @property
     def reassuring(self) -> bool:
@@ -250,9 +252,11 @@ def build(instruments: dict[str, Instrument], results: dict[str, Result], *, aud
     other = sorted((f for f in merged if f.severity != "critical"), key=lambda f: SEVERITY_ORDER.index(f.severity))
     questions.sort(key=lambda q: SEVERITY_ORDER.index(q.severity))
     overall = _overall(instruments, results)
-    return Report(audience, lang, overall, summaries, critical, other, unverified, questions,
-                  actions(plan, lang) if audience == "self_audit" else [], rows,
-                  stages.pop() if len(stages) == 1 else "after_session")
+    rep = Report(audience, lang, overall, summaries, critical, other, unverified, questions,
+                 actions(plan, lang) if audience == "self_audit" else [], rows,
+                 stages.pop() if len(stages) == 1 else "after_session")
+    rep.sections = layout(rep)
+    return rep
 
 
 def actions(items: list[ItemRow], lang: str) -> list[ActionRow]:
@@ -275,7 +279,7 @@ def actions(items: list[ItemRow], lang: str) -> list[ActionRow]:
     return sorted(out.values(), key=lambda a: SEVERITY_ORDER.index(a.severity))  # stable: first seen first
 
 
-def _counted(inst: Instrument, info: ItemInfo, points: float | None) -> dict:
+def _counted(inst: Instrument, info: ItemInfo, points: float | None) -> dict[str, float | None]:
     """An item's weight and what its answer counts for in the instrument's banded score, out of
     how much, so that a reader can add the columns up: for a percentage, the score is
     100 x (sum of counted) / (sum of "out of") over the answered items; for a mean, the sum of
@@ -285,7 +289,7 @@ def _counted(inst: Instrument, info: ItemInfo, points: float | None) -> dict:
         return {"weight": None, "counted": None, "counted_of": None}
     method = score.spec.method
     w, lo, hi = info.weight, info.pmin, info.pmax
-    if points is None or (method in PERCENT_METHODS and hi <= lo):
+    if points is None or lo is None or hi is None or (method in PERCENT_METHODS and hi <= lo):
         return {"weight": w, "counted": None, "counted_of": None}
     if method == "mean_percent":  # each item's share of its own range, weighted
         got, of = w * (points - lo) / (hi - lo), w
@@ -350,3 +354,248 @@ def _merge(flags: list[FlagRow]) -> list[FlagRow]:
         twin.why = twin.why or f.why
         twin.source = twin.source or f.source
     return out
+
+
+# --------------------------------------------------------------------------- the report as sections
+# One layout for both renderers (the Streamlit page, app_pages/report_view.py, and the HTML file,
+# scoring/templates/report.html.j2): the sections in order, their headings and wording chosen for
+# the audience and the language, every value formatted. A renderer only decides how a kind of
+# section looks, never what it says or in which order, so the two cannot drift apart again.
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The overall verdict as a banner; ``tone`` is the overall verdict (only `good` is green)."""
+    tone: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """"A good score is not a guarantee", on every report."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Count:
+    label: str
+    n: int
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The counts first, each a link to its section: a long report is read from the top down."""
+    counts: tuple[Count, ...]
+
+
+@dataclass(frozen=True)
+class Flag:
+    severity: str
+    severity_label: str
+    message: str
+    why: str  # "Why it matters: ..." worded, or ""
+    details: str  # instruments · criteria · source
+
+
+@dataclass(frozen=True)
+class Flags:
+    """Critical flags (``folded`` False) or the other warning signs (``folded`` True). With no flag,
+    ``empty`` says so in ``empty_tone``: `good` (green) only for a good verdict with no flag listed."""
+    anchor: str
+    heading: str
+    flags: tuple[Flag, ...]
+    empty: str = ""
+    empty_tone: str = "none"  # good / unverified / none
+    folded: bool = False
+    fold_label: str = ""
+    expanded: bool = True
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    detail: str = ""  # "instrument; criteria" where the list mixes instruments
+
+
+@dataclass(frozen=True)
+class Unverified:
+    """Critical points not cleared, put as the question to ask (or to settle, in a self-audit)."""
+    anchor: str
+    heading: str
+    intro: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Action:
+    text: str
+    criteria: str  # "AFT-01, AFT-06" or ""
+    reasons: tuple[str, ...]  # the audit questions and answers that put it on the plan
+
+
+@dataclass(frozen=True)
+class ActionGroup:
+    heading: str  # the severity
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
+class Actions:
+    """A self-audit's action plan, critical first."""
+    anchor: str
+    heading: str
+    intro: str
+    groups: tuple[ActionGroup, ...]
+
+
+@dataclass(frozen=True)
+class QuestionGroup:
+    heading: str  # the instrument
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Questions:
+    """The questions to ask the provider (vetting) or the points still open (self-audit), by instrument."""
+    anchor: str
+    heading: str
+    groups: tuple[QuestionGroup, ...]
+    fold_label: str
+    expanded: bool
+
+
+@dataclass(frozen=True)
+class Table:
+    head: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The charts (drawn by each renderer from ``Report.summaries``) and the scores against their bands."""
+    anchor: str
+    heading: str
+    table: Table
+
+
+@dataclass(frozen=True)
+class Items:
+    """Item by item, with points, weight and what each answer counts for."""
+    anchor: str
+    heading: str
+    intro: str
+    table: Table
+
+
+@dataclass(frozen=True)
+class Crisis:
+    """Crisis and support resources, on every report (the country is the renderer's to choose)."""
+    anchor: str
+    heading: str
+
+
+Section = Verdict | Note | Counts | Flags | Unverified | Actions | Questions | Scores | Items | Crisis
+
+
+def no_critical_key(report: Report) -> str:
+    """What to say when no critical flag was raised: reassuring only with a good verdict and no flag."""
+    if report.reassuring and not report.flags_listed:
+        return "report.no_critical"
+    if report.unverified:
+        return "report.no_critical_open"
+    return "report.no_critical_flags_listed" if report.other_flags else "report.no_critical_plain"
+
+
+def summary_table(report: Report) -> Table:
+    """Each instrument's scores (formatted by ``format_score``), verdict and bands."""
+    lang = report.language
+    head = (t("table.instrument", lang), t("table.score", lang), t("table.verdict", lang), t("table.bands", lang))
+    rows = []
+    for s in report.summaries:
+        scores = ", ".join(f"{s.score_labels[k]}: {format_score(v, s.method[k])}" for k, v in s.scores.items())
+        verdict = t("report.descriptive", lang) if s.descriptive else (s.verdict_label or t("level." + s.level, lang))
+        bands = " · ".join(f"{label} ≥ {low:g}" for _, low, label in s.bands)
+        rows.append((s.title, scores, verdict, bands))
+    return Table(head, tuple(rows))
+
+
+def item_table(report: Report) -> Table:
+    """The item table as a person reads it, in the app and the HTML report: the points, the weight
+    and what the answer counts for, so that the score can be added up."""
+    lang = report.language
+    head = tuple(t("table." + k, lang) for k in
+                 ("instrument", "question", "answer", "points", "weight", "counted", "criteria"))
+    rows = tuple((r["instrument"], r["question"], r["answer"],
+                  "" if r["points"] is None else f"{r['points']:g} / {r['max_points']:g}",
+                  "" if r.get("weight") is None else f"{r['weight']:g}",
+                  "" if r.get("counted") is None else f"{r['counted']:.4g} / {r['counted_of']:g}",
+                  r["criteria"].replace(";", ", "))
+                 for r in report.rows if r["status"] != "hidden")
+    return Table(head, rows)
+
+
+def _flag(f: FlagRow, lang: str) -> Flag:
+    details = [", ".join(f.instruments), ", ".join(f.criteria)]
+    if f.source:
+        details.append(f"{t('report.source', lang)}: {f.source}")
+    return Flag(f.severity, t("severity." + f.severity, lang), f.message,
+                f"{t('report.why', lang)}: {f.why}" if f.why else "", " · ".join(d for d in details if d))
+
+
+def _action(a: ActionRow, lang: str) -> Action:
+    return Action(a.text, ", ".join(a.criteria), tuple(
+        t("report.action_reason", lang, question=r.text, instrument=r.instrument, answer=r.answer)
+        for r in a.reasons))
+
+
+def layout(report: Report) -> tuple[Section, ...]:
+    """The report's sections in the order both renderers show them."""
+    lang, audit = report.language, report.audience == "self_audit"
+
+    def tr(key: str, **values: object) -> str:
+        return t(key, lang, **values)
+
+    out: list[Section] = [Verdict(report.overall, tr("overall." + report.overall)),
+                          Note(tr("resources.not_a_guarantee"))]
+    critical_heading = tr("report.critical_audit" if audit else "report.critical")
+    questions_heading = tr("report.open_items" if audit else "report.questions")
+    counts = [Count(critical_heading, len(report.critical), "critical")]
+    if report.unverified:
+        counts.append(Count(tr("report.unverified_short"), len(report.unverified), "unverified"))
+    if report.other_flags and not audit:
+        counts.append(Count(tr("report.other_flags"), len(report.other_flags), "warnings"))
+    if report.questions:
+        counts.append(Count(questions_heading, len(report.questions), "questions"))
+    out.append(Counts(tuple(counts)))
+
+    key = no_critical_key(report)
+    out.append(Flags("critical", critical_heading, tuple(_flag(f, lang) for f in report.critical),
+                     "" if report.critical else tr(key),
+                     {"report.no_critical": "good", "report.no_critical_open": "unverified"}.get(key, "none")))
+    if report.unverified:
+        out.append(Unverified(
+            "unverified", tr("report.unverified_audit_title" if audit else "report.unverified"),
+            tr("report.unverified_audit" if audit else "report.unverified_help"),
+            tuple(Question(u.ask, f"{u.instrument}; {', '.join(u.criteria)}") for u in report.unverified)))
+    if report.other_flags and not audit:  # a self-audit lists them in its action plan
+        n = len(report.other_flags)
+        out.append(Flags("warnings", tr("report.other_flags"), tuple(_flag(f, lang) for f in report.other_flags),
+                         folded=True, fold_label=tr("report.show_list", n=n), expanded=n <= 5))
+    if report.action_plan:
+        groups = tuple(ActionGroup(tr("severity." + severity), tuple(_action(a, lang) for a in rows))
+                       for severity in SEVERITY_ORDER
+                       if (rows := [a for a in report.action_plan if a.severity == severity]))
+        out.append(Actions("actions", tr("report.action_plan"), tr("report.action_plan_intro"), groups))
+    if report.questions:
+        by_instrument: dict[str, list[str]] = {}
+        for q in report.questions:
+            by_instrument.setdefault(q.instrument, []).append(q.ask or q.text)
+        n = len(report.questions)
+        out.append(Questions("questions", questions_heading,
+                             tuple(QuestionGroup(k, tuple(v)) for k, v in by_instrument.items()),
+                             tr("report.show_list", n=n), n <= 8))
+    out.append(Scores("scores", tr("report.scores"), summary_table(report)))
+    out.append(Items("items", tr("report.items"), tr("report.items_how"), item_table(report)))
+    out.append(Crisis("crisis", tr("crisis.title")))
+    return tuple(out)
