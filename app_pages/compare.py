@@ -37,7 +37,9 @@ if len({file.kind for _, file, _ in loaded}) > 1:  # a vetting result and a self
 titles = {iid: available[iid].title(language) for _, _, res in loaded for iid in res}
 series = {name: {iid: r.scores.get(available[iid].band_score) for iid, r in res.items() if available[iid].band_score}
           for name, _, res in loaded}
-st.plotly_chart(charts.compare_chart(series, titles, language), width="stretch", config=CHART_CONFIG)
+methods = {iid: next((sc.spec.method for sc in available[iid].scores if sc.spec.id == available[iid].band_score), None)
+           for iid in titles}
+st.plotly_chart(charts.compare_chart(series, titles, language, methods), width="stretch", config=CHART_CONFIG)
 
 st.header(T("compare.differences"))
 # The compared files are the columns (they are what is compared). Static tables rather than

@@ -107,7 +107,7 @@ def report_charts(report: Report, trend: list | None = None) -> list[str]:
     profile = next((s for s in report.summaries if s.descriptive), None)
     if profile is not None and any(v is not None for v in profile.scores.values()):
         out.append(svg.columns(t("report.alliance", lang), [
-            (profile.score_labels[k], v, "–" if v is None else f"{v:.2f}") for k, v in profile.scores.items()],
+            (profile.score_labels[k], v, format_score(v, profile.method[k])) for k, v in profile.scores.items()],
             low=1.0, high=5.0, colour=TONE_COLOURS["none"]))
     if trend:
         series: dict[str, list] = {}
