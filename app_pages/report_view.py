@@ -61,9 +61,8 @@ def _counts(s: report.Counts, rep: report.Report) -> None:
     st.markdown(" · ".join(f"[{c.label}: **{c.n}**](#{c.anchor})" for c in s.counts))
 
 
-def _flag_lines(flag: report.Flag, with_severity: bool) -> str:
-    message = f"{flag.severity_label}: {flag.message}" if with_severity else flag.message
-    lines = [f"**{safe(message)}**"] + [safe(x) for x in (flag.why, flag.details) if x]
+def _flag_lines(flag: report.Flag) -> str:
+    lines = [f"**{safe(flag.title)}**"] + [safe(x) for x in (flag.why, flag.details) if x]
     return "  \n".join(lines)
 
 
@@ -73,10 +72,10 @@ def _flags(s: report.Flags, rep: report.Report) -> None:
         {"good": st.success, "unverified": st.warning}.get(s.empty_tone, st.info)(s.empty)
     if not s.folded:
         for flag in s.flags:
-            st.error(_flag_lines(flag, with_severity=False))
+            st.error(_flag_lines(flag))
         return
     with st.expander(s.fold_label, expanded=s.expanded):
-        st.markdown("\n".join("- " + _flag_lines(f, with_severity=True).replace("  \n", "  \n  ") for f in s.flags))
+        st.markdown("\n".join("- " + _flag_lines(f).replace("  \n", "  \n  ") for f in s.flags))
 
 
 def _unverified(s: report.Unverified, rep: report.Report) -> None:

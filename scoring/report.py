@@ -392,8 +392,7 @@ class Counts:
 @dataclass(frozen=True)
 class Flag:
     severity: str
-    severity_label: str
-    message: str
+    title: str  # the message; among other warning signs led by its severity ("Major: ...")
     why: str  # "Why it matters: ..." worded, or ""
     details: str  # instruments · criteria · source
 
@@ -535,12 +534,13 @@ def item_table(report: Report) -> Table:
     return Table(head, rows)
 
 
-def _flag(f: FlagRow, lang: str) -> Flag:
+def _flag(f: FlagRow, lang: str, with_severity: bool) -> Flag:
     details = [", ".join(f.instruments), ", ".join(f.criteria)]
     if f.source:
         details.append(f"{t('report.source', lang)}: {f.source}")
-    return Flag(f.severity, t("severity." + f.severity, lang), f.message,
-                f"{t('report.why', lang)}: {f.why}" if f.why else "", " · ".join(d for d in details if d))
+    title = f"{t('severity.' + f.severity, lang)}: {f.message}" if with_severity else f.message
+    return Flag(f.severity, title, f"{t('report.why', lang)}: {f.why}" if f.why else "",
+                " · ".join(d for d in details if d))
 
 
 def _action(a: ActionRow, lang: str) -> Action:
@@ -570,7 +570,7 @@ def layout(report: Report) -> tuple[Section, ...]:
     out.append(Counts(tuple(counts)))
 
     key = no_critical_key(report)
-    out.append(Flags("critical", critical_heading, tuple(_flag(f, lang) for f in report.critical),
+    out.append(Flags("critical", critical_heading, tuple(_flag(f, lang, False) for f in report.critical),
                      "" if report.critical else tr(key),
                      {"report.no_critical": "good", "report.no_critical_open": "unverified"}.get(key, "none")))
     if report.unverified:
@@ -580,7 +580,7 @@ def layout(report: Report) -> tuple[Section, ...]:
             tuple(Question(u.ask, f"{u.instrument}; {', '.join(u.criteria)}") for u in report.unverified)))
     if report.other_flags and not audit:  # a self-audit lists them in its action plan
         n = len(report.other_flags)
-        out.append(Flags("warnings", tr("report.other_flags"), tuple(_flag(f, lang) for f in report.other_flags),
+        out.append(Flags("warnings", tr("report.other_flags"), tuple(_flag(f, lang, True) for f in report.other_flags),
                          folded=True, fold_label=tr("report.show_list", n=n), expanded=n <= 5))
     if report.action_plan:
         groups = tuple(ActionGroup(tr("severity." + severity), tuple(_action(a, lang) for a in rows))
