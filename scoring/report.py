@@ -523,8 +523,8 @@ def item_table(report: Report) -> Table:
     """The item table as a person reads it, in the app and the HTML report: the points, the weight
     and what the answer counts for, so that the score can be added up."""
     lang = report.language
-    head = tuple(t("table." + k, lang) for k in
-                 ("instrument", "question", "answer", "points", "weight", "counted", "criteria"))
+    head = tuple(t(k, lang) for k in ("table.instrument", "table.question", "table.answer", "table.points",
+                                      "table.weight", "table.counted", "table.criteria"))
     rows = tuple((r["instrument"], r["question"], r["answer"],
                   "" if r["points"] is None else f"{r['points']:g} / {r['max_points']:g}",
                   "" if r.get("weight") is None else f"{r['weight']:g}",
