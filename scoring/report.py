@@ -191,72 +191,100 @@ def _criteria_of_rule(inst: Instrument, tree: Tree) -> list[str]:
 
 def build(instruments: dict[str, Instrument], results: dict[str, Result], *, audience: str = "vetting",
           lang: str = "en") -> Report:
-    summaries, flags, unverified, questions, rows = [], [], [], [], []
-    stages = {r.stage for r in results.values()}
+    """The report of ``results``: for each instrument its summary, flags, open points and item rows,
+    then the flags merged, the most severe first, and the sections both renderers show."""
+    summaries: list[InstrumentSummary] = []
+    flags: list[FlagRow] = []
+    unverified: list[ItemRow] = []
+    questions: list[ItemRow] = []
+    rows: list[dict[str, Any]] = []
     plan: list[ItemRow] = []  # the self-audit's items not met or not cleared, made into actions below
     for iid, result in results.items():
         inst = instruments[iid]
-        title = inst.title(lang)
-        band_label = {b.id: inst.text(b.label, lang) for b in inst.spec.bands}
-        level = _level(inst, result.verdict)
-        summaries.append(InstrumentSummary(
-            iid, title, result.verdict, band_label.get(result.verdict or "", ""), level, dict(result.scores),
-            {s.spec.id: inst.text(s.spec.label, lang) for s in inst.scores},
-            {s.spec.id: s.spec.method for s in inst.scores},
-            [(b.id, float(b.min), inst.text(b.label, lang)) for b in inst.spec.bands],
-            not inst.spec.bands, result.scores.get(inst.band_score) if inst.band_score else None,
-            next((s.spec.method for s in inst.scores if s.spec.id == inst.band_score), None)))
-        for hit in result.flag_details:
-            if hit.item is not None:
-                info = inst.items[hit.item]
-                criteria = list(info.spec.criteria)
-                why = inst.text(info.spec.help, lang)
-            else:
-                tree = next(t for r, t in inst.rules if r.id == hit.id)
-                criteria = _criteria_of_rule(inst, tree)
-                why = ""
-            message = inst.flag_message(hit.id, audience)
-            flags.append(FlagRow(hit.severity, inst.text(message, lang), why, _source(inst, hit.item),
-                                 criteria, [title], [f"{iid}:{hit.id}"]))
-        for item_id in result.unverified:
-            unverified.append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
-                                      list(inst.items[item_id].spec.criteria), "critical",
-                                      inst.text(inst.items[item_id].spec.help, lang),
-                                      _question(inst, item_id, audience, lang)))
-        for item_id in result.questions:
-            if item_id in result.unverified:
-                continue
-            questions.append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
-                                     list(inst.items[item_id].spec.criteria), item_severity(inst, item_id),
-                                     ask=_question(inst, item_id, audience, lang)))
-        flagged_items = {h.item for h in result.flag_details if h.item}
-        for item_id, info in inst.items.items():
-            status = result.status[item_id]
-            points = result.points.get(item_id)
-            answer = answer_text(inst, item_id, result.values.get(item_id), status, lang)
-            rows.append({
-                "instrument": title, "item": item_id, "question": item_text(inst, item_id, audience, lang),
-                "answer": answer, "status": status,
-                "points": points, "max_points": info.pmax if info.scored else None,
-                "criteria": ";".join(info.spec.criteria),
-                **_counted(inst, info, points),
-            })
-            not_met = status == "answered" and (item_id in flagged_items or (
-                info.pmax is not None and points is not None and points < info.pmax))
-            if audience == "self_audit" and (not_met or status == "unsure"):
-                plan.append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
-                                    list(info.spec.criteria), item_severity(inst, item_id),
-                                    inst.text(info.spec.help, lang), answer=answer))
+        summaries.append(_summary(iid, inst, result, lang))
+        flags += _flag_rows(iid, inst, result, audience, lang)
+        unverified += _unverified_rows(inst, result, audience, lang)
+        questions += _question_rows(inst, result, audience, lang)
+        item_rows, not_met = _item_rows(inst, result, audience, lang)
+        rows += item_rows
+        plan += not_met if audience == "self_audit" else []
     merged = _merge(flags)
     critical = [f for f in merged if f.severity == "critical"]
     other = sorted((f for f in merged if f.severity != "critical"), key=lambda f: SEVERITY_ORDER.index(f.severity))
     questions.sort(key=lambda q: SEVERITY_ORDER.index(q.severity))
-    overall = _overall(instruments, results)
-    rep = Report(audience, lang, overall, summaries, critical, other, unverified, questions,
+    stages = {r.stage for r in results.values()}
+    rep = Report(audience, lang, _overall(instruments, results), summaries, critical, other, unverified, questions,
                  actions(plan, lang) if audience == "self_audit" else [], rows,
                  stages.pop() if len(stages) == 1 else "after_session")
     rep.sections = layout(rep)
     return rep
+
+
+def _summary(iid: str, inst: Instrument, result: Result, lang: str) -> InstrumentSummary:
+    band_label = {b.id: inst.text(b.label, lang) for b in inst.spec.bands}
+    return InstrumentSummary(
+        iid, inst.title(lang), result.verdict, band_label.get(result.verdict or "", ""), _level(inst, result.verdict),
+        dict(result.scores), {s.spec.id: inst.text(s.spec.label, lang) for s in inst.scores},
+        {s.spec.id: s.spec.method for s in inst.scores},
+        [(b.id, float(b.min), inst.text(b.label, lang)) for b in inst.spec.bands],
+        not inst.spec.bands, result.scores.get(inst.band_score) if inst.band_score else None,
+        next((s.spec.method for s in inst.scores if s.spec.id == inst.band_score), None))
+
+
+def _flag_rows(iid: str, inst: Instrument, result: Result, audience: str, lang: str) -> list[FlagRow]:
+    """The flags raised, each with the criteria it rests on (an item's, or those of a rule's items)."""
+    out = []
+    for hit in result.flag_details:
+        if hit.item is not None:
+            info = inst.items[hit.item]
+            criteria, why = list(info.spec.criteria), inst.text(info.spec.help, lang)
+        else:
+            tree = next(t for r, t in inst.rules if r.id == hit.id)
+            criteria, why = _criteria_of_rule(inst, tree), ""
+        message = inst.flag_message(hit.id, audience)
+        out.append(FlagRow(hit.severity, inst.text(message, lang), why, _source(inst, hit.item),
+                           criteria, [inst.title(lang)], [f"{iid}:{hit.id}"]))
+    return out
+
+
+def _unverified_rows(inst: Instrument, result: Result, audience: str, lang: str) -> list[ItemRow]:
+    return [ItemRow(inst.title(lang), item_id, item_text(inst, item_id, audience, lang),
+                    list(inst.items[item_id].spec.criteria), "critical", inst.text(inst.items[item_id].spec.help, lang),
+                    _question(inst, item_id, audience, lang))
+            for item_id in result.unverified]
+
+
+def _question_rows(inst: Instrument, result: Result, audience: str, lang: str) -> list[ItemRow]:
+    return [ItemRow(inst.title(lang), item_id, item_text(inst, item_id, audience, lang),
+                    list(inst.items[item_id].spec.criteria), item_severity(inst, item_id),
+                    ask=_question(inst, item_id, audience, lang))
+            for item_id in result.questions if item_id not in result.unverified]
+
+
+def _item_rows(inst: Instrument, result: Result, audience: str,
+               lang: str) -> tuple[list[dict[str, Any]], list[ItemRow]]:
+    """Item by item (the CSV and the item table), and the items not met or not cleared (unsure)."""
+    title = inst.title(lang)
+    flagged_items = {h.item for h in result.flag_details if h.item}
+    rows, not_met = [], []
+    for item_id, info in inst.items.items():
+        status = result.status[item_id]
+        points = result.points.get(item_id)
+        answer = answer_text(inst, item_id, result.values.get(item_id), status, lang)
+        rows.append({
+            "instrument": title, "item": item_id, "question": item_text(inst, item_id, audience, lang),
+            "answer": answer, "status": status,
+            "points": points, "max_points": info.pmax if info.scored else None,
+            "criteria": ";".join(info.spec.criteria),
+            **_counted(inst, info, points),
+        })
+        short = status == "answered" and (item_id in flagged_items or (
+            info.pmax is not None and points is not None and points < info.pmax))
+        if short or status == "unsure":
+            not_met.append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
+                                   list(info.spec.criteria), item_severity(inst, item_id),
+                                   inst.text(info.spec.help, lang), answer=answer))
+    return rows, not_met
 
 
 def actions(items: list[ItemRow], lang: str) -> list[ActionRow]:
