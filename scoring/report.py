@@ -578,52 +578,80 @@ def _action(a: ActionRow, lang: str) -> Action:
 
 
 def layout(report: Report) -> tuple[Section, ...]:
-    """The report's sections in the order both renderers show them."""
-    lang, audit = report.language, report.audience == "self_audit"
+    """The report's sections in the order both renderers show them: the verdict and the counts,
+    critical flags first, then what is not cleared, other warning signs (vetting) or the action
+    plan (self-audit), the questions, the scores, item by item, and the crisis resources."""
+    lang = report.language
+    return (Verdict(report.overall, t("overall." + report.overall, lang)), Note(t("resources.not_a_guarantee", lang)),
+            _counts(report), _critical(report), *_unverified(report), *_warnings(report), *_actions(report),
+            *_questions(report), Scores("scores", t("report.scores", lang), summary_table(report)),
+            Items("items", t("report.items", lang), t("report.items_how", lang), item_table(report)),
+            Crisis("crisis", t("crisis.title", lang)))
 
-    def tr(key: str, **values: object) -> str:
-        return t(key, lang, **values)
 
-    out: list[Section] = [Verdict(report.overall, tr("overall." + report.overall)),
-                          Note(tr("resources.not_a_guarantee"))]
-    critical_heading = tr("report.critical_audit" if audit else "report.critical")
-    questions_heading = tr("report.open_items" if audit else "report.questions")
-    counts = [Count(critical_heading, len(report.critical), "critical")]
+def _critical_heading(report: Report) -> str:
+    return t("report.critical_audit" if report.audience == "self_audit" else "report.critical", report.language)
+
+
+def _questions_heading(report: Report) -> str:
+    return t("report.open_items" if report.audience == "self_audit" else "report.questions", report.language)
+
+
+def _counts(report: Report) -> Counts:
+    counts = [Count(_critical_heading(report), len(report.critical), "critical")]
     if report.unverified:
-        counts.append(Count(tr("report.unverified_short"), len(report.unverified), "unverified"))
-    if report.other_flags and not audit:
-        counts.append(Count(tr("report.other_flags"), len(report.other_flags), "warnings"))
+        counts.append(Count(t("report.unverified_short", report.language), len(report.unverified), "unverified"))
+    if report.other_flags and report.audience != "self_audit":
+        counts.append(Count(t("report.other_flags", report.language), len(report.other_flags), "warnings"))
     if report.questions:
-        counts.append(Count(questions_heading, len(report.questions), "questions"))
-    out.append(Counts(tuple(counts)))
+        counts.append(Count(_questions_heading(report), len(report.questions), "questions"))
+    return Counts(tuple(counts))
 
+
+def _critical(report: Report) -> Flags:
     key = no_critical_key(report)
-    out.append(Flags("critical", critical_heading, tuple(_flag(f, lang, False) for f in report.critical),
-                     "" if report.critical else tr(key),
-                     {"report.no_critical": "good", "report.no_critical_open": "unverified"}.get(key, "none")))
-    if report.unverified:
-        out.append(Unverified(
-            "unverified", tr("report.unverified_audit_title" if audit else "report.unverified"),
-            tr("report.unverified_audit" if audit else "report.unverified_help"),
-            tuple(Question(u.ask, f"{u.instrument}; {', '.join(u.criteria)}") for u in report.unverified)))
-    if report.other_flags and not audit:  # a self-audit lists them in its action plan
-        n = len(report.other_flags)
-        out.append(Flags("warnings", tr("report.other_flags"), tuple(_flag(f, lang, True) for f in report.other_flags),
-                         folded=True, fold_label=tr("report.show_list", n=n), expanded=n <= 5))
-    if report.action_plan:
-        groups = tuple(ActionGroup(tr("severity." + severity), tuple(_action(a, lang) for a in rows))
-                       for severity in SEVERITY_ORDER
-                       if (rows := [a for a in report.action_plan if a.severity == severity]))
-        out.append(Actions("actions", tr("report.action_plan"), tr("report.action_plan_intro"), groups))
-    if report.questions:
-        by_instrument: dict[str, list[str]] = {}
-        for q in report.questions:
-            by_instrument.setdefault(q.instrument, []).append(q.ask or q.text)
-        n = len(report.questions)
-        out.append(Questions("questions", questions_heading,
-                             tuple(QuestionGroup(k, tuple(v)) for k, v in by_instrument.items()),
-                             tr("report.show_list", n=n), n <= 8))
-    out.append(Scores("scores", tr("report.scores"), summary_table(report)))
-    out.append(Items("items", tr("report.items"), tr("report.items_how"), item_table(report)))
-    out.append(Crisis("crisis", tr("crisis.title")))
-    return tuple(out)
+    flags = tuple(_flag(f, report.language, False) for f in report.critical)
+    return Flags("critical", _critical_heading(report), flags,
+                 "" if report.critical else t(key, report.language),
+                 {"report.no_critical": "good", "report.no_critical_open": "unverified"}.get(key, "none"))
+
+
+def _unverified(report: Report) -> list[Section]:
+    if not report.unverified:
+        return []
+    audit = report.audience == "self_audit"
+    return [Unverified(
+        "unverified", t("report.unverified_audit_title" if audit else "report.unverified", report.language),
+        t("report.unverified_audit" if audit else "report.unverified_help", report.language),
+        tuple(Question(u.ask, f"{u.instrument}; {', '.join(u.criteria)}") for u in report.unverified))]
+
+
+def _warnings(report: Report) -> list[Section]:
+    if not report.other_flags or report.audience == "self_audit":  # a self-audit lists them in its action plan
+        return []
+    n = len(report.other_flags)
+    return [Flags("warnings", t("report.other_flags", report.language),
+                  tuple(_flag(f, report.language, True) for f in report.other_flags),
+                  folded=True, fold_label=t("report.show_list", report.language, n=n), expanded=n <= 5)]
+
+
+def _actions(report: Report) -> list[Section]:
+    if not report.action_plan:
+        return []
+    lang = report.language
+    groups = tuple(ActionGroup(t("severity." + severity, lang), tuple(_action(a, lang) for a in rows))
+                   for severity in SEVERITY_ORDER
+                   if (rows := [a for a in report.action_plan if a.severity == severity]))
+    return [Actions("actions", t("report.action_plan", lang), t("report.action_plan_intro", lang), groups)]
+
+
+def _questions(report: Report) -> list[Section]:
+    if not report.questions:
+        return []
+    by_instrument: dict[str, list[str]] = {}
+    for q in report.questions:
+        by_instrument.setdefault(q.instrument, []).append(q.ask or q.text)
+    n = len(report.questions)
+    return [Questions("questions", _questions_heading(report),
+                      tuple(QuestionGroup(k, tuple(v)) for k, v in by_instrument.items()),
+                      t("report.show_list", report.language, n=n), n <= 8)]
