@@ -19,11 +19,7 @@ def render(audience: str, saved: dict, edit: Callable[[], None], next_steps: Cal
     language = lang()
     available = instruments()
     chosen = {i: available[i] for i in saved["selected"] if i in available}
-    scored = saved.get("results")  # scored when submitted; scored again only for an older saved report
-    if scored is None or set(scored) != set(chosen):
-        scored = resultfile.score_all(available, {i: saved["answers"].get(i, {}) for i in chosen},
-                                      context=saved["context"], audience=audience,
-                                      stage=saved.get("answer_stage", "after_session"))
+    scored = _scored(saved, available, chosen, audience)
     rep = report.build(available, scored, audience=audience, lang=language)
     title = T("report.title" if audience == "vetting" else "report.audit_title")
     today = dt.date.today().isoformat()
@@ -32,14 +28,29 @@ def render(audience: str, saved: dict, edit: Callable[[], None], next_steps: Cal
     st.title(title)
     st.caption(" · ".join(x for x in (safe(saved["label"]), today, T("context." + saved["context"]),
                                       T("report.stage", stage=T("stage." + rep.stage))) if x))
+    # what only the page has, before or after a section of the report
+    before: dict[type, Callable[[], None]] = {report.Crisis: lambda: page.downloads(edit)}
+    if (rep.questions or rep.unverified) and audience == "vetting":
+        before[report.Scores] = page.question_sheet
+    after = {report.Counts: next_steps} if next_steps is not None else {}
     for section in rep.sections:
-        if isinstance(section, report.Scores) and (rep.questions or rep.unverified) and audience == "vetting":
-            page.question_sheet()
-        if isinstance(section, report.Crisis):
-            page.downloads(edit)
+        before.get(type(section), _nothing)()
         RENDERERS[type(section)](section, rep)
-        if isinstance(section, report.Counts) and next_steps is not None:
-            next_steps()
+        after.get(type(section), _nothing)()
+
+
+def _nothing() -> None:
+    pass
+
+
+def _scored(saved: dict, available: dict, chosen: dict, audience: str) -> dict:
+    """The results scored when submitted; scored again only for an older saved report."""
+    scored = saved.get("results")
+    if scored is None or set(scored) != set(chosen):
+        scored = resultfile.score_all(available, {i: saved["answers"].get(i, {}) for i in chosen},
+                                      context=saved["context"], audience=audience,
+                                      stage=saved.get("answer_stage", "after_session"))
+    return scored
 
 
 # --------------------------------------------------------------------------- one renderer per kind of section
