@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scoring import export, report
+from tests.test_package import wheel  # noqa: F401 - the built wheel, a fixture
 from tests.test_results_report_export import BUILTIN, careful_answers, score
 
 
@@ -164,3 +165,14 @@ def test_a_score_is_written_the_same_everywhere():
     for summary, row in zip(rep.summaries, scores.table.rows, strict=True):
         for k, v in summary.scores.items():
             assert f"{summary.score_labels[k]}: {report.format_score(v, summary.method[k])}" in row[1]
+
+
+def test_the_wheel_carries_the_report_templates(wheel):  # noqa: F811 - the fixture imported above
+    """The HTML report is drawn from templates inside the package (package data, pyproject.toml)."""
+    import zipfile
+
+    from tests.conftest import ROOT
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"scoring/templates/{p.name}" for p in (ROOT / "scoring" / "templates").glob("*.j2")} <= names
+    assert "scoring/templates/report.html.j2" in names
