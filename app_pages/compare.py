@@ -4,6 +4,7 @@ import streamlit as st
 from app_pages.common import CHART_CONFIG, T, instruments, lang, not_a_guarantee, safe
 from scoring import charts
 from scoring import results as resultfile
+from scoring.engine import Result
 from scoring.plaintext import clean
 from scoring.report import flag_text, format_score, verdict_text
 
@@ -14,7 +15,7 @@ if len(uploads or []) > 6:
     st.warning(T("compare.too_many"))
 available = instruments()
 language = lang()
-loaded = []
+loaded: list[tuple[str, resultfile.ResultFile, dict[str, Result]]] = []
 for upload in (uploads or [])[:6]:
     try:
         file, answers, warnings = resultfile.parse(upload.getvalue(), available, lang=language)
@@ -35,9 +36,11 @@ if len({file.kind for _, file, _ in loaded}) > 1:  # a vetting result and a self
     st.warning(T("compare.mixed_audiences"))
 
 titles = {iid: available[iid].title(language) for _, _, res in loaded for iid in res}
-series = {name: {iid: r.scores.get(available[iid].band_score) for iid, r in res.items() if available[iid].band_score}
+series = {name: {iid: r.scores.get(band) for iid, r in res.items() if (band := available[iid].band_score)}
           for name, _, res in loaded}
-st.plotly_chart(charts.compare_chart(series, titles, language), width="stretch", config=CHART_CONFIG)
+methods = {iid: next((sc.spec.method for sc in available[iid].scores if sc.spec.id == available[iid].band_score), None)
+           for iid in titles}
+st.plotly_chart(charts.compare_chart(series, titles, language, methods), width="stretch", config=CHART_CONFIG)
 
 st.header(T("compare.differences"))
 # The compared files are the columns (they are what is compared). Static tables rather than

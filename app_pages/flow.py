@@ -55,7 +55,7 @@ def run(audience: str) -> None:
 
             offer = (lambda: full_check_offer(audience, flow)) if audience == "vetting" and \
                 saved["selected"] == [FIRST] else None
-            render(audience, cast(dict, saved), edit, next_steps=offer)  # report_view takes a dict
+            render(audience, saved, edit, next_steps=offer)
             return
         flow.stage = "questions"
     st.title(T("flow.vet_title" if audience == "vetting" else "flow.audit_title"))

@@ -1,4 +1,3 @@
-from typing import cast
 
 import streamlit as st
 
@@ -25,4 +24,4 @@ def edit(audience: str = audience) -> None:
     st.switch_page("app_pages/vet.py" if audience == "vetting" else "app_pages/self_audit.py")
 
 
-render(audience, cast(dict, saved), edit)  # report_view takes a dict
+render(audience, saved, edit)

@@ -5,6 +5,7 @@ reads HTML-like tags in any text."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -134,15 +135,19 @@ def alliance_chart(report: Report) -> dict | None:
     lang = report.language
     ids = list(profile.scores)
     bar = dict(type="bar", x=[plain(profile.score_labels[i]) for i in ids], y=[profile.scores[i] for i in ids],
-               text=[f"{profile.scores[i]:.2f}" if profile.scores[i] is not None else "–" for i in ids],
+               text=[format_score(profile.scores[i], profile.method[i]) for i in ids],
                textposition="auto", marker=dict(color=COLOURS["none"]))
     return dict(data=[bar], layout=_layout(t("chart.alliance", lang), 320,
                                            yaxis=dict(range=[1, 5], dtick=1, gridcolor="#e0e0e0")))
 
 
-def compare_chart(series: dict[str, dict[str, float | None]], titles: dict[str, str], lang: str) -> go.Figure:
+def compare_chart(series: dict[str, dict[str, float | None]], titles: dict[str, str], lang: str,
+                  methods: Mapping[str, str | None] | None = None) -> go.Figure:
     """For each instrument, one bar per compared result (label -> {instrument: score}), grouped
-    under the instrument's name; the legend (one entry per file) below the axis."""
+    under the instrument's name; the legend (one entry per file) below the axis. Each score is
+    written as the report writes it (``format_score`` with the instrument's method in ``methods``;
+    a percentage where no method is given); the axis runs 0-100 only when every score is a percentage."""
+    methods = methods or {}
     instruments = [i for i in titles if any(i in scores for scores in series.values())]
     # neutral colours, one per file: red or green would read as a verdict the file may not have
     palette = ["#1f5fa8", "#5c6bc0", "#00838f", "#6d4c41", "#8e24aa", "#546e7a"]
@@ -151,20 +156,24 @@ def compare_chart(series: dict[str, dict[str, float | None]], titles: dict[str, 
     yaxis, annotations, width = _labelled_rows(raw, bars_per_row=len(series))
     bars = [go.Bar(name=plain(label), x=[scores.get(i) for i in instruments], y=list(range(len(instruments))),
                    orientation="h", marker_color=palette[k % len(palette)], textposition="outside",
-                   text=["" if scores.get(i) is None else f"{scores[i]:.0f}%" for i in instruments],
+                   text=["" if scores.get(i) is None else format_score(scores[i], methods.get(i, "percent"))
+                         for i in instruments],
                    textfont=dict(size=11, color="#222"), cliponaxis=False, constraintext="none",
-                   customdata=[f"{plain(label)} · {name}" for name in names],
-                   hovertemplate="%{customdata}: %{x:.0f}%<extra></extra>")
+                   customdata=[f"{plain(label)} · {name}: {format_score(scores.get(i), methods.get(i, 'percent'))}"
+                               for i, name in zip(instruments, names, strict=False)],
+                   hovertemplate="%{customdata}<extra></extra>")
             for k, (label, scores) in enumerate(series.items())]
     # the legend lists the files one under the other, below the axis (a row of long file names would
     # run off a phone's screen); the space it needs is kept free below the plot
     legend_px = 22 * len(series) + 8
+    percent = all(methods.get(i, "percent") in PERCENT_METHODS for i in instruments)
+    top = max([v for scores in series.values() for v in scores.values() if v is not None] + [1.0]) * 1.15
     return go.Figure(data=bars, layout=_layout(
         t("chart.compare", lang), _height(raw, len(series), BOTTOM_PX + legend_px),
         barmode="group", bargap=1 - width, bargroupgap=0, annotations=annotations,
         margin=dict(l=10, r=36, t=TOP_PX, b=BOTTOM_PX + legend_px),  # room for "100%" beside a bar
-        xaxis=dict(title=dict(text=t("chart.percent", lang), font=dict(size=12)), range=[0, 100],
-                   gridcolor="#e0e0e0", fixedrange=True),
+        xaxis=dict(title=dict(text=t("chart.percent", lang) if percent else "", font=dict(size=12)),
+                   range=[0, 100.0 if percent else top], gridcolor="#e0e0e0", fixedrange=True),
         yaxis=yaxis,
         legend=dict(orientation="v", x=0, xanchor="left", y=0, yref="container", yanchor="bottom",
                     font=dict(size=13))))

@@ -38,7 +38,7 @@ def format_score(value: float | None, method: str | None) -> str:
 
 
 @lru_cache(maxsize=1)
-def _criteria_rows() -> dict[str, dict]:
+def _criteria_rows() -> dict[str, dict[str, str]]:
     """The criteria catalogue by id. Without it every item would silently read as minor, so a
     missing criteria.csv is an error (MissingFileError)."""
     with builtin_file("criteria.csv").open(encoding="utf-8") as f:
@@ -118,8 +118,10 @@ class Report:
     unverified: list[ItemRow]
     questions: list[ItemRow]
     action_plan: list[ActionRow] = field(default_factory=list)  # self-audit only; critical first
-    rows: list[dict] = field(default_factory=list)  # item by item
+    rows: list[dict[str, Any]] = field(default_factory=list)  # item by item
     stage: str = "after_session"  # when the answers were given
+    # what the page and the HTML file show, in order, worded for the audience and the language
+    sections: tuple[Section, ...] = ()
 
     @property
     def reassuring(self) -> bool:
@@ -189,70 +191,100 @@ def _criteria_of_rule(inst: Instrument, tree: Tree) -> list[str]:
 
 def build(instruments: dict[str, Instrument], results: dict[str, Result], *, audience: str = "vetting",
           lang: str = "en") -> Report:
-    summaries, flags, unverified, questions, rows = [], [], [], [], []
-    stages = {r.stage for r in results.values()}
+    """The report of ``results``: for each instrument its summary, flags, open points and item rows,
+    then the flags merged, the most severe first, and the sections both renderers show."""
+    summaries: list[InstrumentSummary] = []
+    flags: list[FlagRow] = []
+    unverified: list[ItemRow] = []
+    questions: list[ItemRow] = []
+    rows: list[dict[str, Any]] = []
     plan: list[ItemRow] = []  # the self-audit's items not met or not cleared, made into actions below
     for iid, result in results.items():
         inst = instruments[iid]
-        title = inst.title(lang)
-        band_label = {b.id: inst.text(b.label, lang) for b in inst.spec.bands}
-        level = _level(inst, result.verdict)
-        summaries.append(InstrumentSummary(
-            iid, title, result.verdict, band_label.get(result.verdict or "", ""), level, dict(result.scores),
-            {s.spec.id: inst.text(s.spec.label, lang) for s in inst.scores},
-            {s.spec.id: s.spec.method for s in inst.scores},
-            [(b.id, float(b.min), inst.text(b.label, lang)) for b in inst.spec.bands],
-            not inst.spec.bands, result.scores.get(inst.band_score) if inst.band_score else None,
-            next((s.spec.method for s in inst.scores if s.spec.id == inst.band_score), None)))
-        for hit in result.flag_details:
-            if hit.item is not None:
-                info = inst.items[hit.item]
-                criteria = list(info.spec.criteria)
-                why = inst.text(info.spec.help, lang)
-            else:
-                tree = next(t for r, t in inst.rules if r.id == hit.id)
-                criteria = _criteria_of_rule(inst, tree)
-                why = ""
-            message = inst.flag_message(hit.id, audience)
-            flags.append(FlagRow(hit.severity, inst.text(message, lang), why, _source(inst, hit.item),
-                                 criteria, [title], [f"{iid}:{hit.id}"]))
-        for item_id in result.unverified:
-            unverified.append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
-                                      list(inst.items[item_id].spec.criteria), "critical",
-                                      inst.text(inst.items[item_id].spec.help, lang),
-                                      _question(inst, item_id, audience, lang)))
-        for item_id in result.questions:
-            if item_id in result.unverified:
-                continue
-            questions.append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
-                                     list(inst.items[item_id].spec.criteria), item_severity(inst, item_id),
-                                     ask=_question(inst, item_id, audience, lang)))
-        flagged_items = {h.item for h in result.flag_details if h.item}
-        for item_id, info in inst.items.items():
-            status = result.status[item_id]
-            points = result.points.get(item_id)
-            answer = answer_text(inst, item_id, result.values.get(item_id), status, lang)
-            rows.append({
-                "instrument": title, "item": item_id, "question": item_text(inst, item_id, audience, lang),
-                "answer": answer, "status": status,
-                "points": points, "max_points": info.pmax if info.scored else None,
-                "criteria": ";".join(info.spec.criteria),
-                **_counted(inst, info, points),
-            })
-            not_met = status == "answered" and (item_id in flagged_items or (
-                info.pmax is not None and points is not None and points < info.pmax))
-            if audience == "self_audit" and (not_met or status == "unsure"):
-                plan.append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
-                                    list(info.spec.criteria), item_severity(inst, item_id),
-                                    inst.text(info.spec.help, lang), answer=answer))
+        summaries.append(_summary(iid, inst, result, lang))
+        flags += _flag_rows(iid, inst, result, audience, lang)
+        unverified += _unverified_rows(inst, result, audience, lang)
+        questions += _question_rows(inst, result, audience, lang)
+        item_rows, not_met = _item_rows(inst, result, audience, lang)
+        rows += item_rows
+        plan += not_met if audience == "self_audit" else []
     merged = _merge(flags)
     critical = [f for f in merged if f.severity == "critical"]
     other = sorted((f for f in merged if f.severity != "critical"), key=lambda f: SEVERITY_ORDER.index(f.severity))
     questions.sort(key=lambda q: SEVERITY_ORDER.index(q.severity))
-    overall = _overall(instruments, results)
-    return Report(audience, lang, overall, summaries, critical, other, unverified, questions,
-                  actions(plan, lang) if audience == "self_audit" else [], rows,
-                  stages.pop() if len(stages) == 1 else "after_session")
+    stages = {r.stage for r in results.values()}
+    rep = Report(audience, lang, _overall(instruments, results), summaries, critical, other, unverified, questions,
+                 actions(plan, lang) if audience == "self_audit" else [], rows,
+                 stages.pop() if len(stages) == 1 else "after_session")
+    rep.sections = layout(rep)
+    return rep
+
+
+def _summary(iid: str, inst: Instrument, result: Result, lang: str) -> InstrumentSummary:
+    band_label = {b.id: inst.text(b.label, lang) for b in inst.spec.bands}
+    return InstrumentSummary(
+        iid, inst.title(lang), result.verdict, band_label.get(result.verdict or "", ""), _level(inst, result.verdict),
+        dict(result.scores), {s.spec.id: inst.text(s.spec.label, lang) for s in inst.scores},
+        {s.spec.id: s.spec.method for s in inst.scores},
+        [(b.id, float(b.min), inst.text(b.label, lang)) for b in inst.spec.bands],
+        not inst.spec.bands, result.scores.get(inst.band_score) if inst.band_score else None,
+        next((s.spec.method for s in inst.scores if s.spec.id == inst.band_score), None))
+
+
+def _flag_rows(iid: str, inst: Instrument, result: Result, audience: str, lang: str) -> list[FlagRow]:
+    """The flags raised, each with the criteria it rests on (an item's, or those of a rule's items)."""
+    out = []
+    for hit in result.flag_details:
+        if hit.item is not None:
+            info = inst.items[hit.item]
+            criteria, why = list(info.spec.criteria), inst.text(info.spec.help, lang)
+        else:
+            tree = next(t for r, t in inst.rules if r.id == hit.id)
+            criteria, why = _criteria_of_rule(inst, tree), ""
+        message = inst.flag_message(hit.id, audience)
+        out.append(FlagRow(hit.severity, inst.text(message, lang), why, _source(inst, hit.item),
+                           criteria, [inst.title(lang)], [f"{iid}:{hit.id}"]))
+    return out
+
+
+def _unverified_rows(inst: Instrument, result: Result, audience: str, lang: str) -> list[ItemRow]:
+    return [ItemRow(inst.title(lang), item_id, item_text(inst, item_id, audience, lang),
+                    list(inst.items[item_id].spec.criteria), "critical", inst.text(inst.items[item_id].spec.help, lang),
+                    _question(inst, item_id, audience, lang))
+            for item_id in result.unverified]
+
+
+def _question_rows(inst: Instrument, result: Result, audience: str, lang: str) -> list[ItemRow]:
+    return [ItemRow(inst.title(lang), item_id, item_text(inst, item_id, audience, lang),
+                    list(inst.items[item_id].spec.criteria), item_severity(inst, item_id),
+                    ask=_question(inst, item_id, audience, lang))
+            for item_id in result.questions if item_id not in result.unverified]
+
+
+def _item_rows(inst: Instrument, result: Result, audience: str,
+               lang: str) -> tuple[list[dict[str, Any]], list[ItemRow]]:
+    """Item by item (the CSV and the item table), and the items not met or not cleared (unsure)."""
+    title = inst.title(lang)
+    flagged_items = {h.item for h in result.flag_details if h.item}
+    rows, not_met = [], []
+    for item_id, info in inst.items.items():
+        status = result.status[item_id]
+        points = result.points.get(item_id)
+        answer = answer_text(inst, item_id, result.values.get(item_id), status, lang)
+        rows.append({
+            "instrument": title, "item": item_id, "question": item_text(inst, item_id, audience, lang),
+            "answer": answer, "status": status,
+            "points": points, "max_points": info.pmax if info.scored else None,
+            "criteria": ";".join(info.spec.criteria),
+            **_counted(inst, info, points),
+        })
+        short = status == "answered" and (item_id in flagged_items or (
+            info.pmax is not None and points is not None and points < info.pmax))
+        if short or status == "unsure":
+            not_met.append(ItemRow(title, item_id, item_text(inst, item_id, audience, lang),
+                                   list(info.spec.criteria), item_severity(inst, item_id),
+                                   inst.text(info.spec.help, lang), answer=answer))
+    return rows, not_met
 
 
 def actions(items: list[ItemRow], lang: str) -> list[ActionRow]:
@@ -275,7 +307,7 @@ def actions(items: list[ItemRow], lang: str) -> list[ActionRow]:
     return sorted(out.values(), key=lambda a: SEVERITY_ORDER.index(a.severity))  # stable: first seen first
 
 
-def _counted(inst: Instrument, info: ItemInfo, points: float | None) -> dict:
+def _counted(inst: Instrument, info: ItemInfo, points: float | None) -> dict[str, float | None]:
     """An item's weight and what its answer counts for in the instrument's banded score, out of
     how much, so that a reader can add the columns up: for a percentage, the score is
     100 x (sum of counted) / (sum of "out of") over the answered items; for a mean, the sum of
@@ -285,7 +317,7 @@ def _counted(inst: Instrument, info: ItemInfo, points: float | None) -> dict:
         return {"weight": None, "counted": None, "counted_of": None}
     method = score.spec.method
     w, lo, hi = info.weight, info.pmin, info.pmax
-    if points is None or (method in PERCENT_METHODS and hi <= lo):
+    if points is None or lo is None or hi is None or (method in PERCENT_METHODS and hi <= lo):
         return {"weight": w, "counted": None, "counted_of": None}
     if method == "mean_percent":  # each item's share of its own range, weighted
         got, of = w * (points - lo) / (hi - lo), w
@@ -350,3 +382,276 @@ def _merge(flags: list[FlagRow]) -> list[FlagRow]:
         twin.why = twin.why or f.why
         twin.source = twin.source or f.source
     return out
+
+
+# --------------------------------------------------------------------------- the report as sections
+# One layout for both renderers (the Streamlit page, app_pages/report_view.py, and the HTML file,
+# scoring/templates/report.html.j2): the sections in order, their headings and wording chosen for
+# the audience and the language, every value formatted. A renderer only decides how a kind of
+# section looks, never what it says or in which order, so the two cannot drift apart again.
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The overall verdict as a banner; ``tone`` is the overall verdict (only `good` is green)."""
+    tone: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """"A good score is not a guarantee", on every report."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Count:
+    label: str
+    n: int
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The counts first, each a link to its section: a long report is read from the top down."""
+    counts: tuple[Count, ...]
+
+
+@dataclass(frozen=True)
+class Flag:
+    severity: str
+    title: str  # the message; among other warning signs led by its severity ("Major: ...")
+    why: str  # "Why it matters: ..." worded, or ""
+    details: str  # instruments · criteria · source
+
+
+@dataclass(frozen=True)
+class Flags:
+    """Critical flags (``folded`` False) or the other warning signs (``folded`` True). With no flag,
+    ``empty`` says so in ``empty_tone``: `good` (green) only for a good verdict with no flag listed."""
+    anchor: str
+    heading: str
+    flags: tuple[Flag, ...]
+    empty: str = ""
+    empty_tone: str = "none"  # good / unverified / none
+    folded: bool = False
+    fold_label: str = ""
+    expanded: bool = True
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    detail: str = ""  # "instrument; criteria" where the list mixes instruments
+
+
+@dataclass(frozen=True)
+class Unverified:
+    """Critical points not cleared, put as the question to ask (or to settle, in a self-audit)."""
+    anchor: str
+    heading: str
+    intro: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Action:
+    text: str
+    criteria: str  # "AFT-01, AFT-06" or ""
+    reasons: tuple[str, ...]  # the audit questions and answers that put it on the plan
+
+
+@dataclass(frozen=True)
+class ActionGroup:
+    heading: str  # the severity
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
+class Actions:
+    """A self-audit's action plan, critical first."""
+    anchor: str
+    heading: str
+    intro: str
+    groups: tuple[ActionGroup, ...]
+
+
+@dataclass(frozen=True)
+class QuestionGroup:
+    heading: str  # the instrument
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Questions:
+    """The questions to ask the provider (vetting) or the points still open (self-audit), by instrument."""
+    anchor: str
+    heading: str
+    groups: tuple[QuestionGroup, ...]
+    fold_label: str
+    expanded: bool
+
+
+@dataclass(frozen=True)
+class Table:
+    head: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The charts (drawn by each renderer from ``Report.summaries``) and the scores against their bands."""
+    anchor: str
+    heading: str
+    table: Table
+
+
+@dataclass(frozen=True)
+class Items:
+    """Item by item, with points, weight and what each answer counts for."""
+    anchor: str
+    heading: str
+    intro: str
+    table: Table
+
+
+@dataclass(frozen=True)
+class Crisis:
+    """Crisis and support resources, on every report (the country is the renderer's to choose)."""
+    anchor: str
+    heading: str
+
+
+Section = Verdict | Note | Counts | Flags | Unverified | Actions | Questions | Scores | Items | Crisis
+
+
+def no_critical_key(report: Report) -> str:
+    """What to say when no critical flag was raised: reassuring only with a good verdict and no flag."""
+    if report.reassuring and not report.flags_listed:
+        return "report.no_critical"
+    if report.unverified:
+        return "report.no_critical_open"
+    return "report.no_critical_flags_listed" if report.other_flags else "report.no_critical_plain"
+
+
+def summary_table(report: Report) -> Table:
+    """Each instrument's scores (formatted by ``format_score``), verdict and bands."""
+    lang = report.language
+    head = (t("table.instrument", lang), t("table.score", lang), t("table.verdict", lang), t("table.bands", lang))
+    rows = []
+    for s in report.summaries:
+        scores = ", ".join(f"{s.score_labels[k]}: {format_score(v, s.method[k])}" for k, v in s.scores.items())
+        verdict = t("report.descriptive", lang) if s.descriptive else (s.verdict_label or t("level." + s.level, lang))
+        bands = " · ".join(f"{label} ≥ {low:g}" for _, low, label in s.bands)
+        rows.append((s.title, scores, verdict, bands))
+    return Table(head, tuple(rows))
+
+
+def item_table(report: Report) -> Table:
+    """The item table as a person reads it, in the app and the HTML report: the points, the weight
+    and what the answer counts for, so that the score can be added up."""
+    lang = report.language
+    head = tuple(t(k, lang) for k in ("table.instrument", "table.question", "table.answer", "table.points",
+                                      "table.weight", "table.counted", "table.criteria"))
+    rows = tuple((r["instrument"], r["question"], r["answer"],
+                  "" if r["points"] is None else f"{r['points']:g} / {r['max_points']:g}",
+                  "" if r.get("weight") is None else f"{r['weight']:g}",
+                  "" if r.get("counted") is None else f"{r['counted']:.4g} / {r['counted_of']:g}",
+                  r["criteria"].replace(";", ", "))
+                 for r in report.rows if r["status"] != "hidden")
+    return Table(head, rows)
+
+
+def _flag(f: FlagRow, lang: str, with_severity: bool) -> Flag:
+    details = [", ".join(f.instruments), ", ".join(f.criteria)]
+    if f.source:
+        details.append(f"{t('report.source', lang)}: {f.source}")
+    title = f"{t('severity.' + f.severity, lang)}: {f.message}" if with_severity else f.message
+    return Flag(f.severity, title, f"{t('report.why', lang)}: {f.why}" if f.why else "",
+                " · ".join(d for d in details if d))
+
+
+def _action(a: ActionRow, lang: str) -> Action:
+    return Action(a.text, ", ".join(a.criteria), tuple(
+        t("report.action_reason", lang, question=r.text, instrument=r.instrument, answer=r.answer)
+        for r in a.reasons))
+
+
+def layout(report: Report) -> tuple[Section, ...]:
+    """The report's sections in the order both renderers show them: the verdict and the counts,
+    critical flags first, then what is not cleared, other warning signs (vetting) or the action
+    plan (self-audit), the questions, the scores, item by item, and the crisis resources."""
+    lang = report.language
+    return (Verdict(report.overall, t("overall." + report.overall, lang)), Note(t("resources.not_a_guarantee", lang)),
+            _counts(report), _critical(report), *_unverified(report), *_warnings(report), *_actions(report),
+            *_questions(report), Scores("scores", t("report.scores", lang), summary_table(report)),
+            Items("items", t("report.items", lang), t("report.items_how", lang), item_table(report)),
+            Crisis("crisis", t("crisis.title", lang)))
+
+
+def _critical_heading(report: Report) -> str:
+    return t("report.critical_audit" if report.audience == "self_audit" else "report.critical", report.language)
+
+
+def _questions_heading(report: Report) -> str:
+    return t("report.open_items" if report.audience == "self_audit" else "report.questions", report.language)
+
+
+def _counts(report: Report) -> Counts:
+    counts = [Count(_critical_heading(report), len(report.critical), "critical")]
+    if report.unverified:
+        counts.append(Count(t("report.unverified_short", report.language), len(report.unverified), "unverified"))
+    if report.other_flags and report.audience != "self_audit":
+        counts.append(Count(t("report.other_flags", report.language), len(report.other_flags), "warnings"))
+    if report.questions:
+        counts.append(Count(_questions_heading(report), len(report.questions), "questions"))
+    return Counts(tuple(counts))
+
+
+def _critical(report: Report) -> Flags:
+    key = no_critical_key(report)
+    flags = tuple(_flag(f, report.language, False) for f in report.critical)
+    return Flags("critical", _critical_heading(report), flags,
+                 "" if report.critical else t(key, report.language),
+                 {"report.no_critical": "good", "report.no_critical_open": "unverified"}.get(key, "none"))
+
+
+def _unverified(report: Report) -> list[Section]:
+    if not report.unverified:
+        return []
+    audit = report.audience == "self_audit"
+    return [Unverified(
+        "unverified", t("report.unverified_audit_title" if audit else "report.unverified", report.language),
+        t("report.unverified_audit" if audit else "report.unverified_help", report.language),
+        tuple(Question(u.ask, f"{u.instrument}; {', '.join(u.criteria)}") for u in report.unverified))]
+
+
+def _warnings(report: Report) -> list[Section]:
+    if not report.other_flags or report.audience == "self_audit":  # a self-audit lists them in its action plan
+        return []
+    n = len(report.other_flags)
+    return [Flags("warnings", t("report.other_flags", report.language),
+                  tuple(_flag(f, report.language, True) for f in report.other_flags),
+                  folded=True, fold_label=t("report.show_list", report.language, n=n), expanded=n <= 5)]
+
+
+def _actions(report: Report) -> list[Section]:
+    if not report.action_plan:
+        return []
+    lang = report.language
+    groups = tuple(ActionGroup(t("severity." + severity, lang), tuple(_action(a, lang) for a in rows))
+                   for severity in SEVERITY_ORDER
+                   if (rows := [a for a in report.action_plan if a.severity == severity]))
+    return [Actions("actions", t("report.action_plan", lang), t("report.action_plan_intro", lang), groups)]
+
+
+def _questions(report: Report) -> list[Section]:
+    if not report.questions:
+        return []
+    by_instrument: dict[str, list[str]] = {}
+    for q in report.questions:
+        by_instrument.setdefault(q.instrument, []).append(q.ask or q.text)
+    n = len(report.questions)
+    return [Questions("questions", _questions_heading(report),
+                      tuple(QuestionGroup(k, tuple(v)) for k, v in by_instrument.items()),
+                      t("report.show_list", report.language, n=n), n <= 8)]
