@@ -161,6 +161,8 @@ class ItemType(Generic[S]):
     # answered in words: never scored, never a question to ask, left out of research tallies
     free_text: ClassVar[bool] = False
     offers_unsure: ClassVar[bool] = True  # "unsure" is an answer (when the item allows it)
+    # its points are its scale's values: when it gives none, its scale is at fault (reported at the item)
+    points_from_scale: ClassVar[bool] = False
 
     def of(self, item: model.ItemBase) -> S:
         """``item`` as this type's spec (the registry picked this type by ``item.type``)."""

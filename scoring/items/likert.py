@@ -48,6 +48,7 @@ Span = tuple[int, int]
 class Likert(ItemType[model.LikertItem]):
     name = "likert"
     spec = model.LikertItem
+    points_from_scale = True
 
     def points_range(self, item: model.LikertItem, scales: Scales) -> tuple[float | None, float | None]:
         points = item.options if item.options is not None else scales.get(item.scale or "")  # "": never a scale id
