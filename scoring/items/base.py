@@ -99,7 +99,7 @@ def is_missing(raw: object) -> bool:
     if isinstance(raw, str) and not raw.strip():
         return True
     try:
-        return bool(pd.isna(raw)) if not isinstance(raw, (list, tuple, set, frozenset, dict)) else False
+        return bool(pd.isna(cast(Any, raw))) if not isinstance(raw, (list, tuple, set, frozenset, dict)) else False
     except (TypeError, ValueError):
         return False
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Hashable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -12,7 +12,7 @@ from .. import expressions as ex
 from .. import model
 from ..i18n import Message
 from .base import ANSWERED, UNSURE, BadAnswer, Choice, ColumnValue, ItemType, Loc, Scales, SpecProblems, Widget, show
-from .columns import CodedColumn, Column, object_array
+from .columns import CodedColumn, Column, object_array, objects_where
 
 if TYPE_CHECKING:
     from ..instrument import Instrument, ItemInfo
@@ -29,7 +29,7 @@ def match_option(item: Options, raw: object) -> model.Option:
     if isinstance(raw, (bool, np.bool_, list, dict, tuple, set)):
         raise BadAnswer("check.one_option", {"options": options_text(item), "got": show(raw)})
     if isinstance(raw, numbers.Real) and float(raw).is_integer():
-        raw = int(raw)
+        raw = int(cast(Any, raw))
     key = str(raw).strip()
     for option in item.options:
         if str(option.value) == key:
@@ -100,15 +100,15 @@ class ChoiceType(ItemType[model.ChoiceItem]):
                       n: int) -> np.ndarray:
         assert isinstance(col, CodedColumn)
         table = np.array([np.nan if o.points is None else o.points for o in item.options], dtype=float)
-        return np.where(ans, table[np.maximum(col.codes, 0)], np.nan)
+        return np.where(col.within(ans), table[np.maximum(col.codes, 0)], np.nan)
 
     def column_value(self, info: ItemInfo, item: model.ChoiceItem, col: Column, ans: np.ndarray | None,
                      n: int) -> ColumnValue:
         assert isinstance(col, CodedColumn)
         if info.name_type.type == ex.NUM:
             nums = np.array([float(o.value) for o in item.options])
-            return np.where(ans, nums[np.maximum(col.codes, 0)], np.nan)
-        return np.where(ans, col.objects, None)
+            return np.where(col.within(ans), nums[np.maximum(col.codes, 0)], np.nan)
+        return objects_where(col.within(ans), col.objects)
 
     def answer_text(self, inst: Instrument, item: model.ChoiceItem, value: Any, lang: str) -> str:
         labels = {o.value: inst.text(o.label, lang) for o in item.options}

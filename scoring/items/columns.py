@@ -50,6 +50,10 @@ class Column:
             self._answered = np.ones(self.n, bool) if self._state is None else self._state == ANSWERED
         return self._answered
 
+    def within(self, ans: np.ndarray | None) -> np.ndarray:
+        """``ans`` (as ``answered_within`` gives it) as a mask."""
+        return self.answered if ans is None else ans
+
     def answered_within(self, shown: np.ndarray | None) -> np.ndarray | None:
         """Which responses answered among those shown the item (``shown`` None: shown to every
         response); None when every response counts as answered or when the values say it."""
@@ -132,6 +136,12 @@ class ObjectColumn(Column):
         self.objects = objects
 
 
+def objects_where(mask: np.ndarray, objects: np.ndarray) -> np.ndarray:
+    """``objects`` where ``mask``, None elsewhere."""
+    none: Any = None  # (NumPy's stubs take no None for a value of ``where``; NumPy does)
+    return np.where(mask, objects, none)
+
+
 def object_array(values: list[object]) -> np.ndarray:
     out = np.empty(len(values), dtype=object)
     out[:] = values
@@ -150,13 +160,16 @@ def arrow_text(series: pd.Series) -> pa.Array | None:
     return pa.array(series.array) if arrow else None
 
 
-def codes_of_text(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
+def codes_of_text(values: Any) -> tuple[np.ndarray, list[Any]]:
     """(codes, distinct texts) of an Arrow string array.
 
     Hand-written on Arrow's buffers because hashing a million short strings (``dictionary_encode``,
     ``pd.factorize``) costs 70-150 ms a column, while most answer cells are one character ("1" to
     "5", "y"): those take their code from their byte (codes 0-127, one ASCII character each), and
-    only the other cells (empty, "unsure", " 3 ", longer options) go through Arrow's dictionary."""
+    only the other cells (empty, "unsure", " 3 ", longer options) go through Arrow's dictionary.
+
+    (``values`` an Arrow string array or chunked array: typed Any, as pyarrow's stubs type neither
+    ``buffers()`` nor a dictionary array's parts.)"""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
@@ -208,8 +221,8 @@ def distinct_values(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
     if text is not None:
         return codes_of_text(text)
     if is_numeric_dtype(dtype) or is_bool_dtype(dtype):  # NumPy or nullable numbers and booleans
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        return codes, list(uniques)
+        found, uniques = pd.factorize(series, use_na_sentinel=True)
+        return found, list(uniques)
     arr = series.to_numpy(dtype=object)
     kind = infer_dtype(arr, skipna=True)
     if kind == "string":
@@ -217,10 +230,10 @@ def distinct_values(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
     if kind == "empty":
         return np.full(len(arr), -1, dtype=np.int32), []
     if kind in ("integer", "floating", "mixed-integer-float"):  # no bool among them: 1 and 1.0 agree
-        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
-        return codes, list(uniques)
+        numbered, numbers = pd.factorize(arr, use_na_sentinel=True)
+        return numbered, list(numbers)
     # mixed kinds (a JSON file): one Python step per cell, but the checks still run per distinct value
-    codes = np.full(len(arr), -1, dtype=np.int64)
+    codes: np.ndarray = np.full(len(arr), -1, dtype=np.int64)
     index: dict[Hashable, int] = {}
     distinct: list[Any] = []
     for i in np.flatnonzero(~pd.isna(arr)):

@@ -3,7 +3,7 @@ is its points, reversed when ``reverse``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -219,16 +219,18 @@ def _small_checked(item: model.LikertItem, scales: Scales, span: Span, distinct:
         except BadAnswer:
             return None
         if status == ANSWERED:
-            if not (span[0] <= value <= span[1] and float(value).is_integer()):
+            point = cast(float, value)  # a likert answer's normal form
+            if not (span[0] <= point <= span[1] and float(point).is_integer()):
                 return None  # pragma: no cover - check_value allows the scale's values only
-            small_of[k], answered_of[k] = int(value), True
+            small_of[k], answered_of[k] = int(point), True
     return small_of, answered_of
 
 
 def _small_from_codes(item: model.LikertItem, scales: Scales, span: Span, codes: np.ndarray, distinct: list[Any]
                       ) -> SmallColumn | None:
-    """From (codes, distinct values) as ``_distinct`` gives them; -1 (null) picks the last slot."""
-    occurs = np.bincount(codes + 1, minlength=len(distinct) + 1)[1:] > 0 if len(codes) else []
+    """From (codes, distinct values) as ``columns.distinct_values`` gives them; -1 (null) picks the last slot."""
+    occurs = np.bincount(codes + 1, minlength=len(distinct) + 1)[1:] > 0 if len(codes) \
+        else np.zeros(len(distinct), bool)
     checked = _small_checked(item, scales, span, [v for v, o in zip(distinct, occurs, strict=True) if o])
     if checked is None:
         return None
@@ -243,7 +245,7 @@ def _small_from_codes(item: model.LikertItem, scales: Scales, span: Span, codes:
     return SmallColumn(small_of[codes], answered)
 
 
-def _small_text(values: pa.Array | pa.ChunkedArray, item: model.LikertItem, scales: Scales, span: Span
+def _small_text(values: Any, item: model.LikertItem, scales: Scales, span: Span
                 ) -> SmallColumn | None:
     """From an Arrow string array (or chunked array), on Arrow's buffers.
 
@@ -256,7 +258,7 @@ def _small_text(values: pa.Array | pa.ChunkedArray, item: model.LikertItem, scal
     if lo < 0 or hi > 9:  # a one-byte cell is a digit: scales of 0..9 only
         codes, distinct = codes_of_text(values)
         return _small_from_codes(item, scales, span, codes, distinct)
-    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    chunks: list[Any] = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
     n = len(values)
     byte = np.empty(n, dtype=np.uint8)  # each cell's first byte
     plain = np.empty(n, dtype=bool)  # a cell of one byte (first here; below: a digit of the scale)
@@ -288,10 +290,9 @@ def _small_text(values: pa.Array | pa.ChunkedArray, item: model.LikertItem, scal
     byte += np.uint8(lo)
     small = byte.view(np.int8)
     small *= plain
-    if not blank.any():
-        blank = None
-    rest = np.flatnonzero(~(plain | blank) if blank is not None else ~plain)
-    if len(rest) == 0 and blank is None:
+    blanks = blank.any()
+    rest = np.flatnonzero(~(plain | blank) if blanks else ~plain)
+    if len(rest) == 0 and not blanks:
         return SmallColumn(small)
     others = values.take(pa.array(rest))
     if isinstance(others, pa.ChunkedArray):
@@ -305,7 +306,7 @@ def _small_text(values: pa.Array | pa.ChunkedArray, item: model.LikertItem, scal
     small[rest] = small_of[index]
     answered = plain  # (reused: the plain digits are answered; the rest as checked; blanks are not)
     answered[rest] = answered_of[index]
-    if blank is None and answered_of[:-1].all() and not encoded.indices.null_count:
+    if not blanks and answered_of[:-1].all() and not encoded.indices.null_count:
         return SmallColumn(small)
     return SmallColumn(small, answered)
 

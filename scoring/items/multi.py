@@ -76,12 +76,12 @@ class Multi(ItemType[model.MultiItem]):
                 total = total + np.where(col.chosen[k], float(option.points), 0.0)
         if item.max_points is not None:
             total = np.minimum(total, float(item.max_points))
-        return np.where(ans, total, np.nan)
+        return np.where(col.within(ans), total, np.nan)
 
     def column_value(self, info: ItemInfo, item: model.MultiItem, col: Column, ans: np.ndarray | None,
                      n: int) -> ColumnValue:
         assert isinstance(col, MultiColumn)
-        return {_expr_key(o.value): np.where(ans, col.chosen[k].astype(float), np.nan)
+        return {_expr_key(o.value): np.where(col.within(ans), col.chosen[k].astype(float), np.nan)
                 for k, o in enumerate(item.options)}
 
     def answer_text(self, inst: Instrument, item: model.MultiItem, value: Any, lang: str) -> str:

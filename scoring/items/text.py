@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import model
 from .base import ANSWERED, BadAnswer, ColumnValue, ItemType, Scales, Widget, show
-from .columns import Column, ObjectColumn, object_array
+from .columns import Column, ObjectColumn, object_array, objects_where
 
 if TYPE_CHECKING:
     from ..instrument import ItemInfo
@@ -34,7 +34,7 @@ class Text(ItemType[model.TextItem]):
     def column_value(self, info: ItemInfo, item: model.TextItem, col: Column, ans: np.ndarray | None,
                      n: int) -> ColumnValue:
         assert isinstance(col, ObjectColumn)
-        return np.where(ans, col.objects, None)
+        return objects_where(col.within(ans), col.objects)
 
     def widget(self, item: model.TextItem, scales: Scales) -> Widget:
         return Widget("text", max_chars=item.max_length)

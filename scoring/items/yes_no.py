@@ -10,7 +10,7 @@ from .. import expressions as ex
 from .. import model
 from ..i18n import t
 from .base import ANSWERED, BadAnswer, Choice, ColumnValue, ItemType, Scales, Widget, show
-from .columns import CodedColumn, Column, object_array
+from .columns import CodedColumn, Column, object_array, objects_where
 
 if TYPE_CHECKING:
     from ..instrument import Instrument, ItemInfo
@@ -46,12 +46,12 @@ class YesNo(ItemType[model.YesNoItem]):
                       n: int) -> np.ndarray:
         assert isinstance(col, CodedColumn)
         table = np.array([item.points.yes, item.points.no], dtype=float)
-        return np.where(ans, table[np.maximum(col.codes, 0)], np.nan)
+        return np.where(col.within(ans), table[np.maximum(col.codes, 0)], np.nan)
 
     def column_value(self, info: ItemInfo, item: model.YesNoItem, col: Column, ans: np.ndarray | None,
                      n: int) -> ColumnValue:
         assert isinstance(col, CodedColumn)
-        return np.where(ans, col.objects, None)
+        return objects_where(col.within(ans), col.objects)
 
     def answer_text(self, inst: Instrument, item: model.YesNoItem, value: Any, lang: str) -> str:
         return t("answer." + value, lang)
