@@ -8,8 +8,10 @@ message when it is not; the whole-column path in ``frame.py`` finds bad cells qu
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 import pandas as pd
 
@@ -21,6 +23,9 @@ from .i18n import Message, render, t
 # at the bottom of the import graph; they are re-exported here, where callers have always found them
 from .items.base import ANSWERED, MISSING, UNSURE, BadAnswer, Scales, is_missing, scale_values, show  # noqa: F401
 from .items.base import check_value as _check_value
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # Columns an answer file may carry besides item ids (and any x- column).
 META_COLUMNS = (
@@ -96,7 +101,7 @@ def check_value(item: model.ItemBase, raw: object, scales: Scales | None = None)
     return _check_value(items.PLUGINS[kind], item, raw, scales or {})
 
 
-def check_meta(column: str, raw) -> str | None:
+def check_meta(column: str, raw: object) -> str | None:
     """Validate a context, audience or stage cell; return the value (None when empty)."""
     if is_missing(raw):
         return None
@@ -117,7 +122,8 @@ class AnswerFileError(GuideCheckError, ValueError):
 CSV_BLOCK = 4 << 20  # bytes of CSV text per batch: about 34,000 responses of 60 items (bench/run.py --only cli)
 
 
-def csv_record_batches(source, block_size: int = CSV_BLOCK, delimiter: str = ","):
+def csv_record_batches(source: BinaryIO, block_size: int = CSV_BLOCK, delimiter: str = ","
+                       ) -> tuple[list[str], Iterator[pa.Table]] | None:
     """(column names, iterator of Arrow tables) for a CSV file (``source``: a binary file object),
     every column but ``response_id`` a dictionary of texts, one table per ``block_size`` bytes of
     the file cut at the end of a line; None when Arrow cannot read the header (so that the pandas
@@ -148,7 +154,7 @@ def csv_record_batches(source, block_size: int = CSV_BLOCK, delimiter: str = ","
                                  strings_can_be_null=False, quoted_strings_can_be_null=False,
                                  null_values=[], true_values=[], false_values=[])
 
-    def tables():
+    def tables() -> Iterator[pa.Table]:
         block = first[len(header):] if end >= 0 else b""
         while True:
             if block.strip():
@@ -164,7 +170,8 @@ def csv_record_batches(source, block_size: int = CSV_BLOCK, delimiter: str = ","
     return names, tables()
 
 
-def read_csv_compact(source, progress=None, size: int | None = None) -> pd.DataFrame | None:
+def read_csv_compact(source: str | Path | BinaryIO, progress: Callable[[float], object] | None = None,
+                     size: int | None = None) -> pd.DataFrame | None:
     """The CSV file (a path or a binary file object) read by Arrow, every column but
     ``response_id`` as a categorical (one byte a cell for a handful of distinct answers, where
     object columns of text take about 60); None when Arrow cannot read it (a file object is then
@@ -222,7 +229,7 @@ def read_answers(path: str | Path, compact: bool = False) -> tuple[pd.DataFrame,
     raise AnswerFileError(f"{path}: answers must be a .csv or .json file")
 
 
-def answers_frame_from_json(data, where: str = "answers") -> pd.DataFrame:
+def answers_frame_from_json(data: object, where: str = "answers") -> pd.DataFrame:
     if not isinstance(data, list):
         raise AnswerFileError(f"{where}: expected a JSON list of responses, got {type(data).__name__}")
     rows = []

@@ -8,6 +8,7 @@ order of additions matches ``engine.py`` so both give the same numbers; a proper
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -35,7 +36,8 @@ Meta = tuple["np.ndarray | None", "np.ndarray | None", "np.ndarray | None"]
 Section = tuple[str, list[AnswerProblem], int]  # a column, its first problems, its bad cells
 
 
-def _meta_column(frame: pd.DataFrame, name: str, default: str, sections, labels, needed: bool = True):
+def _meta_column(frame: pd.DataFrame, name: str, default: str, sections: list[Section],
+                 labels: Callable[[int], str], needed: bool = True) -> np.ndarray | None:
     """The context or audience of each response: the column where filled in, else ``default``.
     None when no expression reads it and the file has no such column (nothing to check or build).
     Appends (name, its first problems, its bad cells) to ``sections``."""
@@ -52,7 +54,7 @@ def _meta_column(frame: pd.DataFrame, name: str, default: str, sections, labels,
             continue
         if value is not None:
             out_of[k] = value
-    bad_rows, problems = np.flatnonzero(~ok_of[codes]), []
+    bad_rows, problems = np.flatnonzero(~ok_of[codes]), list[AnswerProblem]()
     for i in bad_rows[:MAX_REPORTED]:
         try:
             check_meta(name, frame[name].iat[i])
@@ -82,13 +84,17 @@ def _evaluate_points(instrument: Instrument, answers: pd.DataFrame, context: str
     """Each scored item's points per response (NaN where hidden, unanswered or unsure)."""
     columns, meta, frame, n = _prepare(instrument, answers, context, audience, stage, kind, row_offset)
     _, _, points, answered = _items(instrument, columns, meta, n)
-    return pd.DataFrame({i: points[i] if answered[i] is None or points[i].dtype.kind == "f"
-                         else np.where(answered[i], points[i], np.nan)
+    return pd.DataFrame({i: _points_or_nan(points[i], answered[i])
                          for i, info in instrument.items.items() if info.scored})
 
 
+def _points_or_nan(points: np.ndarray, answered: np.ndarray | None) -> np.ndarray:
+    """Points as floats, NaN where not answered (integer points carry 0 there)."""
+    return points if answered is None or points.dtype.kind == "f" else np.where(answered, points, np.nan)
+
+
 def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audience: str, stage: str, kind: str,
-             row_offset: int = 0):
+             row_offset: int = 0) -> tuple[dict[str, Column], Meta, pd.DataFrame, int]:
     """Check and parse every answer column; raise AnswerError listing malformed answers (with
     each column's problems in ``sections``, so that batches of one file can be merged)."""
     check_meta("context", context)
@@ -106,7 +112,7 @@ def _prepare(instrument: Instrument, answers: pd.DataFrame, context: str, audien
     for c in unknown:
         problems.append(AnswerProblem(Message("answers.header" if kind == "csv" else "answers.columns"), str(c),
                                       Message("answers.unknown_column")))
-    sections = [("", problems, len(problems))]  # (column, its first problems, its bad cells), as reported
+    sections: list[Section] = [("", problems, len(problems))]  # the header first, then as reported
     used = instrument.expression_names
     ctx = _meta_column(frame, "context", context, sections, labels, "context" in used)
     aud = _meta_column(frame, "audience", audience, sections, labels, "audience" in used)
@@ -337,9 +343,10 @@ def _whole_sums(infos: list[ItemInfo], item_points: list[np.ndarray], masks: lis
     for info, p, answered in zip(infos, item_points, masks, strict=True):
         np.add(itotal, p, out=itotal)
         if low is not None and high is not None:
+            pmin, pmax = _range(info)
             where: Any = answered if answered is not None else True
-            np.add(low, info.pmin, out=low, where=where)
-            np.add(high, info.pmax, out=high, where=where)
+            np.add(low, pmin, out=low, where=where)
+            np.add(high, pmax, out=high, where=where)
     return _Sums(itotal, None, low, high)
 
 
