@@ -385,47 +385,46 @@ def question(audience: str, flow: dict, inst, item) -> None:
     def on_change():
         store(st.session_state[key])
 
-    unsure = getattr(item, "allow_unsure", False)
-    if item.type in ("yes_no", "choice", "likert"):
-        if item.type == "yes_no":
-            options = ["yes", "no"]
-            labels = {"yes": T("answer.yes"), "no": T("answer.no")}
-        elif item.type == "choice":
-            options = [o.value for o in item.options]
-            labels = {o.value: safe(inst.text(o.label, language)) for o in item.options}
-            unsure = unsure and not any(o.unsure for o in item.options)
-        else:
-            points = item.options if item.options is not None else inst.spec.scales[item.scale]
-            options = [p.value for p in points]
-            labels = {p.value: f"{p.value:g} · {safe(inst.text(p.label, language))}" for p in points}
-        if unsure:
+    from scoring.items import plugin as item_type  # (here: the rest of this module is another part's)
+
+    widget = item_type(item).widget(item, inst.spec.scales)  # chosen by its kind, not by the item type
+
+    def shown(choice) -> str:
+        text = T(choice.message) if choice.message else safe(inst.text(choice.label, language))
+        return f"{choice.value:g} · {text}" if choice.with_value else text
+
+    if widget.kind == "radio":
+        options = [c.value for c in widget.choices]
+        labels = {c.value: shown(c) for c in widget.choices}
+        if widget.unsure:
             options = options + ["unsure"]
             labels["unsure"] = T("answer.unsure")
         index = options.index(current) if current in options else None
         st.radio(label, options, index=index, format_func=lambda v: labels.get(v, str(v)), key=key,
-                 on_change=on_change, horizontal=item.type != "choice", help=help_text)
-    elif item.type == "multi":
-        chosen = [v for v in (current if isinstance(current, list) else []) if v in [o.value for o in item.options]]
-        labels = {o.value: plaintext.clean(inst.text(o.label, language)) for o in item.options}  # shown as plain text
-        st.multiselect(label, [o.value for o in item.options], default=chosen, format_func=labels.get, key=key,
+                 on_change=on_change, horizontal=widget.horizontal, help=help_text)
+    elif widget.kind == "multiselect":
+        values = [c.value for c in widget.choices]
+        chosen = [v for v in (current if isinstance(current, list) else []) if v in values]
+        labels = {c.value: plaintext.clean(inst.text(c.label, language)) for c in widget.choices}  # plain text
+        st.multiselect(label, values, default=chosen, format_func=labels.get, key=key,
                        on_change=on_change, help=help_text, placeholder=T("flow.nothing_selected"),
                        disabled=current == "unsure")
-        if unsure:
+        if widget.unsure:
             unsure_box(key, current, store)
-    elif item.type == "number":
+    elif widget.kind == "number":
         value = current if isinstance(current, (int, float)) and not isinstance(current, bool) else None
-        kind = int if item.integer else float  # Streamlit wants min, max, value and step of one type
+        kind = int if widget.integer else float  # Streamlit wants min, max, value and step of one type
 
         def as_kind(v):
             return None if v is None else kind(v)
 
-        st.number_input(label, min_value=as_kind(item.min), max_value=as_kind(item.max), value=as_kind(value),
-                        step=kind(1), key=key, on_change=on_change, help=help_text, disabled=current == "unsure",
-                        format="%d" if item.integer else "%g")
-        if unsure:
+        st.number_input(label, min_value=as_kind(widget.minimum), max_value=as_kind(widget.maximum),
+                        value=as_kind(value), step=kind(1), key=key, on_change=on_change, help=help_text,
+                        disabled=current == "unsure", format="%d" if widget.integer else "%g")
+        if widget.unsure:
             unsure_box(key, current, store)
     else:
-        st.text_area(label, value=current or "", max_chars=item.max_length, key=key, on_change=on_change,
+        st.text_area(label, value=current or "", max_chars=widget.max_chars, key=key, on_change=on_change,
                      help=help_text)
     if f"{inst.id}/{item.id}" in flow.get("carried", {}):
         source = next(rf for rf, iid, target in carryover.SAME_QUESTION if (iid, target) == (inst.id, item.id))
