@@ -1,8 +1,11 @@
 """Scoring many responses at once, on whole columns.
 
 Loops run over items, rules and scores (tens), never over responses (up to millions). The
-order of additions matches ``engine.py`` so both give the same numbers; a property test
-(``tests/test_frame_property.py``) holds them to it.
+order of additions matches ``engine.py`` so both give the same numbers; property tests
+(``tests/test_frame_property.py``, and one per item type in ``tests/items/``) hold them to it.
+
+This module is a driver: how a column of answers is parsed (with its fast paths), what it stands
+for in expressions and what points it gives are each item type's (``scoring/items/``).
 """
 
 from __future__ import annotations
