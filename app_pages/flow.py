@@ -9,7 +9,9 @@ survives leaving the page and switching language.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast, no_type_check
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
 
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
@@ -22,6 +24,8 @@ from scoring import carryover, plaintext, score_response
 from scoring import results as resultfile
 from scoring.engine import Result
 from scoring.instrument import Instrument
+from scoring.items import plugin as item_type
+from scoring.items.base import Choice, Widget
 from scoring.model import ItemBase
 
 CONTEXTS = ("clinical", "harm_reduction", "unknown")
@@ -172,7 +176,7 @@ def restore(audience: str, flow: FlowState, file: resultfile.ResultFile, answers
     plan = steps(flow, results)
     available = instruments()
     open_steps = [k for k, (iid, section) in enumerate(plan)
-                  if any(results[iid].status[item.id] == "missing" and item.required and item.type != "text"
+                  if any(results[iid].status[item.id] == "missing" and item.required and not item_type(item).free_text
                          for item in available[iid].spec.sections[section].items)]
     if open_steps:
         flow.step = open_steps[0]
@@ -347,7 +351,7 @@ def submit(audience: str, flow: FlowState) -> None:
     for iid, result in results.items():
         for item_id, status in result.status.items():
             spec = available[iid].items[item_id].spec
-            if status == "missing" and spec.required and spec.type != "text":
+            if status == "missing" and spec.required and not item_type(spec).free_text:
                 missing.append((iid, item_id))
     if missing:
         flow.missing = missing
@@ -370,68 +374,25 @@ def question_text(audience: str, inst: Instrument, item: ItemBase) -> str:
     return inst.text(item.text, lang())
 
 
-@no_type_check  # being rewritten (item-type plugins, issue 13): typed there; then this line goes
-def question(audience: str, flow: Answering, inst, item) -> None:
+def question(audience: str, flow: Answering, inst: Instrument, item: ItemBase) -> None:
+    """One question, asked with the widget its item type describes (scoring.items: chosen by the
+    widget's kind, never by the item type)."""
     answers = flow.answers.setdefault(inst.id, {})
     key = f"q:{audience}:{inst.id}:{item.id}"
     label = safe(question_text(audience, inst, item))
     if not item.required:
         label += f" *({T('flow.optional')})*"
     help_text = safe(inst.text(item.help, lang())) if item.help else None
-    current = answers.get(item.id)
-    language = lang()
 
-    def store(value):
+    def store(value: object) -> None:
         if value is None or value == "" or value == []:
             answers.pop(item.id, None)
         else:
             answers[item.id] = value
 
-    def on_change():
-        store(st.session_state[key])
-
-    unsure = getattr(item, "allow_unsure", False)
-    if item.type in ("yes_no", "choice", "likert"):
-        if item.type == "yes_no":
-            options = ["yes", "no"]
-            labels = {"yes": T("answer.yes"), "no": T("answer.no")}
-        elif item.type == "choice":
-            options = [o.value for o in item.options]
-            labels = {o.value: safe(inst.text(o.label, language)) for o in item.options}
-            unsure = unsure and not any(o.unsure for o in item.options)
-        else:
-            points = item.options if item.options is not None else inst.spec.scales[item.scale]
-            options = [p.value for p in points]
-            labels = {p.value: f"{p.value:g} · {safe(inst.text(p.label, language))}" for p in points}
-        if unsure:
-            options = options + ["unsure"]
-            labels["unsure"] = T("answer.unsure")
-        index = options.index(current) if current in options else None
-        st.radio(label, options, index=index, format_func=lambda v: labels.get(v, str(v)), key=key,
-                 on_change=on_change, horizontal=item.type != "choice", help=help_text)
-    elif item.type == "multi":
-        chosen = [v for v in (current if isinstance(current, list) else []) if v in [o.value for o in item.options]]
-        labels = {o.value: plaintext.clean(inst.text(o.label, language)) for o in item.options}  # shown as plain text
-        st.multiselect(label, [o.value for o in item.options], default=chosen, format_func=labels.get, key=key,
-                       on_change=on_change, help=help_text, placeholder=T("flow.nothing_selected"),
-                       disabled=current == "unsure")
-        if unsure:
-            unsure_box(key, current, store)
-    elif item.type == "number":
-        value = current if isinstance(current, (int, float)) and not isinstance(current, bool) else None
-        kind = int if item.integer else float  # Streamlit wants min, max, value and step of one type
-
-        def as_kind(v):
-            return None if v is None else kind(v)
-
-        st.number_input(label, min_value=as_kind(item.min), max_value=as_kind(item.max), value=as_kind(value),
-                        step=kind(1), key=key, on_change=on_change, help=help_text, disabled=current == "unsure",
-                        format="%d" if item.integer else "%g")
-        if unsure:
-            unsure_box(key, current, store)
-    else:
-        st.text_area(label, value=current or "", max_chars=item.max_length, key=key, on_change=on_change,
-                     help=help_text)
+    asked = _Asked(key, label, help_text, answers.get(item.id), store, inst)
+    widget = item_type(item).widget(item, inst.spec.scales)
+    _WIDGETS[widget.kind](asked, widget)
     if f"{inst.id}/{item.id}" in flow.carried:
         source = next(rf for rf, iid, target in carryover.SAME_QUESTION if (iid, target) == (inst.id, item.id))
         red = instruments().get(carryover.SOURCE)
@@ -439,11 +400,86 @@ def question(audience: str, flow: Answering, inst, item) -> None:
             st.caption(T("flow.carried", question=safe(question_text(audience, red, red.items[source].spec))))
 
 
-@no_type_check  # as question
-def unsure_box(key: str, current, store) -> None:
+@dataclass(frozen=True)
+class _Asked:
+    """What every widget of one question needs: its key, label, help, current answer and where to store it."""
+
+    key: str
+    label: str
+    help: str | None
+    current: object
+    store: Callable[[object], None]
+    inst: Instrument
+
+    def on_change(self) -> None:
+        self.store(session.widget_value(self.key))
+
+    def shown(self, choice: Choice) -> str:
+        text = T(choice.message) if choice.message else safe(self.inst.text(choice.label, lang()))
+        return f"{choice.value:g} · {text}" if choice.with_value else text
+
+
+def _radio(q: _Asked, widget: Widget) -> None:
+    options = [c.value for c in widget.choices]
+    labels = {c.value: q.shown(c) for c in widget.choices}
+    if widget.unsure:
+        options = options + ["unsure"]
+        labels["unsure"] = T("answer.unsure")
+    index = options.index(q.current) if q.current in options else None
+    st.radio(q.label, options, index=index, format_func=lambda v: labels.get(v, str(v)), key=q.key,
+             on_change=q.on_change, horizontal=widget.horizontal, help=q.help)
+
+
+def _multiselect(q: _Asked, widget: Widget) -> None:
+    values = [c.value for c in widget.choices]
+    chosen = [v for v in (q.current if isinstance(q.current, list) else []) if v in values]
+    labels = {c.value: plaintext.clean(q.inst.text(c.label, lang())) for c in widget.choices}  # plain text
+    st.multiselect(q.label, values, default=chosen, format_func=lambda v: labels.get(v, str(v)), key=q.key,
+                   on_change=q.on_change, help=q.help, placeholder=T("flow.nothing_selected"),
+                   disabled=q.current == "unsure")
+    if widget.unsure:
+        unsure_box(q.key, q.current, q.store)
+
+
+def _number(q: _Asked, widget: Widget) -> None:
+    current = q.current
+    value = current if isinstance(current, (int, float)) and not isinstance(current, bool) else None
+    off = current == "unsure"
+    # Streamlit wants min, max, value and step of one type: whole numbers as int, others as float
+    if widget.integer:
+        st.number_input(q.label, min_value=_whole(widget.minimum), max_value=_whole(widget.maximum),
+                        value=_whole(value), step=1, format="%d", key=q.key, on_change=q.on_change,
+                        help=q.help, disabled=off)
+    else:
+        st.number_input(q.label, min_value=_real(widget.minimum), max_value=_real(widget.maximum),
+                        value=_real(value), step=1.0, format="%g", key=q.key, on_change=q.on_change,
+                        help=q.help, disabled=off)
+    if widget.unsure:
+        unsure_box(q.key, current, q.store)
+
+
+def _whole(v: float | None) -> int | None:
+    return None if v is None else int(v)
+
+
+def _real(v: float | None) -> float | None:
+    return None if v is None else float(v)
+
+
+def _text(q: _Asked, widget: Widget) -> None:
+    st.text_area(q.label, value=q.current if isinstance(q.current, str) else "", max_chars=widget.max_chars,
+                 key=q.key, on_change=q.on_change, help=q.help)
+
+
+_WIDGETS: dict[str, Callable[[_Asked, Widget], None]] = {
+    "radio": _radio, "multiselect": _multiselect, "number": _number, "text": _text,
+}
+
+
+def unsure_box(key: str, current: object, store: Callable[[object], None]) -> None:
     box = key + ":unsure"
 
-    def toggled():
-        store("unsure" if st.session_state[box] else None)
+    def toggled() -> None:
+        store("unsure" if session.widget_value(box) else None)
 
     st.checkbox(T("flow.unsure_box"), value=current == "unsure", key=box, on_change=toggled)

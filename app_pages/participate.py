@@ -21,6 +21,7 @@ from app_pages.participant_key import Saved, decide, new_key, read_saved, saved_
 from app_pages.research_access import get_store, unavailable
 from scoring import consent, score_response
 from scoring.instrument import Instrument
+from scoring.items import plugin as item_type
 from scoring.store import StoreError
 
 log = logging.getLogger("guidecheck")
@@ -118,7 +119,7 @@ def questions(inst: Instrument) -> None:
     result = score_response(inst, state.answers.get(inst.id, {}), audience="research")
     for section in inst.spec.sections:
         for item in section.items:
-            if result.status[item.id] == "hidden" or (item.type == "text" and not free_text):
+            if result.status[item.id] == "hidden" or (item_type(item).free_text and not free_text):
                 continue
             question("research", state, inst, item)
     # an answer reruns only this fragment, so the browser's copy is written from here too (the
@@ -135,10 +136,10 @@ if st.button(T("study.submit"), type="primary"):
     results, missing = {}, []
     for inst in chosen:
         answers = {k: v for k, v in state.answers.get(inst.id, {}).items()
-                   if study.free_text or inst.items[k].spec.type != "text"}
+                   if study.free_text or not item_type(inst.items[k].spec).free_text}
         result = score_response(inst, answers, audience="research")
         missing += [inst.text(inst.items[i].spec.text, lang()) for i, s in result.status.items()
-                    if s == "missing" and inst.items[i].spec.required and inst.items[i].spec.type != "text"]
+                    if s == "missing" and inst.items[i].spec.required and not item_type(inst.items[i].spec).free_text]
         results[inst.id] = (inst, answers, result)
     if missing:
         st.error(T("flow.missing", n=len(missing)))

@@ -332,8 +332,8 @@ def import_tab() -> None:
         return
     # Arrow, block by block, as the CLI reads (categoricals: a fraction of pandas' memory and time)
     bar = st.progress(0.0, T("research.import_reading")) if upload.size > 10_000_000 else None
-    frame = read_csv_compact(upload, bar and (lambda done: bar.progress(done, T("research.import_reading"))),
-                             upload.size)
+    progress = None if bar is None else (lambda done: bar.progress(done, T("research.import_reading")))
+    frame = read_csv_compact(upload, progress, upload.size)
     if bar is not None:
         bar.empty()
     try:

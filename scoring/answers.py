@@ -8,40 +8,30 @@ message when it is not; the whole-column path in ``frame.py`` finds bad cells qu
 from __future__ import annotations
 
 import json
-import math
-import numbers
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
-import numpy as np
 import pandas as pd
 
-from . import model
+from . import items, model
 from .errors import GuideCheckError
 from .i18n import Message, render, t
 
-ANSWERED, UNSURE, MISSING = "answered", "unsure", "missing"
+# answer states, the value-level error and these helpers live with the item types (scoring/items),
+# at the bottom of the import graph; they are re-exported here, where callers have always found them
+from .items.base import ANSWERED, MISSING, UNSURE, BadAnswer, Scales, is_missing, scale_values, show  # noqa: F401
+from .items.base import check_value as _check_value
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 # Columns an answer file may carry besides item ids (and any x- column).
 META_COLUMNS = (
     "response_id", "context", "audience", "stage", "language", "provider", "study",
     "instrument_id", "instrument_version", "instrument_hash", "date",
 )
-
-
-class BadAnswer(GuideCheckError, ValueError):
-    """One value that is not a valid answer to its item: ``str()`` is the message saying why, a
-    ``Message`` (English as text, another language with ``i18n.render``). The text is only made
-    when asked for: the column checks catch many of these and word only the first few."""
-
-    # Raised as BadAnswer(key, {name: value}): arguments in ``args`` rather than an __init__ of
-    # our own keep a raise as cheap as the f-string it replaced (0.6 against 1.3 us).
-
-    def __str__(self) -> str:  # a Message (a str), so that callers keep its key
-        key, *fields = self.args
-        try:
-            return Message(key, **(fields[0] if fields else {}))
-        except KeyError:  # raised with a worded text, as before the catalogues: shown as it is
-            return str(key)
 
 
 @dataclass
@@ -98,135 +88,27 @@ def merge_sections(merged: list | None, sections: list, limit: int) -> list:
     return out
 
 
-def is_missing(raw) -> bool:
-    if raw is None:
-        return True
-    if isinstance(raw, float) and math.isnan(raw):
-        return True
-    if isinstance(raw, str) and not raw.strip():
-        return True
-    try:
-        return bool(pd.isna(raw)) if not isinstance(raw, (list, tuple, set, frozenset, dict)) else False
-    except (TypeError, ValueError):
-        return False
-
-
-def _show(raw) -> str:
-    if isinstance(raw, str):
-        text = f"'{raw}'"
-    elif isinstance(raw, numbers.Real) and not isinstance(raw, (bool, np.bool_)):
-        text = str(raw.item() if isinstance(raw, np.generic) else raw)  # 9, not np.int64(9)
-    else:
-        text = repr(raw)
-    return text if len(text) <= 60 else text[:57] + "...'"
-
-
-def _number(raw, item) -> float:
-    if isinstance(raw, (bool, np.bool_)):
-        raise BadAnswer("check.number", {"got": _show(raw)})
-    if isinstance(raw, numbers.Real):
-        value = float(raw)
-    elif isinstance(raw, str):
-        try:
-            value = float(raw.strip())
-        except ValueError:
-            raise BadAnswer("check.number", {"got": _show(raw)}) from None
-    else:
-        raise BadAnswer("check.number", {"got": _show(raw)})
-    if not math.isfinite(value):
-        raise BadAnswer("check.finite", {"got": _show(raw)})
-    return value
-
-
-def _option_key(raw) -> str:
-    if isinstance(raw, numbers.Real) and float(raw).is_integer():
-        raw = int(raw)
-    return str(raw).strip()
-
-
-def _match_option(item, raw):
-    if isinstance(raw, (bool, np.bool_, list, dict, tuple, set)):
-        raise BadAnswer("check.one_option", {"options": _options(item), "got": _show(raw)})
-    key = _option_key(raw)
-    for option in item.options:
-        if str(option.value) == key:
-            return option
-    raise BadAnswer("check.not_option", {"got": _show(raw), "options": _options(item)})
-
-
-def _options(item) -> str:
-    return ", ".join(str(o.value) for o in item.options)
-
-
-def scale_values(item, scales) -> list[float]:
-    points = item.options if item.options is not None else scales[item.scale]
-    return [float(p.value) for p in points]
-
-
-def check_value(item, raw, scales=None) -> tuple[str, object]:
+def check_value(item: model.ItemBase, raw: object, scales: Scales | None = None) -> tuple[str, object]:
     """Return (status, value) for a raw answer; raise BadAnswer when it is not valid.
 
     status is ``answered``, ``unsure`` or ``missing``. Normal forms: yes_no -> "yes"/"no";
     choice -> the option's value; multi -> frozenset of option values; likert and number ->
-    float; text -> str.
+    float; text -> str (each type's module in ``scoring/items`` decides).
     """
-    if is_missing(raw):
-        return MISSING, None
-    kind = item.type
-    if kind == "text":
-        if not isinstance(raw, str):
-            raise BadAnswer("check.text", {"got": _show(raw)})
-        if len(raw) > item.max_length:
-            raise BadAnswer("check.too_long", {"length": len(raw), "limit": item.max_length})
-        return ANSWERED, raw
-    if isinstance(raw, str) and raw.strip().lower() == "unsure":
-        if not item.allow_unsure:
-            raise BadAnswer("check.no_unsure")
-        return UNSURE, None
-    if kind == "yes_no":
-        if isinstance(raw, str) and raw.strip().lower() in ("yes", "no"):
-            return ANSWERED, raw.strip().lower()
-        raise BadAnswer("check.yes_no", {"got": _show(raw)})
-    if kind == "choice":
-        option = _match_option(item, raw)
-        return (UNSURE, None) if option.unsure else (ANSWERED, option.value)
-    if kind == "multi":
-        if isinstance(raw, str):
-            parts = [p for p in (s.strip() for s in raw.split(";")) if p]
-        elif isinstance(raw, (list, tuple, set, frozenset)):
-            parts = list(raw)
-        else:
-            raise BadAnswer("check.list", {"got": _show(raw)})
-        return ANSWERED, frozenset(_match_option(item, p).value for p in parts)
-    if kind == "likert":
-        value = _number(raw, item)
-        allowed = scale_values(item, scales or {})
-        # exactly one of its values (the contract: "one value of its scale"), as frame.py checks whole
-        # columns; a tolerance here once let 3.0000000001 through on one engine and not the other
-        if value not in allowed:
-            shown = ", ".join(f"{a:g}" for a in allowed)
-            raise BadAnswer("check.scale_point", {"got": _show(raw), "points": shown})
-        return ANSWERED, value
-    if kind == "number":
-        value = _number(raw, item)
-        if item.integer and not value.is_integer():
-            raise BadAnswer("check.whole", {"got": _show(raw)})
-        if item.min is not None and value < item.min:
-            raise BadAnswer("check.below_min", {"got": _show(raw), "min": f"{item.min:g}"})
-        if item.max is not None and value > item.max:
-            raise BadAnswer("check.above_max", {"got": _show(raw), "max": f"{item.max:g}"})
-        return ANSWERED, value
-    raise BadAnswer("check.unknown_type", {"kind": kind})  # pragma: no cover
+    kind = getattr(item, "type", None)
+    if kind not in items.PLUGINS:
+        raise BadAnswer("check.unknown_type", {"kind": kind})  # pragma: no cover - specs name a known type
+    return _check_value(items.PLUGINS[kind], item, raw, scales or {})
 
 
-def check_meta(column: str, raw) -> str | None:
+def check_meta(column: str, raw: object) -> str | None:
     """Validate a context, audience or stage cell; return the value (None when empty)."""
     if is_missing(raw):
         return None
     value = str(raw).strip()
     allowed = {"context": model.CONTEXTS, "audience": model.AUDIENCES, "stage": model.STAGES}[column]
     if value not in allowed:
-        raise BadAnswer("check.meta", {"column": column, "got": _show(raw), "allowed": ", ".join(allowed)})
+        raise BadAnswer("check.meta", {"column": column, "got": show(raw), "allowed": ", ".join(allowed)})
     return value
 
 
@@ -240,7 +122,8 @@ class AnswerFileError(GuideCheckError, ValueError):
 CSV_BLOCK = 4 << 20  # bytes of CSV text per batch: about 34,000 responses of 60 items (bench/run.py --only cli)
 
 
-def csv_record_batches(source, block_size: int = CSV_BLOCK, delimiter: str = ","):
+def csv_record_batches(source: BinaryIO, block_size: int = CSV_BLOCK, delimiter: str = ","
+                       ) -> tuple[list[str], Iterator[pa.Table]] | None:
     """(column names, iterator of Arrow tables) for a CSV file (``source``: a binary file object),
     every column but ``response_id`` a dictionary of texts, one table per ``block_size`` bytes of
     the file cut at the end of a line; None when Arrow cannot read the header (so that the pandas
@@ -271,7 +154,7 @@ def csv_record_batches(source, block_size: int = CSV_BLOCK, delimiter: str = ","
                                  strings_can_be_null=False, quoted_strings_can_be_null=False,
                                  null_values=[], true_values=[], false_values=[])
 
-    def tables():
+    def tables() -> Iterator[pa.Table]:
         block = first[len(header):] if end >= 0 else b""
         while True:
             if block.strip():
@@ -287,7 +170,8 @@ def csv_record_batches(source, block_size: int = CSV_BLOCK, delimiter: str = ","
     return names, tables()
 
 
-def read_csv_compact(source, progress=None, size: int | None = None) -> pd.DataFrame | None:
+def read_csv_compact(source: str | Path | BinaryIO, progress: Callable[[float], object] | None = None,
+                     size: int | None = None) -> pd.DataFrame | None:
     """The CSV file (a path or a binary file object) read by Arrow, every column but
     ``response_id`` as a categorical (one byte a cell for a handful of distinct answers, where
     object columns of text take about 60); None when Arrow cannot read it (a file object is then
@@ -345,7 +229,7 @@ def read_answers(path: str | Path, compact: bool = False) -> tuple[pd.DataFrame,
     raise AnswerFileError(f"{path}: answers must be a .csv or .json file")
 
 
-def answers_frame_from_json(data, where: str = "answers") -> pd.DataFrame:
+def answers_frame_from_json(data: object, where: str = "answers") -> pd.DataFrame:
     if not isinstance(data, list):
         raise AnswerFileError(f"{where}: expected a JSON list of responses, got {type(data).__name__}")
     rows = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .instrument import Instrument, split_source
+from .items import plugin as item_type
 
 COLUMNS = ["variable", "kind", "section", "type", "text", "options", "min", "max", "integer", "unit",
            "scale", "reverse", "method", "items", "criteria", "source", "show_if", "required",
@@ -24,19 +25,7 @@ def codebook(inst: Instrument, lang: str | None = None) -> pd.DataFrame:
         if item.source is not None:
             key, locator = split_source(item.source)
             row["source"] = f"{key}: {locator}" if locator else key
-        if item.type in ("choice", "multi"):
-            row["options"] = " | ".join(f"{o.value}={t(o.label)}" + (f" ({o.points:g} points)" if o.points is not None
-                                        else "") for o in item.options)
-        if item.type == "yes_no":
-            row["options"] = f"yes={item.points.yes:g} | no={item.points.no:g}" + (
-                " | unsure" if item.allow_unsure else "")
-        if item.type == "likert":
-            points = inst.scale_points(item)
-            row["options"] = " | ".join(f"{p.value:g}={t(p.label)}" for p in points)
-            row["scale"], row["reverse"] = item.scale or "", item.reverse
-            row["min"], row["max"] = info.pmin, info.pmax
-        if item.type == "number":
-            row["min"], row["max"], row["integer"], row["unit"] = item.min, item.max, item.integer, t(item.unit)
+        row.update(item_type(item).codebook(inst, info, item, lang))
         rows.append(row)
     for score in inst.scores:
         rows.append({"variable": score.spec.id, "kind": "score", "text": t(score.spec.label),

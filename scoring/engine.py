@@ -13,7 +13,9 @@ from typing import Any
 from . import expressions as ex
 from .answers import ANSWERED, MISSING, UNSURE, AnswerError, AnswerProblem, BadAnswer, check_meta, check_value
 from .i18n import Message
-from .instrument import STAGE_INDEX, Instrument, ItemInfo
+from .instrument import STAGE_INDEX, Instrument, ItemInfo, ScoreInfo
+from .items import plugin as item_type
+from .items.base import added
 
 HIDDEN = "hidden"
 
@@ -52,37 +54,9 @@ class Result:
 def item_points(info: ItemInfo, value: Any) -> float | None:
     """The points an answered item gives (None when it gives none). ``value`` is the checked answer
     in its normal form, whose type follows the item's (text, number, set of option values)."""
-    item = info.spec
     if not info.scored:
         return None
-    if item.type == "yes_no":
-        return float(item.points.yes if value == "yes" else item.points.no)
-    if item.type == "choice":
-        for option in item.options:
-            if option.value == value:
-                return float(option.points) if option.points is not None else None
-        return None  # pragma: no cover - checked answers always match an option
-    if item.type == "multi":
-        total = _added(float(o.points) for o in item.options if o.value in value and o.points is not None)
-        return min(total, float(item.max_points)) if item.max_points is not None else total
-    if item.type == "likert":
-        low, high = info.pmin, info.pmax  # both set: the item is scored
-        return low + high - value if item.reverse and low is not None and high is not None else value
-    if item.type == "number":
-        for band in item.points_bands or []:
-            if (band.min is None or value >= band.min) and (band.max is None or value <= band.max):
-                return float(band.points)
-        return None
-    return None
-
-
-def _added(values: Iterable[float]) -> float:
-    """Left-to-right addition (not sum(): Python 3.12 made that compensated), so that the
-    whole-column engine, which adds item after item, gives the very same numbers."""
-    total = 0.0
-    for v in values:
-        total = total + v
-    return total
+    return item_type(info.spec).points(info, info.spec, value)
 
 
 def score_values(method: str, points: list[float], lows: list[float], highs: list[float],
@@ -95,20 +69,20 @@ def score_values(method: str, points: list[float], lows: list[float], highs: lis
         return None
     weights = weights if weights is not None else [1.0] * len(points)
     if method == "mean":
-        return _added(w * p for w, p in zip(weights, points, strict=True)) / _added(weights)
+        return added(w * p for w, p in zip(weights, points, strict=True)) / added(weights)
     if method == "sum":
-        return _added(w * p for w, p in zip(weights, points, strict=True))
+        return added(w * p for w, p in zip(weights, points, strict=True))
     if method == "mean_percent":
         terms = [(w * (p - lo) / (hi - lo), w)
                  for w, p, lo, hi in zip(weights, points, lows, highs, strict=True) if hi > lo]
         if not terms:
             return None
-        return _added(t for t, _ in terms) / _added(w for _, w in terms) * 100.0
-    low = _added(w * lo for w, lo in zip(weights, lows, strict=True))
-    span = _added(w * hi for w, hi in zip(weights, highs, strict=True)) - low
+        return added(t for t, _ in terms) / added(w for _, w in terms) * 100.0
+    low = added(w * lo for w, lo in zip(weights, lows, strict=True))
+    span = added(w * hi for w, hi in zip(weights, highs, strict=True)) - low
     if span == 0:
         return None
-    return (_added(w * p for w, p in zip(weights, points, strict=True)) - low) / span * 100.0
+    return (added(w * p for w, p in zip(weights, points, strict=True)) - low) / span * 100.0
 
 
 def band_of(instrument: Instrument, value: float | None) -> str | None:
@@ -173,18 +147,38 @@ def score_response(instrument: Instrument, answers: dict, context: str = "unknow
 
     ``stage`` is when the answers were given (revision 2): an item whose stage comes later is
     hidden, as if its ``show_if`` were false."""
+    meta, checked = _checked(instrument, answers, {"context": context, "audience": audience, "stage": stage},
+                             response)
+    context, audience, stage = meta["context"], meta["audience"], meta["stage"]
+    env = _Env(instrument, dict(meta))
+    status, values, points = _items(instrument, checked, env, STAGE_INDEX[stage])
+    for name in instrument.derived:
+        env.derive(name)
+    hits = _flags(instrument, status, env)
+    scores = {score.spec.id: _score(instrument, score, status, points) for score in instrument.scores}
+    unverified = [i for i, s in status.items() if s in (UNSURE, MISSING) and instrument.items[i].critical]
+    verdict, band = verdict_of(instrument, scores, [h.severity for h in hits], unverified)
+    questions = [i for i, s in status.items()
+                 if s in (UNSURE, MISSING) and not item_type(instrument.items[i].spec).free_text]
+    return Result(instrument.id, instrument.version, instrument.content_hash, context, audience,
+                  scores, verdict, [h.id for h in hits], hits, status, values, points,
+                  {d: env.values.get(d) for d in instrument.derived}, unverified, questions, stage, band)
+
+
+def _checked(instrument: Instrument, answers: dict, meta: dict[str, str], response: str
+             ) -> tuple[dict[str, str], dict[str, tuple[str, object]]]:
+    """(context, audience and stage, each item's (status, normal form)); AnswerError listing
+    every problem."""
     problems = []
-    meta = {"context": context, "audience": audience, "stage": stage}
     for name, default in (("context", "unknown"), ("audience", "vetting"), ("stage", "after_session")):
         try:
             meta[name] = check_meta(name, meta[name]) or default
         except BadAnswer as exc:
             problems.append(AnswerProblem(response, None, str(exc)))
-    context, audience, stage = meta["context"], meta["audience"], meta["stage"]
     for key in answers:
         if key not in instrument.items:
             problems.append(AnswerProblem(response, str(key), Message("answers.unknown_key")))
-    checked: dict[str, tuple] = {}
+    checked: dict[str, tuple[str, object]] = {}
     scales = instrument.spec.scales
     for iid, info in instrument.items.items():
         try:
@@ -193,85 +187,92 @@ def score_response(instrument: Instrument, answers: dict, context: str = "unknow
             problems.append(AnswerProblem(response, iid, str(exc)))
     if problems:
         raise AnswerError(problems)
+    return meta, checked
 
-    env: dict = {"context": context, "audience": audience, "stage": stage}
-    stage_index = STAGE_INDEX[stage]
-    done_derived: set = set()
 
-    def derive(name: str) -> None:
+class _Env:
+    """The names expressions read; a derived value is computed when first needed."""
+
+    def __init__(self, instrument: Instrument, values: dict[str, object]):
+        self.instrument, self.values = instrument, values
+        self.done: set[str] = set()
+
+    def derive(self, name: str) -> None:
         # with a stack, not recursion: a chain of a few thousand derived values (inside the caps)
         # overflowed Python's recursion limit
-        stack = [name]
+        derived, stack = self.instrument.derived, [name]
         while stack:
             top = stack[-1]
-            if top in done_derived or top not in instrument.derived:
+            if top in self.done or top not in derived:
                 stack.pop()
                 continue
-            todo = [n for n in ex.names(instrument.derived[top]) if n in instrument.derived and n not in done_derived]
+            todo = [n for n in ex.names(derived[top]) if n in derived and n not in self.done]
             if todo:
                 stack.extend(todo)
                 continue
             stack.pop()
-            env[top] = ex.eval_scalar(instrument.derived[top], env)
-            done_derived.add(top)
+            self.values[top] = ex.eval_scalar(derived[top], self.values)
+            self.done.add(top)
 
+    def truth(self, tree: ex.Tree) -> bool:
+        """Whether ``tree`` holds, once what it reads is derived."""
+        for n in ex.names(tree):
+            self.derive(n)
+        return ex.truthy(ex.eval_scalar(tree, self.values))
+
+
+def _items(instrument: Instrument, checked: dict[str, tuple[str, object]], env: _Env, stage_index: int
+           ) -> tuple[dict[str, str], dict[str, object], dict[str, float | None]]:
+    """Each item's status, value and points, in order (a show_if reads earlier items)."""
     status: dict[str, str] = {}
     values: dict[str, object] = {}
     points: dict[str, float | None] = {}
     for iid, info in instrument.items.items():
         state, value = checked[iid]
-        visible = info.stage <= stage_index
-        if visible and info.show_if is not None:
-            for n in ex.names(info.show_if):
-                derive(n)
-            visible = ex.truthy(ex.eval_scalar(info.show_if, env))
+        visible = info.stage <= stage_index and (info.show_if is None or env.truth(info.show_if))
         if not visible:
             status[iid], values[iid], points[iid] = HIDDEN, None, None
-            env[iid] = None
+            env.values[iid] = None
             continue
         status[iid] = state
         values[iid] = value if state == ANSWERED else None
-        env[iid] = values[iid]
+        env.values[iid] = values[iid]
         points[iid] = item_points(info, value) if state == ANSWERED else None
-    for name in instrument.derived:
-        derive(name)
+    return status, values, points
 
+
+def _flags(instrument: Instrument, status: dict[str, str], env: _Env) -> list[FlagHit]:
+    """The items' flags and the rules that are raised, in order."""
     hits: list[FlagHit] = []
     for iid, info in instrument.items.items():
         flag = info.spec.flag  # info.flag is its compiled ``when``
         if info.flag is not None and flag is not None and status[iid] == ANSWERED:
-            env["value"] = env[iid]
-            if ex.truthy(ex.eval_scalar(info.flag, env)):
+            env.values["value"] = env.values[iid]
+            if ex.truthy(ex.eval_scalar(info.flag, env.values)):
                 hits.append(FlagHit(iid, flag.severity, flag.message, iid))
-    env.pop("value", None)
+    env.values.pop("value", None)
     for rule, tree in instrument.rules:
-        if ex.truthy(ex.eval_scalar(tree, env)):
+        if ex.truthy(ex.eval_scalar(tree, env.values)):
             hits.append(FlagHit(rule.id, rule.severity, rule.message))
+    return hits
 
-    scores: dict[str, float | None] = {}
-    for score in instrument.scores:
-        shown = [i for i in score.items if status[i] != HIDDEN]
-        got = [i for i in shown if points[i] is not None]
-        if not shown or len(got) < score.spec.min_answered * len(shown) - 1e-9:
-            scores[score.spec.id] = None
-            continue
-        got_points: list[float] = []
-        lows: list[float] = []
-        highs: list[float] = []
-        weights: list[float] = []
-        for i in got:
-            info, p = instrument.items[i], points[i]
-            if p is not None and info.pmin is not None and info.pmax is not None:  # always: a score's items give points
-                got_points.append(p)
-                lows.append(info.pmin)
-                highs.append(info.pmax)
-                weights.append(info.weight)
-        scores[score.spec.id] = score_values(score.spec.method, got_points, lows, highs, weights)
 
-    unverified = [i for i, s in status.items() if s in (UNSURE, MISSING) and instrument.items[i].critical]
-    verdict, band = verdict_of(instrument, scores, [h.severity for h in hits], unverified)
-    questions = [i for i, s in status.items()
-                 if s in (UNSURE, MISSING) and instrument.items[i].spec.type != "text"]
-    return Result(instrument.id, instrument.version, instrument.content_hash, context, audience,
-                  scores, verdict, [h.id for h in hits], hits, status, values, points,
-                  {d: env.get(d) for d in instrument.derived}, unverified, questions, stage, band)
+def _score(instrument: Instrument, score: ScoreInfo, status: dict[str, str], points: dict[str, float | None]
+           ) -> float | None:
+    """One score: null when too few of its shown items gave points (``min_answered``)."""
+    shown = [i for i in score.items if status[i] != HIDDEN]
+    got = [i for i in shown if points[i] is not None]
+    if not shown or len(got) < score.spec.min_answered * len(shown) - 1e-9:
+        return None
+    got_points: list[float] = []
+    lows: list[float] = []
+    highs: list[float] = []
+    weights: list[float] = []
+    for i in got:
+        info, p = instrument.items[i], points[i]
+        if p is not None and info.pmin is not None and info.pmax is not None:  # always: a score's items give points
+            got_points.append(p)
+            lows.append(info.pmin)
+            highs.append(info.pmax)
+            weights.append(info.weight)
+    return score_values(score.spec.method, got_points, lows, highs, weights)

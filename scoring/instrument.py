@@ -18,6 +18,7 @@ from typing import NamedTuple, cast
 from . import expressions as ex
 from . import model
 from .i18n import Message
+from .items import plugin as item_type
 
 RESERVED = {"value", "context", "audience", "stage", "true", "false", "null", "and", "or", "not", "in",
             "response_id", "verdict", "flags", "unverified", "unsure"}
@@ -324,49 +325,11 @@ def _check_text(name: str, value: str | dict[str, str], loc: Loc, langs: list[st
 
 def _points_range(item: model.AnyItem, scales: Mapping[str, list[model.ScalePoint]]
                   ) -> tuple[float | None, float | None]:
-    if isinstance(item, model.YesNoItem):
-        return float(min(item.points.yes, item.points.no)), float(max(item.points.yes, item.points.no))
-    if isinstance(item, model.ChoiceItem):
-        pts = [o.points for o in item.options if o.points is not None and not o.unsure]
-        return (float(min(pts)), float(max(pts))) if pts else (None, None)
-    if isinstance(item, model.MultiItem):
-        pts = [o.points for o in item.options if o.points is not None]
-        if not pts:
-            return None, None
-        low = float(sum(p for p in pts if p < 0))
-        high = float(item.max_points) if item.max_points is not None else float(sum(p for p in pts if p > 0))
-        return low, high
-    if isinstance(item, model.LikertItem):
-        points = item.options if item.options is not None else scales.get(item.scale or "")  # "": never a scale id
-        if not points:
-            return None, None
-        values = [float(p.value) for p in points]
-        return min(values), max(values)
-    if isinstance(item, model.NumberItem):
-        if not item.points_bands:
-            return None, None
-        pts = [float(b.points) for b in item.points_bands]
-        return min(pts), max(pts)
-    return None, None
+    return item_type(item).points_range(item, scales)
 
 
 def _name_type(item: model.AnyItem, scales: Mapping[str, list[model.ScalePoint]]) -> ex.NameType:
-    label = f"item {item.id}"
-    if isinstance(item, model.YesNoItem):
-        return ex.NameType(ex.STR, ("yes", "no"), label)
-    if isinstance(item, (model.ChoiceItem, model.MultiItem)):
-        values = [o.value for o in item.options if not o.unsure]
-        if isinstance(item, model.MultiItem):
-            return ex.NameType(ex.SET, tuple(float(v) if isinstance(v, int) else v for v in values), label)
-        if values and all(isinstance(v, int) for v in values):
-            return ex.NameType(ex.NUM, tuple(float(v) for v in values), label)
-        return ex.NameType(ex.STR, tuple(values), label)
-    if isinstance(item, model.LikertItem):
-        points = item.options if item.options is not None else scales.get(item.scale or "", [])
-        return ex.NameType(ex.NUM, tuple(float(p.value) for p in points) or None, label)
-    if isinstance(item, model.NumberItem):
-        return ex.NameType(ex.NUM, None, label)
-    return ex.NameType(ex.STR, None, label)
+    return item_type(item).name_type(item, scales)
 
 
 def _check_item(item: model.AnyItem, loc: Loc, spec: model.InstrumentSpec, out: _Problems) -> None:
@@ -375,47 +338,7 @@ def _check_item(item: model.AnyItem, loc: Loc, spec: model.InstrumentSpec, out: 
         if key not in spec.sources:
             known = ", ".join(spec.sources) or Message("instrument.none_declared")
             out.add(loc + ("source",), Message("instrument.source_unknown", key=key, known=known))
-    if isinstance(item, model.LikertItem):
-        if (item.scale is None) == (item.options is None):
-            out.add(loc, Message("instrument.likert_scale", id=item.id))
-        elif item.scale is not None and item.scale not in spec.scales:
-            known = ", ".join(spec.scales) or Message("instrument.none_declared")
-            out.add(loc + ("scale",), Message("instrument.scale_unknown", scale=item.scale, known=known))
-        elif item.options is not None:
-            _check_scale(item.options, loc + ("options",), out)
-    if isinstance(item, model.NumberItem):
-        if item.min is not None and item.max is not None and item.min > item.max:
-            out.add(loc + ("min",), Message("instrument.min_max", min=item.min, max=item.max))
-        for i, band in enumerate(item.points_bands or []):
-            if band.min is not None and band.max is not None and band.min > band.max:
-                out.add(loc + ("points_bands", i), Message("instrument.band_min_max", min=band.min,
-                                                                  max=band.max))
-    if isinstance(item, (model.ChoiceItem, model.MultiItem)):
-        values = [o.value for o in item.options]
-        seen = set()
-        for i, v in enumerate(values):
-            if str(v) in seen:
-                out.add(loc + ("options", i, "value"), Message("instrument.option_twice", value=v))
-            seen.add(str(v))
-        if len({type(v) for v in values}) > 1:
-            out.add(loc + ("options",), Message("instrument.option_types"))
-        if isinstance(item, model.MultiItem):
-            for i, o in enumerate(item.options):
-                if o.unsure:
-                    out.add(loc + ("options", i, "unsure"), Message("instrument.multi_unsure"))
-            if item.max_points is not None and item.max_points < 0:
-                out.add(loc + ("max_points",), Message("instrument.max_points_negative"))
-            if item.max_points is not None and all(o.points is None for o in item.options):
-                out.add(loc + ("max_points",), Message("instrument.max_points_unused"))
-        else:
-            scored = [o for o in item.options if not o.unsure]
-            with_points = [o for o in scored if o.points is not None]
-            if with_points and len(with_points) != len(scored):
-                missing = ", ".join(str(o.value) for o in scored if o.points is None)
-                out.add(loc + ("options",), Message("instrument.options_without_points", missing=missing))
-            for i, o in enumerate(item.options):
-                if o.unsure and o.points is not None:
-                    out.add(loc + ("options", i, "points"), Message("instrument.unsure_points"))
+    item_type(item).check_spec(item, loc, spec, out)
 
 
 def _caps(spec: model.InstrumentSpec, out: _Problems) -> Mapping[str, int]:
@@ -714,7 +637,7 @@ def _listed_items(score: model.Score, items: Mapping[str, ItemInfo], loc: Loc, o
         if iid not in items:
             out.add(loc + ("items", k), Message("instrument.no_item", id=iid))
         elif not items[iid].scored:
-            if items[iid].spec.type == "likert":
+            if item_type(items[iid].spec).points_from_scale:
                 continue  # its scale is missing or wrong: reported at the item already
             out.add(loc + ("items", k), Message("instrument.item_no_points", id=iid))
         elif iid in listed:

@@ -137,7 +137,7 @@ class TextItem(ItemBase):
     max_length: Annotated[int, Field(ge=1, le=20000)] = 2000
 
 
-# one item of any type, for type checking (mypy narrows it on ``item.type == "..."``)
+# one item of any type, for type checking (mypy narrows it by its ``type`` literal)
 AnyItem = Union[YesNoItem, ChoiceItem, MultiItem, LikertItem, NumberItem, TextItem]
 Item = Annotated[AnyItem, Field(discriminator="type")]
 ITEM_TYPES: dict[str, type[ItemBase]] = {

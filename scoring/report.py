@@ -348,21 +348,10 @@ def answer_text(inst: Instrument, item_id: str, value: Any, status: str, lang: s
         return t("answer.unsure", lang)
     if status != "answered":
         return ""
+    from .items import plugin as item_type  # (here: the rest of this module is another part's)
+
     item = inst.items[item_id].spec
-    if item.type == "yes_no":
-        return t("answer." + value, lang)
-    if item.type in ("choice", "multi"):
-        labels = {o.value: inst.text(o.label, lang) for o in item.options}
-        chosen = sorted(value, key=str) if item.type == "multi" else [value]
-        return "; ".join(labels.get(v, str(v)) for v in chosen)
-    number = f"{value:g}" if isinstance(value, float) else str(value)
-    if item.type == "likert":
-        points = inst.scale_points(item)
-        label = next((inst.text(p.label, lang) for p in points if float(p.value) == value), "")
-        return f"{number} · {label}" if label else number
-    if item.type == "number" and item.unit is not None:
-        return f"{number} {inst.text(item.unit, lang)}"
-    return number
+    return item_type(item).answer_text(inst, item, value, lang)
 
 
 def _merge(flags: list[FlagRow]) -> list[FlagRow]:

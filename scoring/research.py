@@ -31,6 +31,7 @@ from .aggregate import (
 )
 from .icc import GroupStats
 from .instrument import Instrument, ItemInfo
+from .items import plugin as item_type
 from .plaintext import clean
 from .store import Store, Study, Sums
 
@@ -163,10 +164,10 @@ def likert_shares(vectors: Totals | Vectors, study: Study, inst: Instrument) -> 
         for j, v, (n, _, _) in _split(vectors, "l"):
             given.setdefault(int(j), {})[float(v)] = int(n)
         for k, (iid, info) in enumerate(inst.items.items()):
-            if info.spec.type != "likert" or k not in given:
+            if not item_type(info.spec).points_from_scale or k not in given:
                 continue
             counts = given[k]
-            if info.spec.reverse:
+            if item_type(info.spec).reverse_keyed(info.spec):
                 counts = {_turned(info) - v: n for v, n in counts.items()}
             counts = dict(sorted(counts.items()))
             total = sum(counts.values())
@@ -178,11 +179,11 @@ def likert_shares(vectors: Totals | Vectors, study: Study, inst: Instrument) -> 
         return pd.DataFrame(out, columns=["item", "value", "share", "n"])
     _, _, points = vectors
     for k, (iid, info) in enumerate(inst.items.items()):
-        if info.spec.type != "likert":
+        if not item_type(info.spec).points_from_scale:
             continue
         column = points[:, k]
         column = column[~np.isnan(column)]
-        if info.spec.reverse:
+        if item_type(info.spec).reverse_keyed(info.spec):
             column = _turned(info) - column
         if len(column) < study.min_group:
             continue

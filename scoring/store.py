@@ -66,6 +66,7 @@ from . import migrations, model, settings
 from .engine import Result, score_response
 from .errors import GuideCheckError
 from .instrument import Instrument, build
+from .items import plugin as item_type
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack  # in typing from Python 3.11
@@ -732,7 +733,7 @@ class Store:
         wide = wide.join(pd.DataFrame(matrix, index=wide.index, columns=[f"score_{s}" for s in inst.score_ids]))
         wide = wide.reset_index(drop=True)
         wide.insert(0, "response_id", wide.pop("submission"))
-        items = [i for i, f in inst.items.items() if include_text or f.spec.type != "text"]
+        items = [i for i, f in inst.items.items() if include_text or not item_type(f.spec).free_text]
         fixed = [c for c in wide.columns if c not in inst.items and not c.startswith("score_")]
         return wide.reindex(columns=fixed + items + [f"score_{s}" for s in inst.score_ids])
 
@@ -845,7 +846,7 @@ def _add_scores(out: dict[str, Sums], scores: np.ndarray, groups: np.ndarray, co
 def _add_likert(out: dict[str, Sums], inst: Instrument, points: np.ndarray) -> None:
     """``l|j|v``: the points given to each likert item."""
     for j, info in enumerate(inst.items.values()):
-        if info.spec.type == "likert":
+        if item_type(info.spec).points_from_scale:
             column = points[:, j]
             for v, n in zip(*np.unique(column[~np.isnan(column)], return_counts=True), strict=True):
                 _add(out, f"l|{j}|{float(v)!r}", n)
@@ -887,7 +888,7 @@ def _one_increment(inst: Instrument, provider: object, date: object, scores: np.
             out[f"h|{i}|{v!r}"] = [1, 0.0, 0.0]
     for j, info in enumerate(inst.items.values()):
         v = float(points[j])
-        if info.spec.type == "likert" and v == v:
+        if item_type(info.spec).points_from_scale and v == v:
             out[f"l|{j}|{v!r}"] = [1, 0.0, 0.0]
     positions = {iid: j for j, iid in enumerate(inst.items)}
     for i, score in enumerate(inst.scores):
