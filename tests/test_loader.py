@@ -133,8 +133,8 @@ def test_expression_problems_render_in_dutch(write):
     assert english == ["derived 'd': '+' needs a number, got a text (item q1)",
                        "rule 'r': 'and' needs a true/false, got a text (item q1)"], english
     dutch = sorted(render(p.message, "nl") for p in found)
-    assert dutch == ["derived-waarde 'd': '+' heeft een getal nodig, maar krijgt een tekst (item q1)",
-                     "rule 'r': 'and' heeft een waar/onwaar nodig, maar krijgt een tekst (item q1)"], dutch
+    assert dutch == ["derived-waarde 'd': '+' heeft een getal nodig, maar krijgt een tekst (vraag q1)",
+                     "rule 'r': 'and' heeft een waar/onwaar nodig, maar krijgt een tekst (vraag q1)"], dutch
 
 
 def test_build_returns_typed_frozen_parts(load):

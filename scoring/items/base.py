@@ -178,7 +178,7 @@ class ItemType(Generic[S]):
         return None, None
 
     def name_type(self, item: S, scales: Scales) -> ex.NameType:
-        return ex.NameType(ex.STR, None, f"item {item.id}")
+        return ex.NameType(ex.STR, None, Message("expr.item_label", id=item.id))
 
     def check_spec(self, item: S, loc: Loc, spec: model.InstrumentSpec, out: SpecProblems) -> None:
         """Report what its spec gets wrong beyond what pydantic checks."""

@@ -66,8 +66,8 @@ class ChoiceType(ItemType[model.ChoiceItem]):
     def name_type(self, item: model.ChoiceItem, scales: Scales) -> ex.NameType:
         values = [o.value for o in item.options if not o.unsure]
         if values and all(isinstance(v, int) for v in values):
-            return ex.NameType(ex.NUM, tuple(float(v) for v in values), f"item {item.id}")
-        return ex.NameType(ex.STR, tuple(values), f"item {item.id}")
+            return ex.NameType(ex.NUM, tuple(float(v) for v in values), Message("expr.item_label", id=item.id))
+        return ex.NameType(ex.STR, tuple(values), Message("expr.item_label", id=item.id))
 
     def check_spec(self, item: model.ChoiceItem, loc: Loc, spec: model.InstrumentSpec, out: SpecProblems) -> None:
         check_options(item, loc, out)

@@ -62,7 +62,8 @@ class Likert(ItemType[model.LikertItem]):
 
     def name_type(self, item: model.LikertItem, scales: Scales) -> ex.NameType:
         points = item.options if item.options is not None else scales.get(item.scale or "", [])
-        return ex.NameType(ex.NUM, tuple(float(p.value) for p in points) or None, f"item {item.id}")
+        domain = tuple(float(p.value) for p in points) or None
+        return ex.NameType(ex.NUM, domain, Message("expr.item_label", id=item.id))
 
     def check_spec(self, item: model.LikertItem, loc: Loc, spec: model.InstrumentSpec, out: SpecProblems) -> None:
         if (item.scale is None) == (item.options is None):

@@ -35,7 +35,7 @@ class Multi(ItemType[model.MultiItem]):
 
     def name_type(self, item: model.MultiItem, scales: Scales) -> ex.NameType:
         values = [o.value for o in item.options if not o.unsure]
-        return ex.NameType(ex.SET, tuple(_expr_key(v) for v in values), f"item {item.id}")
+        return ex.NameType(ex.SET, tuple(_expr_key(v) for v in values), Message("expr.item_label", id=item.id))
 
     def check_spec(self, item: model.MultiItem, loc: Loc, spec: model.InstrumentSpec, out: SpecProblems) -> None:
         check_options(item, loc, out)

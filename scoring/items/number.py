@@ -29,7 +29,7 @@ class Number(ItemType[model.NumberItem]):
         return min(pts), max(pts)
 
     def name_type(self, item: model.NumberItem, scales: Scales) -> ex.NameType:
-        return ex.NameType(ex.NUM, None, f"item {item.id}")
+        return ex.NameType(ex.NUM, None, Message("expr.item_label", id=item.id))
 
     def check_spec(self, item: model.NumberItem, loc: Loc, spec: model.InstrumentSpec, out: SpecProblems) -> None:
         if item.min is not None and item.max is not None and item.min > item.max:

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import expressions as ex
 from .. import model
-from ..i18n import t
+from ..i18n import Message, t
 from .base import ANSWERED, BadAnswer, Choice, ColumnValue, ItemType, Scales, Widget, show
 from .columns import CodedColumn, Column, object_array, objects_where
 
@@ -26,7 +26,7 @@ class YesNo(ItemType[model.YesNoItem]):
         return float(min(item.points.yes, item.points.no)), float(max(item.points.yes, item.points.no))
 
     def name_type(self, item: model.YesNoItem, scales: Scales) -> ex.NameType:
-        return ex.NameType(ex.STR, OPTIONS, f"item {item.id}")
+        return ex.NameType(ex.STR, OPTIONS, Message("expr.item_label", id=item.id))
 
     def check_answer(self, item: model.YesNoItem, raw: object, scales: Scales) -> tuple[str, object]:
         if isinstance(raw, str) and raw.strip().lower() in OPTIONS:
