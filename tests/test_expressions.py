@@ -185,7 +185,7 @@ def test_a_huge_integer_literal_is_refused_with_a_message():
     ('n + "x"', {"n": ex.NameType(ex.NUM)}, "'+' heeft een getal nodig, maar krijgt een tekst"),
     ("s == 1", {"s": ex.NameType(ex.STR, ("yes", "no"), "item s")}, "'==' vergelijkt een tekst met een getal"),
     ('s == "maybe"', {"s": ex.NameType(ex.STR, ("yes", "no"), "item s")},
-     "'maybe' kan nooit een waarde van item s zijn (de waarden: yes, no)"),
+     "'maybe' kan nooit een waarde van item s zijn (mogelijke waarden: yes, no)"),
     ("m == 1", {"m": ex.NameType(ex.SET, ("a",), "item m")}, "'m' is een multi-vraag"),
     ('"c" in m', {"m": ex.NameType(ex.SET, ("a",), "item m")}, "'c' is geen optie van m (opties: a)"),
     ("1 in true", {}, "onbekende naam 'true'"),
