@@ -199,6 +199,11 @@ def resume(audience: str, flow: FlowState, upload: UploadedFile) -> None:
     except resultfile.ResultFileError as exc:
         st.error(T("file.bad", name=safe(upload.name), error=safe(str(exc))))
         return
+    if not answers:  # nothing to pick up: say so (and why), never leave the page as it was in silence
+        st.error(T("file.bad", name=safe(upload.name), error=T("results.no_answers")))
+        for warning in warnings:
+            st.warning(safe(warning))
+        return
     session.set_resumed_from(audience, marker)
     restore(audience, flow, file, answers, [T("flow.resumed"), *warnings])
     st.rerun()

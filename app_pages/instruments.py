@@ -13,7 +13,8 @@ language = lang()
 def describe(inst: Instrument) -> None:
     """What a person reads: the purpose, the parts and their questions, and the sources by author,
     title and section. Ids, hashes, expressions and source keys are under "For developers"."""
-    st.caption(T("instruments.size", items=len(inst.items), sections=len(inst.spec.sections)))
+    st.caption(T("instruments.size", questions=T("instruments.questions", n=len(inst.items)),
+                 parts=T("instruments.parts", n=len(inst.spec.sections))))
     if inst.spec.description:
         st.markdown(safe(inst.text(inst.spec.description, language)))
     for section in inst.spec.sections:
