@@ -176,14 +176,3 @@ def test_the_wheel_carries_the_report_templates(wheel):  # noqa: F811 - the fixt
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"scoring/templates/{p.name}" for p in (ROOT / "scoring" / "templates").glob("*.j2")} <= names
     assert "scoring/templates/report.html.j2" in names
-
-
-def test_the_counts_in_the_html_link_to_their_sections_as_on_the_page():
-    """The page's counts line links each count to its section; the HTML file did not (found walking the app)."""
-    rep = _report("vetting", "en")
-    counts = next(s for s in rep.sections if isinstance(s, report.Counts)).counts
-    html = export.report_html(rep, title="Report", label="", date="d", context="unknown").decode()
-    assert counts
-    for c in counts:
-        assert f"href='#{c.anchor}'" in html, c
-        assert f"id='{c.anchor}'" in html, c
