@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -67,17 +68,8 @@ class Number(ItemType[model.NumberItem]):
     def column_points(self, info: ItemInfo, item: model.NumberItem, col: Column, ans: np.ndarray | None,
                       n: int) -> np.ndarray:
         assert isinstance(col, NumericColumn)
-        result = np.full(n, np.nan)
         unset = ~np.isnan(col.values) if ans is None else ans.copy()
-        for band in item.points_bands or []:
-            hit = unset.copy()
-            if band.min is not None:
-                hit &= col.values >= band.min
-            if band.max is not None:
-                hit &= col.values <= band.max
-            result[hit] = float(band.points)
-            unset &= ~hit
-        return result
+        return banded(col.values, item.points_bands or [], unset)
 
     def column_value(self, info: ItemInfo, item: model.NumberItem, col: Column, ans: np.ndarray | None,
                      n: int) -> ColumnValue:
@@ -97,3 +89,17 @@ class Number(ItemType[model.NumberItem]):
 
 
 PLUGIN = Number()
+
+
+def banded(values: np.ndarray, bands: Sequence[model.PointsBand], unset: np.ndarray) -> np.ndarray:
+    """The points of the first band each value of ``unset`` falls in (NaN elsewhere); ``unset`` is consumed."""
+    result = np.full(len(values), np.nan)
+    for band in bands:
+        hit = unset.copy()
+        if band.min is not None:
+            hit &= values >= band.min
+        if band.max is not None:
+            hit &= values <= band.max
+        result[hit] = float(band.points)
+        unset &= ~hit
+    return result

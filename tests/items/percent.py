@@ -27,6 +27,7 @@ from scoring.items.base import (
     show,
 )
 from scoring.items.columns import Column, NumericColumn, numeric_column
+from scoring.items.number import banded
 
 if TYPE_CHECKING:
     from scoring.instrument import Instrument, ItemInfo
@@ -95,17 +96,7 @@ class Percent(ItemType[PercentItem]):
     def column_points(self, info: ItemInfo, item: PercentItem, col: Column, ans: np.ndarray | None,
                       n: int) -> np.ndarray:
         assert isinstance(col, NumericColumn)
-        result = np.full(n, np.nan)
-        unset = col.within(ans) & ~np.isnan(col.values)
-        for band in item.bands:
-            hit = unset.copy()
-            if band.min is not None:
-                hit &= col.values >= band.min
-            if band.max is not None:
-                hit &= col.values <= band.max
-            result[hit] = float(band.points)
-            unset &= ~hit
-        return result
+        return banded(col.values, item.bands, col.within(ans) & ~np.isnan(col.values))  # number's bands
 
     def column_value(self, info: ItemInfo, item: PercentItem, col: Column, ans: np.ndarray | None,
                      n: int) -> ColumnValue:
