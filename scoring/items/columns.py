@@ -71,6 +71,13 @@ class NumericColumn(Column):
         super().__init__(len(values), state, bad_rows)
         self.values = values
 
+    @classmethod
+    def of_codes(cls, state: np.ndarray, value_of: list[object], codes: np.ndarray,
+                 bad_rows: np.ndarray | None) -> NumericColumn:
+        """From a column's distinct checked values (None: not answered) and each row's code."""
+        floats = np.array([np.nan if v is None else v for v in value_of], dtype=float)
+        return cls(floats[codes], state, bad_rows)
+
     def floats(self) -> np.ndarray:
         return self.values.astype(float) if self.complete else self.values
 

@@ -102,8 +102,7 @@ class Likert(ItemType[model.LikertItem]):
 
     def column_of(self, item: model.LikertItem, state: np.ndarray, value_of: list[object], codes: np.ndarray,
                   bad_rows: np.ndarray | None) -> Column:
-        floats = np.array([np.nan if v is None else v for v in value_of], dtype=float)
-        return NumericColumn(floats[codes], state, bad_rows)
+        return NumericColumn.of_codes(state, value_of, codes, bad_rows)
 
     def column_points(self, info: ItemInfo, item: model.LikertItem, col: Column, ans: np.ndarray | None,
                       n: int) -> np.ndarray:

@@ -62,8 +62,7 @@ class Number(ItemType[model.NumberItem]):
 
     def column_of(self, item: model.NumberItem, state: np.ndarray, value_of: list[object], codes: np.ndarray,
                   bad_rows: np.ndarray | None) -> Column:
-        floats = np.array([np.nan if v is None else v for v in value_of], dtype=float)
-        return NumericColumn(floats[codes], state, bad_rows)
+        return NumericColumn.of_codes(state, value_of, codes, bad_rows)
 
     def column_points(self, info: ItemInfo, item: model.NumberItem, col: Column, ans: np.ndarray | None,
                       n: int) -> np.ndarray:
